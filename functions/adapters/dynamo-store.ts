@@ -1,0 +1,406 @@
+/**
+ * The Store on one DynamoDB table.
+ *
+ *   rep        pk REP#<rep>                  sk REP
+ *   prospect   pk PROSPECT#<rep>#<prospect>  sk PROSPECT
+ *   call       pk PROSPECT#<rep>#<prospect>  sk CALL#<ulid>
+ *   touch      pk PROSPECT#<rep>#<prospect>  sk TOUCH#<touchId>   (+ touchId for GSI byTouchId;
+ *              gsi1pk REP#<rep>, gsi1sk <dueAt>#<touchId> only while scheduled: GSI byRepDue)
+ *   idempotency pk IDEMPOTENCY#<rep>#<key>   sk IDEMPOTENCY  (expiresAt TTL)
+ *
+ * One prospect's records share a partition, so one Query reads a prospect whole and one
+ * transaction records an outcome.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, VersionConflictError } from '../core/errors.js';
+import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
+import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, Store, TouchUpdate } from '../app/store.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'expiresAt'] as const;
+
+const seg = (s: string) => encodeURIComponent(s);
+export const keys = {
+  rep: (repId: string) => ({ pk: `REP#${seg(repId)}`, sk: 'REP' }),
+  prospectPk: (repId: string, prospectId: string) => `PROSPECT#${seg(repId)}#${prospectId}`,
+  prospect: (repId: string, prospectId: string) => ({ pk: keys.prospectPk(repId, prospectId), sk: 'PROSPECT' }),
+  call: (call: Call) => ({ pk: keys.prospectPk(call.repId, call.prospectId), sk: `CALL#${call.id}` }),
+  touch: (t: Pick<Touch, 'repId' | 'prospectId' | 'id'>) => ({ pk: keys.prospectPk(t.repId, t.prospectId), sk: `TOUCH#${t.id}` }),
+  idempotency: (repId: string, key: string) => ({ pk: `IDEMPOTENCY#${seg(repId)}#${seg(key)}`, sk: 'IDEMPOTENCY' }),
+  due: (t: Touch) => ({ gsi1pk: `REP#${seg(t.repId)}`, gsi1sk: `${t.dueAt}#${t.id}` }),
+};
+
+function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const copy: Record<string, unknown> = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  return copy as T;
+}
+
+/** DocumentClient refuses undefined values unless told; we drop them so items stay small. */
+function touchItem(t: Touch): Record<string, unknown> {
+  return {
+    ...keys.touch(t),
+    type: 'touch',
+    touchId: t.id,
+    ...(t.status === 'scheduled' ? keys.due(t) : {}),
+    ...t,
+  };
+}
+
+export interface DynamoStoreOptions {
+  client: DynamoDBClient | DynamoDBDocumentClient;
+  tableName: string;
+  /** Report consumed capacity to this callback (the benchmark counts it). */
+  onConsumed?: (units: number) => void;
+}
+
+export class DynamoStore implements Store {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly onConsumed?: (units: number) => void;
+
+  constructor(options: DynamoStoreOptions) {
+    this.doc =
+      options.client instanceof DynamoDBDocumentClient
+        ? options.client
+        : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.table = options.tableName;
+    this.onConsumed = options.onConsumed;
+  }
+
+  private get capacity() {
+    return this.onConsumed ? ({ ReturnConsumedCapacity: 'TOTAL' } as const) : {};
+  }
+
+  private count(consumed: { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined) {
+    if (!this.onConsumed || !consumed) return;
+    const list = Array.isArray(consumed) ? consumed : [consumed];
+    this.onConsumed(list.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0));
+  }
+
+  async getRep(repId: string): Promise<Rep | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.rep(repId), ...this.capacity }));
+    this.count(out.ConsumedCapacity);
+    return strip<Rep>(out.Item);
+  }
+
+  async putRep(rep: Rep): Promise<void> {
+    const out = await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.rep(rep.id), type: 'rep', ...rep }, ...this.capacity }),
+    );
+    this.count(out.ConsumedCapacity);
+  }
+
+  async createProspect(prospect: Prospect): Promise<void> {
+    try {
+      const out = await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        throw new ConflictError('duplicate_id', `A prospect with id ${prospect.id} already exists: pick another id or leave it out`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async getProspect(repId: string, prospectId: string): Promise<Prospect | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.prospect(repId, prospectId), ConsistentRead: true, ...this.capacity }),
+    );
+    this.count(out.ConsumedCapacity);
+    return strip<Prospect>(out.Item);
+  }
+
+  async getProspectBundle(repId: string, prospectId: string): Promise<ProspectBundle | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.prospectPk(repId, prospectId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const prospectItem = items.find((i) => i.sk === 'PROSPECT');
+    if (!prospectItem) return undefined;
+    const calls = items.filter((i) => String(i.sk).startsWith('CALL#')).map((i) => strip<Call>(i)!);
+    const touches = items
+      .filter((i) => String(i.sk).startsWith('TOUCH#'))
+      .map((i) => strip<Touch>(i)!)
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+    return { prospect: strip<Prospect>(prospectItem)!, calls, touches };
+  }
+
+  async saveProspect(prospect: Prospect, expectedVersion: number): Promise<void> {
+    try {
+      const out = await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflictError({ cause: error });
+      throw error;
+    }
+  }
+
+  async commitOutcome(commit: OutcomeCommit): Promise<void> {
+    const { prospect } = commit;
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': commit.expectedVersion },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.call(commit.call), type: 'call', ...commit.call },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...commit.newTouches.map((t) => ({ Put: { TableName: this.table, Item: touchItem(t) } })),
+      ...commit.cancelTouches.map(({ touch, reason }) => ({
+        Update: {
+          TableName: this.table,
+          Key: keys.touch(touch),
+          UpdateExpression: 'SET #s = :c, reason = :r, updatedAt = :u REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#s = :sch',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':c': 'cancelled', ':r': reason, ':u': prospect.updatedAt, ':sch': 'scheduled' },
+        },
+      })),
+    ];
+    if (commit.idempotency) {
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.idempotency(prospect.repId, commit.idempotency.key),
+            type: 'idempotency',
+            ...commit.idempotency,
+            expiresAt: Math.floor(Date.parse(prospect.updatedAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      const out = await this.doc.send(new TransactWriteCommand({ TransactItems: items, ...this.capacity }));
+      this.count(out.ConsumedCapacity);
+    } catch (error) {
+      const name = (error as Error).name;
+      // A failed condition or a concurrent transaction on the same items: the caller reloads and replans.
+      if (name === 'TransactionCanceledException' || name === 'TransactionConflictException') {
+        const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        const idempotencyLost = commit.idempotency && reasons[reasons.length - 1]?.Code === 'ConditionalCheckFailed';
+        if (idempotencyLost) throw new IdempotencyRaceError({ cause: error });
+        throw new VersionConflictError({ cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async getIdempotency(repId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.idempotency(repId, key), ConsistentRead: true, ...this.capacity }),
+    );
+    this.count(out.ConsumedCapacity);
+    return strip<IdempotencyRecord>(out.Item);
+  }
+
+  async getTouch(repId: string, prospectId: string, touchId: string): Promise<Touch | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.touch({ repId, prospectId, id: touchId }), ConsistentRead: true, ...this.capacity }),
+    );
+    this.count(out.ConsumedCapacity);
+    return strip<Touch>(out.Item);
+  }
+
+  async findTouch(touchId: string): Promise<Touch | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byTouchId',
+        KeyConditionExpression: 'touchId = :t',
+        ExpressionAttributeValues: { ':t': touchId },
+        Limit: 1,
+        ...this.capacity,
+      }),
+    );
+    this.count(out.ConsumedCapacity);
+    const ref = out.Items?.[0];
+    if (!ref) return undefined;
+    const got = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: ref.pk, sk: ref.sk }, ConsistentRead: true, ...this.capacity }),
+    );
+    this.count(got.ConsumedCapacity);
+    return strip<Touch>(got.Item);
+  }
+
+  async claimTouch(touch: Touch, now: string, staleBefore: string): Promise<Touch | undefined> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.touch(touch),
+          UpdateExpression: 'SET claimedAt = :now',
+          ConditionExpression: '#s = :sch AND dueAt = :due AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':now': now, ':sch': 'scheduled', ':due': touch.dueAt, ':stale': staleBefore },
+          ReturnValues: 'ALL_NEW',
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      return strip<Touch>(out.Attributes);
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean> {
+    const names: Record<string, string> = { '#s': 'status' };
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const next: Touch = { ...touch };
+    for (const [field, value] of Object.entries(update) as [keyof TouchUpdate, unknown][]) {
+      if (value === undefined) continue;
+      const name = field === 'status' ? '#s' : field;
+      if (value === null) {
+        removes.push(name);
+        delete (next as unknown as Record<string, unknown>)[field];
+      } else {
+        sets.push(`${name} = :${field}`);
+        values[`:${field}`] = value;
+        (next as unknown as Record<string, unknown>)[field] = value;
+      }
+    }
+    sets.push('updatedAt = :updatedAt');
+    values[':updatedAt'] = new Date().toISOString();
+    // The due index holds only scheduled touches: keep it in step with status and dueAt.
+    if (next.status === 'scheduled') {
+      const due = keys.due(next);
+      sets.push('gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
+      values[':gsi1pk'] = due.gsi1pk;
+      values[':gsi1sk'] = due.gsi1sk;
+    } else {
+      removes.push('gsi1pk', 'gsi1sk');
+    }
+    let condition = 'attribute_exists(pk)';
+    if (ifStatus) {
+      condition += ' AND #s = :ifStatus';
+      values[':ifStatus'] = ifStatus;
+    }
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.touch(touch),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async listFollowups(repId: string, from: string, to: string, limit = 500): Promise<Touch[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'byRepDue',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `REP#${seg(repId)}`, ':from': from, ':to': `${to}` },
+        Limit: limit,
+        ...this.capacity,
+      }),
+    );
+    this.count(out.ConsumedCapacity);
+    return (out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to);
+  }
+}
+
+/** Another request with the same Idempotency-Key committed first. */
+export class IdempotencyRaceError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('Another request with the same Idempotency-Key was recorded first', options);
+    this.name = 'IdempotencyRaceError';
+  }
+}
+
+/** The table the store expects, for the local runtime, tests and the benchmark (CDK builds the same). */
+export const tableDefinition = (tableName: string) => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST' as const,
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' as const },
+    { AttributeName: 'sk', AttributeType: 'S' as const },
+    { AttributeName: 'gsi1pk', AttributeType: 'S' as const },
+    { AttributeName: 'gsi1sk', AttributeType: 'S' as const },
+    { AttributeName: 'touchId', AttributeType: 'S' as const },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' as const },
+    { AttributeName: 'sk', KeyType: 'RANGE' as const },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: 'byRepDue',
+      KeySchema: [
+        { AttributeName: 'gsi1pk', KeyType: 'HASH' as const },
+        { AttributeName: 'gsi1sk', KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    },
+    {
+      IndexName: 'byTouchId',
+      KeySchema: [{ AttributeName: 'touchId', KeyType: 'HASH' as const }],
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    },
+  ],
+});

@@ -1,0 +1,54 @@
+/**
+ * Wires the use cases from ports. The Lambda handlers and the local runtime both build the
+ * application here, so everything above the adapters runs the same code in both.
+ */
+import { CadencePlanner, type CadencePolicy } from '../core/cadence.js';
+import type { HolidayCalendar } from '../core/calendar.js';
+import { PublicHolidays } from '../core/holidays.js';
+import { templateLibrary, type TemplateLibrary } from '../core/templates.js';
+import type { Clock, Mailer, SmsSender, TouchScheduler } from '../ports.js';
+import { buildApi } from './api.js';
+import { TouchFirer, type LinkBuilder } from './fire.js';
+import type { Router } from './http.js';
+import { FollowthroughService, type Logger } from './service.js';
+import type { Store } from './store.js';
+
+export interface AppPorts {
+  store: Store;
+  scheduler: TouchScheduler;
+  mailer: Mailer;
+  sms?: SmsSender;
+  clock: Clock;
+  policy: CadencePolicy;
+  senderEmail: string;
+  holidays?: HolidayCalendar;
+  library?: TemplateLibrary;
+  links?: LinkBuilder;
+  logger?: Logger;
+}
+
+export interface App {
+  service: FollowthroughService;
+  api: Router;
+  firer: TouchFirer;
+  planner: CadencePlanner;
+}
+
+export function composeApp(ports: AppPorts): App {
+  const planner = new CadencePlanner(ports.policy, ports.holidays ?? new PublicHolidays());
+  const library = ports.library ?? templateLibrary();
+  const service = new FollowthroughService({ store: ports.store, scheduler: ports.scheduler, clock: ports.clock, planner, logger: ports.logger });
+  const api = buildApi({ service, logger: ports.logger });
+  const firer = new TouchFirer({
+    store: ports.store,
+    mailer: ports.mailer,
+    sms: ports.sms,
+    clock: ports.clock,
+    library,
+    senderEmail: ports.senderEmail,
+    quietHours: ports.policy.quietHours,
+    links: ports.links,
+    logger: ports.logger,
+  });
+  return { service, api, firer, planner };
+}

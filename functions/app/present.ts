@@ -1,0 +1,48 @@
+/**
+ * How records look in API answers: instants in UTC with `...Local` twins in the prospect's zone,
+ * internal bookkeeping left out.
+ */
+import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
+import { toLocalIso } from '../core/time.js';
+
+export function presentTouch(t: Touch, zone: string) {
+  return {
+    id: t.id,
+    prospectId: t.prospectId,
+    kind: t.kind,
+    channel: t.channel,
+    recipient: t.recipient,
+    status: t.status,
+    dueAt: t.dueAt,
+    dueAtLocal: toLocalIso(t.dueAt, zone),
+    ...(t.attempt !== undefined ? { attempt: t.attempt } : {}),
+    ...(t.promiseAt ? { promiseAt: t.promiseAt, promiseAtLocal: toLocalIso(t.promiseAt, zone) } : {}),
+    ...(t.template ? { template: t.template } : {}),
+    ...(t.reason ? { reason: t.reason } : {}),
+    ...(t.sentAt ? { sentAt: t.sentAt } : {}),
+    ...(t.messageId ? { messageId: t.messageId } : {}),
+    ...(t.deliveries?.length ? { deliveries: t.deliveries } : {}),
+  };
+}
+
+export function presentProspect(p: Prospect) {
+  const { version, ...rest } = p;
+  return {
+    ...rest,
+    version,
+    ...(p.callbackAt ? { callbackAtLocal: toLocalIso(p.callbackAt, p.timezone) } : {}),
+    ...(p.attemptDueAt ? { attemptDueAtLocal: toLocalIso(p.attemptDueAt, p.timezone) } : {}),
+  };
+}
+
+export function presentCall(c: Call, zone: string) {
+  return {
+    ...c,
+    atLocal: toLocalIso(c.at, zone),
+    ...(c.callbackAt ? { callbackAtLocal: toLocalIso(c.callbackAt, zone) } : {}),
+  };
+}
+
+export function presentRep(r: Rep) {
+  return r;
+}

@@ -1,0 +1,71 @@
+/**
+ * The store port: everything the use cases need from the table, in domain terms.
+ */
+import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
+
+export interface ProspectBundle {
+  prospect: Prospect;
+  /** Oldest first. */
+  calls: Call[];
+  /** By due time. */
+  touches: Touch[];
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: unknown;
+}
+
+export interface OutcomeCommit {
+  /** The prospect as it will be; its version is one more than `expectedVersion`. */
+  prospect: Prospect;
+  expectedVersion: number;
+  call: Call;
+  newTouches: Touch[];
+  /** Pending touches this outcome supersedes. */
+  cancelTouches: { touch: Touch; reason: string }[];
+  idempotency?: IdempotencyRecord;
+}
+
+export interface TouchUpdate {
+  status?: Touch['status'];
+  reason?: string | null;
+  messageId?: string;
+  sentAt?: string;
+  template?: string;
+  dueAt?: string;
+  promiseAt?: string | null;
+  claimedAt?: string | null;
+  deliveries?: Touch['deliveries'];
+}
+
+export interface Store {
+  getRep(repId: string): Promise<Rep | undefined>;
+  putRep(rep: Rep): Promise<void>;
+
+  /** Fails with ConflictError when the id is taken. */
+  createProspect(prospect: Prospect): Promise<void>;
+  getProspect(repId: string, prospectId: string): Promise<Prospect | undefined>;
+  getProspectBundle(repId: string, prospectId: string): Promise<ProspectBundle | undefined>;
+  /** Writes the prospect if its stored version is `expectedVersion`; VersionConflictError otherwise. */
+  saveProspect(prospect: Prospect, expectedVersion: number): Promise<void>;
+
+  /** Records a call and its plan atomically; VersionConflictError when the prospect moved on. */
+  commitOutcome(commit: OutcomeCommit): Promise<void>;
+  getIdempotency(repId: string, key: string): Promise<IdempotencyRecord | undefined>;
+
+  getTouch(repId: string, prospectId: string, touchId: string): Promise<Touch | undefined>;
+  /** Finds a touch by id alone (for routes that name only the touch). */
+  findTouch(touchId: string): Promise<Touch | undefined>;
+  /**
+   * Takes a due touch for sending: succeeds only while it is scheduled (and at `dueAt`, when given)
+   * and nobody holds a claim newer than `staleBefore`. Returns the claimed touch, or undefined.
+   */
+  claimTouch(touch: Touch, now: string, staleBefore: string): Promise<Touch | undefined>;
+  /** Updates a touch; with `ifStatus`, only while it still has that status (returns false otherwise). */
+  updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean>;
+  /** The rep's scheduled touches with dueAt in [from, to), by due time. */
+  listFollowups(repId: string, from: string, to: string, limit?: number): Promise<Touch[]>;
+}

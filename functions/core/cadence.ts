@@ -1,0 +1,302 @@
+/**
+ * The cadence planner: from a call outcome to the touches that keep the promises made on it.
+ * Pure and deterministic: the same inputs give the same plan, which is what lets a voicemail
+ * script promise a time that the next plan then keeps.
+ */
+import { DateTime } from 'luxon';
+import {
+  afterQuietHours,
+  atClock,
+  BusinessCalendar,
+  isQuietHour,
+  minutesOf,
+  type BusinessHours,
+  type ClockTime,
+  type HolidayCalendar,
+  type QuietHours,
+} from './calendar.js';
+import type { Material, Outcome, ProspectStatus, StallReason, TouchKind } from './schemas.js';
+
+export interface CallWindow {
+  start: ClockTime;
+  end: ClockTime;
+}
+
+export interface CadencePolicy {
+  /** Minutes before an agreed callback that the materials are resent. */
+  resendLeadMinutes: number;
+  /** Business days between unanswered attempts: retry k waits retryBusinessDays[k-1] after attempt k. */
+  retryBusinessDays: number[];
+  /** Total attempts (the first included) before the cadence ends with a final email. */
+  maxAttempts: number;
+  /** Computed attempts alternate through these windows (morning, afternoon). */
+  windows: CallWindow[];
+  businessHours: BusinessHours;
+  quietHours: QuietHours;
+  /** Where a stalled call gives no time: business days until the follow-up, by stall reason. */
+  stallDefaultBusinessDays: Record<StallReason, number>;
+  /** Granularity of computed times inside a window. */
+  slotMinutes: number;
+}
+
+export const DEFAULT_POLICY: CadencePolicy = {
+  resendLeadMinutes: 10,
+  retryBusinessDays: [1, 2, 2, 3, 5, 7],
+  maxAttempts: 7,
+  windows: [
+    { start: '09:30', end: '11:30' },
+    { start: '14:00', end: '16:30' },
+  ],
+  businessHours: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
+  quietHours: { start: '21:00', end: '08:00' },
+  stallDefaultBusinessDays: {
+    waiting_on_customer: 2,
+    needs_review: 1,
+    decision_maker: 2,
+    cooled_off: 3,
+    comparing: 2,
+    price: 1,
+  },
+  slotMinutes: 15,
+};
+
+/** Where the prospect is, for the calendar. */
+export interface ProspectPlace {
+  id: string;
+  timezone: string;
+  country?: string;
+}
+
+export class CadencePlanner {
+  readonly calendar: BusinessCalendar;
+
+  constructor(
+    readonly policy: CadencePolicy,
+    holidays: HolidayCalendar,
+  ) {
+    this.calendar = new BusinessCalendar(policy.businessHours, holidays);
+  }
+
+  /** Business days to wait after attempt `attempt` before the next one. */
+  spacingAfter(attempt: number): number {
+    const list = this.policy.retryBusinessDays;
+    return list[Math.min(attempt - 1, list.length - 1)] ?? 1;
+  }
+
+  /**
+   * When attempt `attempt` (2 or more) happens, given the scheduled time of the attempt before it.
+   * This one function both writes the promise into a voicemail script and plans the retry.
+   */
+  attemptTime(previousAttemptAt: DateTime, attempt: number, place: ProspectPlace, now: DateTime): DateTime {
+    const zone = place.timezone;
+    const window = this.windowFor(attempt);
+    const day = this.calendar.addBusinessDays(previousAttemptAt.setZone(zone), this.spacingAfter(attempt - 1), place.country);
+    const planned = this.slotIn(day, window, place);
+    if (planned > now) return planned.toUTC();
+    return this.nextSlotAfter(now.setZone(zone), window, place).toUTC();
+  }
+
+  /** The promise for an attempt at `attemptAt`: when the rep will try again, or null after the last. */
+  promiseAfter(attemptAt: DateTime, attempt: number, place: ProspectPlace, now: DateTime): DateTime | null {
+    if (attempt >= this.policy.maxAttempts) return null;
+    return this.attemptTime(attemptAt, attempt + 1, place, now);
+  }
+
+  /** Default callback for a stalled call without an agreed time. */
+  stallCallback(reason: StallReason | undefined, callAt: DateTime, place: ProspectPlace, now: DateTime): DateTime {
+    const days = reason ? this.policy.stallDefaultBusinessDays[reason] : 2;
+    const zone = place.timezone;
+    const callLocal = callAt.setZone(zone);
+    const day = this.calendar.addBusinessDays(callLocal, days, place.country);
+    // Same time of day as the conversation when that was a business hour: people keep routines.
+    const sameTime = day.set({ hour: callLocal.hour, minute: roundDown(callLocal.minute, this.policy.slotMinutes) });
+    const planned = this.calendar.isInBusinessHours(sameTime, place.country)
+      ? sameTime
+      : this.slotIn(day, this.policy.windows[0] ?? { start: this.calendar.businessStart, end: this.calendar.businessEnd }, place);
+    return planned > now ? planned.toUTC() : this.nextSlotAfter(now.setZone(zone), this.windowFor(2), place).toUTC();
+  }
+
+  /** The next moment a prospect-facing email may go out: now, unless quiet hours say wait. */
+  prospectSendTime(at: DateTime, place: ProspectPlace): DateTime {
+    return afterQuietHours(at.setZone(place.timezone), this.policy.quietHours).toUTC();
+  }
+
+  /**
+   * When to resend materials before an agreed callback: `lead` minutes before, moved out of
+   * quiet hours to the latest moment that is still before the call; null when none exists.
+   */
+  resendTime(callbackAt: DateTime, place: ProspectPlace, now: DateTime): DateTime | null {
+    const quiet = this.policy.quietHours;
+    let at: DateTime = callbackAt.minus({ minutes: this.policy.resendLeadMinutes }).setZone(place.timezone);
+    if (at < now) at = now.setZone(place.timezone);
+    if (isQuietHour(at, quiet)) {
+      const morning = afterQuietHours(at, quiet);
+      if (morning < callbackAt) {
+        at = morning;
+      } else {
+        // The call itself is in quiet hours: send the evening before it starts.
+        const eveningStart = atClock(at.hour * 60 + at.minute >= minutesOf(quiet.start) ? at : at.minus({ days: 1 }), quiet.start);
+        at = eveningStart.minus({ minutes: 1 });
+        if (at < now) return null;
+      }
+    }
+    return at >= callbackAt ? null : at.toUTC();
+  }
+
+  private windowFor(attempt: number): CallWindow {
+    const windows = this.policy.windows;
+    return windows[(attempt - 2 + windows.length * 8) % windows.length]!;
+  }
+
+  /** A slot inside `window` on `day`, spread by prospect so one rep's retries do not collide. */
+  private slotIn(day: DateTime, window: CallWindow, place: ProspectPlace): DateTime {
+    const start = Math.max(minutesOf(window.start), minutesOf(this.calendar.businessStart));
+    const end = Math.min(minutesOf(window.end), minutesOf(this.calendar.businessEnd));
+    const slots = Math.max(1, Math.floor((end - start) / this.policy.slotMinutes));
+    const minute = start + (hash(place.id) % slots) * this.policy.slotMinutes;
+    let at: DateTime = day.startOf('day').set({ hour: Math.floor(minute / 60), minute: minute % 60 });
+    // A slot that DST skips lands an hour late; pull it back inside business hours.
+    if (!this.calendar.isInBusinessHours(at, place.country)) at = atClock(day.startOf('day'), this.calendar.businessStart);
+    return at;
+  }
+
+  /** The first slot of `window` strictly after `local` on a business day. */
+  private nextSlotAfter(local: DateTime, window: CallWindow, place: ProspectPlace): DateTime {
+    let day = this.calendar.onOrAfterBusinessDay(local, place.country);
+    for (let i = 0; i < 400; i++) {
+      const candidate = this.slotIn(day, window, place);
+      if (candidate > local && this.calendar.isInBusinessHours(candidate, place.country)) return candidate;
+      day = this.calendar.addBusinessDays(day, 1, place.country);
+    }
+    throw new Error('No business day found within a year: check business days and holidays');
+  }
+
+  /** What an outcome schedules. The service applies it; nothing here touches storage. */
+  plan(input: PlanInput): Plan {
+    const { outcome, now } = input;
+    const place: ProspectPlace = input.prospect;
+    switch (outcome) {
+      case 'not_interested':
+      case 'won':
+        return { status: 'closed', attempts: 0, touches: [] };
+      case 'callback_agreed':
+      case 'stalled': {
+        const callbackAt = input.callbackAt ?? this.stallCallback(input.stallReason, input.callAt, place, now);
+        const touches: PlannedTouch[] = [];
+        const email = Boolean(input.prospect.email);
+        if (email && input.sendRecap) {
+          touches.push({ kind: 'recap', recipient: 'prospect', channel: 'email', dueAt: this.prospectSendTime(now, place) });
+        }
+        if (email && input.materials.length > 0) {
+          let resendAt = this.resendTime(callbackAt, place, now);
+          // The resend follows the recap (and can reply in its thread), never races it.
+          const recap = touches[0];
+          if (resendAt && recap && resendAt < recap.dueAt.plus({ minutes: 1 })) {
+            const later = recap.dueAt.plus({ minutes: 1 });
+            resendAt = later < callbackAt ? later : null;
+          }
+          if (resendAt) touches.push({ kind: 'resend_materials', recipient: 'prospect', channel: 'email', dueAt: resendAt });
+        }
+        touches.push(this.reminder(callbackAt, 1, place, now, input.reminderChannel));
+        return { status: 'active', attempts: 0, attemptDueAt: callbackAt, callbackAt, touches };
+      }
+      case 'voicemail':
+      case 'no_answer': {
+        const attempt = input.prospect.attempts + 1;
+        const base = input.prospect.attemptDueAt ?? input.callAt;
+        if (attempt >= this.policy.maxAttempts) {
+          const touches: PlannedTouch[] = [];
+          if (input.prospect.email) {
+            const at = this.nextBusinessMoment(now, place);
+            touches.push({ kind: 'final_email', recipient: 'prospect', channel: 'email', dueAt: this.prospectSendTime(at, place) });
+          }
+          touches.push({ kind: 'rep_notice', recipient: 'rep', channel: 'email', dueAt: now.toUTC(), notice: 'cadence_exhausted' });
+          return { status: 'exhausted', attempts: attempt, touches };
+        }
+        const next = this.attemptTime(base, attempt + 1, place, now);
+        return {
+          status: 'active',
+          attempts: attempt,
+          attemptDueAt: next,
+          nextAttemptAt: next,
+          touches: [this.reminder(next, attempt + 1, place, now, input.reminderChannel)],
+        };
+      }
+    }
+  }
+
+  private reminder(at: DateTime, attempt: number, place: ProspectPlace, now: DateTime, channel: 'email' | 'sms'): PlannedTouch {
+    return {
+      kind: 'rep_reminder',
+      recipient: 'rep',
+      channel,
+      dueAt: at.toUTC(),
+      attempt,
+      promiseAt: this.promiseAfter(at, attempt, place, now),
+    };
+  }
+
+  /** Now when inside business hours, else the start of the next business day. */
+  private nextBusinessMoment(now: DateTime, place: ProspectPlace): DateTime {
+    const local = now.setZone(place.timezone);
+    if (this.calendar.isInBusinessHours(local, place.country)) return now;
+    let day = this.calendar.onOrAfterBusinessDay(local, place.country);
+    let start = atClock(day, this.calendar.businessStart);
+    if (start <= local) {
+      day = this.calendar.addBusinessDays(day, 1, place.country);
+      start = atClock(day, this.calendar.businessStart);
+    }
+    return start.toUTC();
+  }
+}
+
+export type TouchKindPlanned = TouchKind;
+
+export interface PlannedTouch {
+  kind: TouchKindPlanned;
+  recipient: 'prospect' | 'rep';
+  channel: 'email' | 'sms';
+  dueAt: DateTime;
+  attempt?: number;
+  /** For a rep reminder: when the voicemail script promises the next try (null: none follows). */
+  promiseAt?: DateTime | null;
+  /** For a rep notice: what happened. */
+  notice?: string;
+}
+
+export interface PlanInput {
+  outcome: Outcome;
+  now: DateTime;
+  callAt: DateTime;
+  callbackAt?: DateTime;
+  stallReason?: StallReason;
+  materials: Material[];
+  sendRecap: boolean;
+  reminderChannel: 'email' | 'sms';
+  prospect: ProspectPlace & { email?: string; attempts: number; attemptDueAt?: DateTime };
+}
+
+export interface Plan {
+  status: ProspectStatus;
+  /** Unanswered attempts since the last conversation, after this outcome. */
+  attempts: number;
+  /** The scheduled time of the next attempt (agreed callback or computed retry). */
+  attemptDueAt?: DateTime;
+  callbackAt?: DateTime;
+  nextAttemptAt?: DateTime;
+  touches: PlannedTouch[];
+}
+
+function roundDown(n: number, step: number): number {
+  return Math.floor(n / step) * step;
+}
+
+/** FNV-1a: a stable small hash so a prospect keeps the same slot across runs and machines. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

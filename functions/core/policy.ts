@@ -1,0 +1,63 @@
+/**
+ * The cadence policy as configuration: defaults, overridden by a JSON object (env CADENCE_POLICY
+ * or the local runtime's settings), validated once at start so a bad value fails fast.
+ */
+import * as z from 'zod/mini';
+import { DEFAULT_POLICY, type CadencePolicy } from './cadence.js';
+import { minutesOf } from './calendar.js';
+import { STALL_REASONS } from './schemas.js';
+
+const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Use HH:mm on a 24-hour clock' }));
+const window = z.object({ start: clock, end: clock });
+
+const PolicyOverride = z.strictObject({
+  resendLeadMinutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * 60))),
+  retryBusinessDays: z.optional(z.array(z.number().check(z.int(), z.gte(1), z.lte(60))).check(z.minLength(1))),
+  maxAttempts: z.optional(z.number().check(z.int(), z.gte(1), z.lte(50))),
+  windows: z.optional(z.array(window).check(z.minLength(1))),
+  businessHours: z.optional(z.object({ start: clock, end: clock, days: z.array(z.number().check(z.int(), z.gte(1), z.lte(7))).check(z.minLength(1)) })),
+  quietHours: z.optional(z.object({ start: clock, end: clock })),
+  stallDefaultBusinessDays: z.optional(z.partialRecord(z.enum(STALL_REASONS), z.number().check(z.int(), z.gte(0), z.lte(60)))),
+  slotMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(120))),
+});
+
+export class PolicyError extends Error {}
+
+/** Merges an override into the defaults and checks the result makes sense together. */
+export function resolvePolicy(override: unknown = {}): CadencePolicy {
+  const parsed = PolicyOverride.safeParse(override ?? {});
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new PolicyError(`Cadence policy: ${first.path.join('.') || '(root)'}: ${first.message}`);
+  }
+  const o = parsed.data;
+  const policy: CadencePolicy = {
+    ...DEFAULT_POLICY,
+    ...o,
+    retryBusinessDays: o.retryBusinessDays ?? DEFAULT_POLICY.retryBusinessDays,
+    maxAttempts: o.maxAttempts ?? (o.retryBusinessDays ? o.retryBusinessDays.length + 1 : DEFAULT_POLICY.maxAttempts),
+    stallDefaultBusinessDays: { ...DEFAULT_POLICY.stallDefaultBusinessDays, ...o.stallDefaultBusinessDays },
+  } as CadencePolicy;
+  const bh = policy.businessHours;
+  if (minutesOf(bh.start) >= minutesOf(bh.end)) throw new PolicyError('Cadence policy: businessHours.start must be before businessHours.end');
+  for (const w of policy.windows) {
+    if (minutesOf(w.start) >= minutesOf(w.end)) throw new PolicyError(`Cadence policy: window ${w.start}-${w.end} must start before it ends`);
+    if (minutesOf(w.end) <= minutesOf(bh.start) || minutesOf(w.start) >= minutesOf(bh.end)) {
+      throw new PolicyError(`Cadence policy: window ${w.start}-${w.end} lies outside business hours ${bh.start}-${bh.end}`);
+    }
+  }
+  return policy;
+}
+
+/** Reads the policy from a JSON string (the CADENCE_POLICY setting), with defaults when empty. */
+export function policyFromJson(json: string | undefined, extra: Partial<CadencePolicy> = {}): CadencePolicy {
+  let override: Record<string, unknown> = {};
+  if (json && json.trim()) {
+    try {
+      override = JSON.parse(json) as Record<string, unknown>;
+    } catch {
+      throw new PolicyError('Cadence policy: CADENCE_POLICY is not valid JSON');
+    }
+  }
+  return resolvePolicy({ ...override, ...extra });
+}

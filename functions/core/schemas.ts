@@ -1,0 +1,217 @@
+/**
+ * Input schemas for every edge (HTTP bodies, Scheduler payloads) and the domain types.
+ * zod/mini keeps Lambda bundles small; the English locale gives messages a person can act on.
+ */
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+import { isValidZone } from './time.js';
+
+z.config(en());
+
+export const OUTCOMES = ['callback_agreed', 'stalled', 'voicemail', 'no_answer', 'not_interested', 'won'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const STALL_REASONS = ['waiting_on_customer', 'needs_review', 'decision_maker', 'cooled_off', 'comparing', 'price'] as const;
+export type StallReason = (typeof STALL_REASONS)[number];
+
+export const TOUCH_KINDS = ['recap', 'resend_materials', 'rep_reminder', 'final_email', 'rep_notice'] as const;
+export type TouchKind = (typeof TOUCH_KINDS)[number];
+
+export const TOUCH_STATUSES = ['scheduled', 'sent', 'skipped', 'cancelled', 'failed'] as const;
+export type TouchStatus = (typeof TOUCH_STATUSES)[number];
+
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const zone = z.string().check(
+  z.refine(isValidZone, { message: 'Unknown time zone: use an IANA name such as America/New_York' }),
+);
+/** A hot button is a short snake_case key ("cost_savings"); free text is folded to that shape. */
+const hotButton = z.pipe(
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
+  z.transform((s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')),
+);
+const hotButtons = z.array(hotButton).check(z.maxLength(20));
+const phone = z.string().check(
+  z.trim(),
+  z.regex(/^\+[1-9]\d{6,14}$/, { message: 'Use E.164 format, for example +15551234567' }),
+);
+const email = z.email({ message: 'Invalid email address' });
+const country = z.pipe(
+  z.string().check(z.regex(/^[A-Za-z]{2}$/, { message: 'Use an ISO 3166-1 alpha-2 code such as US or GB' })),
+  z.transform((s) => s.toUpperCase()),
+);
+/** Ids are path segments and key parts: keep them to a safe alphabet. */
+export const idSchema = z.string().check(
+  z.regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'Use 1-64 letters, digits, "-", "_" or "."' }),
+);
+
+export const RepInput = z.strictObject({
+  name: text(200),
+  email,
+  phone: z.optional(phone),
+  timezone: zone,
+  reminderChannel: z.enum(['sms', 'email']),
+  company: z.optional(text(200)),
+  signature: z.optional(text(2000)),
+});
+export type RepInput = z.infer<typeof RepInput>;
+
+const prospectFields = {
+  name: text(200),
+  company: z.optional(text(200)),
+  email: z.optional(email),
+  phone: z.optional(phone),
+  timezone: zone,
+  country: z.optional(country),
+  hotButtons: z.optional(hotButtons),
+};
+
+export const ProspectInput = z.strictObject({ id: z.optional(idSchema), ...prospectFields });
+export type ProspectInput = z.infer<typeof ProspectInput>;
+
+export const ProspectPatch = z.strictObject({
+  name: z.optional(prospectFields.name),
+  company: z.optional(z.nullable(text(200))),
+  email: z.optional(z.nullable(email)),
+  phone: z.optional(z.nullable(phone)),
+  timezone: z.optional(zone),
+  country: z.optional(z.nullable(country)),
+  hotButtons: z.optional(hotButtons),
+});
+export type ProspectPatch = z.infer<typeof ProspectPatch>;
+
+export const Material = z.strictObject({
+  title: text(300),
+  url: z.url({ protocol: /^https?$/, message: 'Use an http(s) link' }),
+});
+export type Material = z.infer<typeof Material>;
+
+/** ISO-8601 with an offset or Z; wall times without offset are read in the prospect's zone later. */
+const isoish = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/, {
+    message: 'Use ISO-8601, for example 2026-11-25T15:00:00-05:00 or a local wall time 2026-11-25T15:00',
+  }),
+);
+
+export const CallInput = z.strictObject({
+  outcome: z.enum(OUTCOMES),
+  at: z.optional(isoish),
+  callbackAt: z.optional(isoish),
+  stallReason: z.optional(z.enum(STALL_REASONS)),
+  hotButtons: z.optional(hotButtons),
+  discussed: z.optional(text(4000)),
+  whatHappensNext: z.optional(text(4000)),
+  decisionMakers: z.optional(z.array(text(200)).check(z.maxLength(20))),
+  materials: z.optional(z.array(Material).check(z.maxLength(20))),
+  notes: z.optional(z.string().check(z.maxLength(10_000))),
+  sendRecap: z.optional(z.boolean()),
+});
+export type CallInput = z.infer<typeof CallInput>;
+
+export const TouchPatch = z.strictObject({ dueAt: isoish });
+
+/** What a Scheduler schedule (or the local scheduler) delivers to the fire handler. */
+export const FirePayload = z.object({
+  v: z.literal(1),
+  touchId: idSchema,
+  /** The due time the schedule was made for; a touch rescheduled since refuses this delivery. */
+  dueAt: z.optional(z.string()),
+  repId: z.string().check(z.minLength(1), z.maxLength(256)),
+  prospectId: idSchema,
+});
+export type FirePayload = z.infer<typeof FirePayload>;
+
+// ---- stored domain records -------------------------------------------------------------
+
+export interface Rep {
+  id: string;
+  name: string;
+  email: string;
+  phone?: string;
+  timezone: string;
+  reminderChannel: 'sms' | 'email';
+  company?: string;
+  signature?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ProspectStatus = 'active' | 'closed' | 'exhausted';
+
+export interface Prospect {
+  id: string;
+  repId: string;
+  name: string;
+  company?: string;
+  email?: string;
+  phone?: string;
+  timezone: string;
+  country?: string;
+  hotButtons: string[];
+  status: ProspectStatus;
+  /** The agreed callback, UTC, when one stands. */
+  callbackAt?: string;
+  /** When the next attempt is scheduled (agreed callback or computed retry), UTC. */
+  attemptDueAt?: string;
+  /** Set when the address unsubscribed, bounced or complained: no prospect email goes out. */
+  emailSuppressed?: { reason: 'unsubscribed' | 'bounced' | 'complained'; at: string };
+  /** Unanswered attempts since the last conversation. */
+  attempts: number;
+  lastCallId?: string;
+  lastCallAt?: string;
+  /** Optimistic lock: every write checks and bumps it. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Call {
+  id: string;
+  prospectId: string;
+  repId: string;
+  outcome: Outcome;
+  at: string;
+  callbackAt?: string;
+  stallReason?: StallReason;
+  hotButtons: string[];
+  discussed?: string;
+  whatHappensNext?: string;
+  decisionMakers: string[];
+  materials: Material[];
+  notes?: string;
+  sendRecap: boolean;
+  recordedAt: string;
+}
+
+export interface Touch {
+  id: string;
+  repId: string;
+  prospectId: string;
+  callId: string;
+  kind: TouchKind;
+  channel: 'email' | 'sms';
+  status: TouchStatus;
+  /** UTC instant. */
+  dueAt: string;
+  attempt?: number;
+  template?: string;
+  reason?: string;
+  messageId?: string;
+  sentAt?: string;
+  /** Rep reminders: when the voicemail script promises the next try (null: the last attempt). */
+  promiseAt?: string | null;
+  /** The callback this touch serves (resend, reminder, recap). */
+  callbackAt?: string;
+  /** Rep notices: what happened. */
+  notice?: string;
+  /** Who it goes to. */
+  recipient: 'prospect' | 'rep';
+  /** Denormalized from the prospect so agenda views need no second read. */
+  timezone: string;
+  prospectName: string;
+  /** A fire handler working on it since this instant; stale claims may be taken over. */
+  claimedAt?: string;
+  /** Delivery attempts that failed or fell back, newest last. */
+  deliveries?: { at: string; channel: 'email' | 'sms'; ok: boolean; messageId?: string; error?: string }[];
+  createdAt: string;
+  updatedAt: string;
+}

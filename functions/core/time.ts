@@ -1,0 +1,101 @@
+/**
+ * Time helpers. Storage is UTC; people see their own zone. DST comes from the IANA rules
+ * via Luxon, never from fixed offsets.
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+export function isValidZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+export type ParsedTime =
+  | { ok: true; utc: DateTime }
+  | { ok: false; problem: 'invalid' | 'nonexistent' | 'ambiguous'; message: string };
+
+const OFFSET_RE = /(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Reads an ISO-8601 instant. With an offset (or Z) it is taken as is; without one it is a wall
+ * time in `zone`, refused when DST skips it (nonexistent) or repeats it (ambiguous).
+ */
+export function parseTimeInZone(value: string, zone: string): ParsedTime {
+  if (OFFSET_RE.test(value)) {
+    const dt = DateTime.fromISO(value, { setZone: true });
+    return dt.isValid
+      ? { ok: true, utc: dt.toUTC() }
+      : { ok: false, problem: 'invalid', message: `${value} is not a valid date and time` };
+  }
+  const wall = DateTime.fromISO(value, { zone: 'UTC' });
+  if (!wall.isValid) return { ok: false, problem: 'invalid', message: `${value} is not a valid date and time` };
+  const matches = wallTimeInstants(wall, zone);
+  if (matches.length === 0) {
+    return {
+      ok: false,
+      problem: 'nonexistent',
+      message: `${value} does not exist in ${zone}: the clocks skip it for daylight saving time; give another time or an explicit offset`,
+    };
+  }
+  if (matches.length > 1) {
+    const offsets = matches.map((m) => m.setZone(zone).toFormat('ZZ')).join(' or ');
+    return {
+      ok: false,
+      problem: 'ambiguous',
+      message: `${value} happens twice in ${zone} (offset ${offsets}) because the clocks go back; add the offset you mean`,
+    };
+  }
+  return { ok: true, utc: matches[0]! };
+}
+
+/** Every UTC instant whose wall clock in `zone` reads `wall` (given as a UTC DateTime of the same fields). */
+function wallTimeInstants(wall: DateTime, zone: string): DateTime[] {
+  const found = new Map<number, DateTime>();
+  for (const probeHours of [-26, -3, 0, 3, 26]) {
+    const probe = wall.plus({ hours: probeHours });
+    const offsetMinutes = probe.setZone(zone).offset;
+    const candidate = wall.minus({ minutes: offsetMinutes });
+    const back = candidate.setZone(zone);
+    if (
+      back.year === wall.year &&
+      back.month === wall.month &&
+      back.day === wall.day &&
+      back.hour === wall.hour &&
+      back.minute === wall.minute &&
+      back.second === wall.second
+    ) {
+      found.set(candidate.toMillis(), candidate);
+    }
+  }
+  return [...found.values()].sort((a, b) => a.toMillis() - b.toMillis());
+}
+
+/** UTC ISO with Z and no milliseconds: how every instant is stored and answered. */
+export function toUtcIso(at: Date | DateTime | string): string {
+  return asDateTime(at).toUTC().startOf('second').toISO({ suppressMilliseconds: true })!;
+}
+
+/** The same instant in `zone`, ISO with its offset (the API's `...Local` fields). */
+export function toLocalIso(at: Date | DateTime | string, zone: string): string {
+  return asDateTime(at).setZone(zone).startOf('second').toISO({ suppressMilliseconds: true })!;
+}
+
+/** "Wednesday, November 25 at 3:00 PM EST", for people. */
+export function humanTime(at: Date | DateTime | string, zone: string): string {
+  const dt = asDateTime(at).setZone(zone);
+  return `${dt.toFormat('cccc, LLLL d')} at ${dt.toFormat('h:mm a ZZZZ')}`;
+}
+
+/** "3:00 PM EST". */
+export function humanClock(at: Date | DateTime | string, zone: string): string {
+  return asDateTime(at).setZone(zone).toFormat('h:mm a ZZZZ');
+}
+
+/** "3 days ago", "in 2 hours", relative to `now`. */
+export function relativeTime(at: Date | DateTime | string, now: Date): string {
+  return asDateTime(at).toRelative({ base: DateTime.fromJSDate(now) }) ?? '';
+}
+
+export function asDateTime(at: Date | DateTime | string): DateTime {
+  if (typeof at === 'string') return DateTime.fromISO(at, { setZone: true });
+  if (at instanceof Date) return DateTime.fromJSDate(at);
+  return at;
+}

@@ -1,0 +1,28 @@
+/** Lambda entry that EventBridge Scheduler invokes with a touch's payload at its due time. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoStore } from '../adapters/dynamo-store.js';
+import { SesMailer } from '../adapters/ses-mailer.js';
+import { composeApp } from '../app/compose.js';
+import { optionalEnv, requireEnv } from '../config.js';
+import { policyFromJson } from '../core/policy.js';
+import { systemClock } from '../ports.js';
+
+const logger = new Logger({ serviceName: 'followthrough' });
+
+const app = composeApp({
+  store: new DynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') }),
+  scheduler: { create: () => Promise.reject(new Error('fire does not schedule')), delete: () => Promise.resolve() },
+  mailer: new SesMailer({ client: new SESv2Client({}), configurationSetName: optionalEnv('SES_CONFIGURATION_SET') }),
+  clock: systemClock,
+  policy: policyFromJson(optionalEnv('CADENCE_POLICY')),
+  senderEmail: requireEnv('SENDER_EMAIL'),
+  logger,
+});
+
+export const handler = async (event: unknown) => {
+  const result = await app.firer.fire(event);
+  logger.info('fired', { ...result });
+  return result;
+};

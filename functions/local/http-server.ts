@@ -1,0 +1,145 @@
+/**
+ * Serves the API on localhost by turning each request into an API Gateway HTTP API (v2) event
+ * and calling the same handler that runs on AWS. Bearer tokens are checked first, as the HTTP
+ * API's JWT authorizer would, and their claims handed over the same way.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { errorBody, type HttpEvent, type HttpResult } from '../app/http.js';
+import type { LocalTokens } from './jwt.js';
+
+/** Routes the HTTP API serves without the authorizer (see infra/constructs/api.ts). */
+export function isPublicRoute(method: string, path: string): boolean {
+  if (path.startsWith('/local/')) return true;
+  if (method === 'GET' && (path === '/v1/health' || /^\/v1\/sheets\/[^/]+$/.test(path))) return true;
+  return (method === 'GET' || method === 'POST') && path === '/v1/unsubscribe';
+}
+
+export type LocalRoute = (req: IncomingMessage, url: URL, body: Buffer) => Promise<HttpResult | undefined>;
+
+export interface LocalHttpOptions {
+  handle: (event: HttpEvent) => Promise<HttpResult>;
+  tokens: LocalTokens;
+  /** Routes under /local/ that exist only on the local runtime. */
+  local?: LocalRoute;
+  port: number;
+  host?: string;
+}
+
+// API Gateway takes bigger bodies than we accept; stop reading well past our 64 KiB limit.
+const READ_LIMIT = 256 * 1024;
+
+export async function startHttp(options: LocalHttpOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    void serve(options, req, res).catch((error) => {
+      send(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorBody('internal_error', String(error))) });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    url: `http://localhost:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function serve(options: LocalHttpOptions, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const body = await readBody(req);
+  if (body === 'too_large') {
+    return send(res, jsonResult(413, errorBody('payload_too_large', 'The body is over 64 KiB: send less text (notes are capped at 10,000 characters)')));
+  }
+  if (url.pathname.startsWith('/local/') && options.local) {
+    const result = await options.local(req, url, body);
+    return send(res, result ?? jsonResult(404, errorBody('not_found', `The route ${url.pathname} was not found`)));
+  }
+  let claims: Record<string, string | number | boolean | string[]> | undefined;
+  if (!isPublicRoute(method, url.pathname)) {
+    const auth = req.headers.authorization ?? '';
+    const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
+    const verified = token ? await options.tokens.verify(token) : undefined;
+    if (!verified) {
+      return send(
+        res,
+        jsonResult(401, errorBody('unauthorized', token ? 'The token is not valid or has expired: get a new one with npm run token -- <repId>' : 'Sign in: send Authorization: Bearer <token> (npm run token -- <repId> prints one)')),
+      );
+    }
+    claims = Object.fromEntries(Object.entries(verified).map(([k, v]) => [k, typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : (v as string)]));
+  }
+  send(res, await options.handle(toEvent(req, url, method, body, claims)));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > READ_LIMIT) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  body: Buffer,
+  claims?: Record<string, string | number | boolean | string[]>,
+): HttpEvent {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  // API Gateway joins repeated query parameters with commas.
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const type = headers['content-type'] ?? '';
+  const textual = body.length === 0 || /json|text|xml|x-www-form-urlencoded/i.test(type);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+    },
+    ...(body.length ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: !textual,
+  } as HttpEvent;
+}
+
+export function jsonResult(statusCode: number, body: unknown): HttpResult {
+  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+}
+
+function send(res: ServerResponse, result: HttpResult) {
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  res.writeHead(result.statusCode, result.headers);
+  res.end(body);
+}

@@ -1,0 +1,77 @@
+/**
+ * npm start: everything on one machine, no AWS account. DynamoDB Local (data under .data/),
+ * the local SES inbox, the local scheduler and the HTTP API.
+ */
+import './quiet-warnings.js';
+import { resolve } from 'node:path';
+import { buildTemplates } from '../../scripts/build-templates.js';
+import { PolicyError, policyFromJson } from '../core/policy.js';
+import { numberEnv, optionalEnv } from '../config.js';
+import { PrerequisiteError, startDynamo } from './dynamo.js';
+import { startLocalRuntime } from './runtime.js';
+import { startSes } from './ses.js';
+
+const consoleLogger = {
+  info: () => {},
+  warn: (message: string, ...extra: Record<string, unknown>[]) => console.warn(`warn: ${message}`, ...extra),
+  error: (message: string, ...extra: Record<string, unknown>[]) => console.error(`error: ${message}`, ...extra),
+};
+
+async function main() {
+  const dataDir = resolve(optionalEnv('DATA_DIR') ?? '.data');
+  const apiPort = numberEnv('PORT', 3000);
+  const sesPort = numberEnv('SES_PORT', 8005);
+  const dynamoPort = numberEnv('DYNAMODB_PORT', 8000);
+  const policy = policyFromJson(optionalEnv('CADENCE_POLICY'), optionalEnv('RESEND_LEAD_MINUTES') ? { resendLeadMinutes: numberEnv('RESEND_LEAD_MINUTES', 10) } : {});
+  buildTemplates();
+
+  const dynamo = await startDynamo({ port: dynamoPort, dataDir: resolve(dataDir, 'dynamodb') });
+  const stops: (() => Promise<void>)[] = [() => dynamo.stop()];
+  const shutdown = async (code = 0) => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  try {
+    const ses = await startSes(sesPort);
+    stops.push(() => ses.stop());
+    const runtime = await startLocalRuntime({
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      tableName: optionalEnv('TABLE_NAME') ?? 'followthrough',
+      dataDir,
+      apiPort,
+      senderEmail: optionalEnv('SENDER_EMAIL') ?? 'followthrough@example.com',
+      policy,
+      autoFire: true,
+      logger: consoleLogger,
+    });
+    stops.push(() => runtime.stop());
+    const pending = runtime.scheduler.list().length;
+    console.log(
+      [
+        'followthrough is running locally (Ctrl-C stops it)',
+        `  API     ${runtime.url}/v1   (GET /v1/health needs no token)`,
+        `  Inbox   http://localhost:${sesPort}   every email sent, as the local SES received it`,
+        `  SMS     ${runtime.url}/local/sms   reminders sent by SMS`,
+        `  Data    ${dataDir}   DynamoDB Local, ${pending} pending schedule${pending === 1 ? '' : 's'}, signing key`,
+        'Try:',
+        `  TOKEN=$(npm run -s token -- rep-1)`,
+        `  curl -s -X PUT ${runtime.url}/v1/reps/me -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
+        `    -d '{"name":"Ann Rep","email":"ann@example.com","phone":"+15551230000","timezone":"America/New_York","reminderChannel":"email"}'`,
+      ].join('\n'),
+    );
+  } catch (error) {
+    await shutdown(fail(error));
+  }
+}
+
+function fail(error: unknown): number {
+  if (error instanceof PrerequisiteError || error instanceof PolicyError) console.error(`followthrough: ${error.message}`);
+  else if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') console.error(`followthrough: a port is taken (${(error as Error).message}): set PORT, SES_PORT or DYNAMODB_PORT`);
+  else console.error(`followthrough: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+}
+
+main().catch((error) => process.exit(fail(error)));

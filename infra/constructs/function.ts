@@ -1,0 +1,114 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root (this file is infra/constructs/function.ts). */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Lets CommonJS dependencies call `require` from inside the ESM bundle. */
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Modules left out of the bundle. Empty by default: everything, `@aws-sdk/*` included, is bundled so the
+ * code runs against the SDK version it was tested with. Pass e.g. `['@aws-sdk/*', '@smithy/*']` to use the
+ * runtime's SDK instead and compare cold starts.
+ */
+export const DEFAULT_EXTERNAL_MODULES: readonly string[] = [];
+
+export interface FollowthroughFunctionProps {
+  /** The handler file (TypeScript), exporting `handler`. */
+  readonly entry: string;
+  readonly description?: string;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default {@link DEFAULT_EXTERNAL_MODULES} (bundle everything) */
+  readonly externalModules?: readonly string[];
+}
+
+/**
+ * A Lambda function with the project's defaults: Node.js 22 on arm64, an ESM bundle built by the local
+ * esbuild (never Docker), minified with source maps, its own log group kept one month, and an execution role
+ * that may write only to that log group (no managed policies). Grants are added through the helpers.
+ */
+export class FollowthroughFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: FollowthroughFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${this.node.path}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'followthrough',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        externalModules: [...(props.externalModules ?? DEFAULT_EXTERNAL_MODULES)],
+        forceDockerBundling: false,
+        logLevel: LogLevel.ERROR,
+      },
+    });
+  }
+
+  get functionArn(): string {
+    return this.function.functionArn;
+  }
+
+  addEnvironment(key: string, value: string): this {
+    this.function.addEnvironment(key, value);
+    return this;
+  }
+
+  /** Grants read/write on the table and its indexes and sets `TABLE_NAME`. */
+  bindTable(table: ITable): this {
+    table.grantReadWriteData(this.function);
+    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    return this;
+  }
+
+  addToRolePolicy(statement: iam.PolicyStatement): this {
+    this.function.addToRolePolicy(statement);
+    return this;
+  }
+}

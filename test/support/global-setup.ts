@@ -1,0 +1,32 @@
+/**
+ * Starts DynamoDB Local (in memory) and the local SES endpoint once for the whole run, on free
+ * loopback ports, and hands their endpoints to the tests.
+ */
+import '../../functions/local/quiet-warnings.js';
+import type { TestProject } from 'vitest/node';
+import { buildTemplates } from '../../scripts/build-templates.js';
+import { freePort, startDynamo, type LocalDynamo } from '../../functions/local/dynamo.js';
+import { startSes, type LocalSes } from '../../functions/local/ses.js';
+
+let dynamo: LocalDynamo | undefined;
+let ses: LocalSes | undefined;
+
+export async function setup(project: TestProject) {
+  buildTemplates();
+  dynamo = await startDynamo({ port: await freePort() });
+  ses = await startSes(await freePort());
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+  project.provide('sesEndpoint', ses.endpoint);
+}
+
+export async function teardown() {
+  await ses?.stop();
+  await dynamo?.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoEndpoint: string;
+    sesEndpoint: string;
+  }
+}

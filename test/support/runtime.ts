@@ -1,0 +1,82 @@
+/**
+ * A local runtime per test file on the shared emulators: its own table, its own HTTP port,
+ * a fake clock, and helpers to call the API as a rep and read the inbox.
+ */
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime.js';
+import { readInbox, type StoredEmail } from '../../functions/local/ses.js';
+import type { CadencePolicy } from '../../functions/core/cadence.js';
+import { FakeClock } from './clock.js';
+
+export interface TestRuntime extends LocalRuntime {
+  clock: FakeClock;
+  sesEndpoint: string;
+  /** Calls the API with a token for `repId`. */
+  call(method: string, path: string, body?: unknown, options?: { repId?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  /** Emails sent to `address` so far, oldest first. */
+  inbox(address: string): Promise<StoredEmail[]>;
+  /** Moves the clock to `at` and fires every schedule due by then. */
+  fireUntil(at: Date | string): Promise<number>;
+}
+
+export async function testRuntime(options: { start: string; policy?: CadencePolicy; dataDir?: string }): Promise<TestRuntime> {
+  const clock = new FakeClock(options.start);
+  const sesEndpoint = inject('sesEndpoint');
+  const runtime = await startLocalRuntime({
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    sesEndpoint,
+    tableName: `t-${randomUUID()}`,
+    dataDir: options.dataDir,
+    keyFile: join(tmpdir(), `followthrough-test-key-${process.pid}.json`),
+    apiPort: 0,
+    senderEmail: 'followthrough@example.com',
+    policy: options.policy,
+    clock,
+  });
+  const tokens = new Map<string, string>();
+  return {
+    ...runtime,
+    clock,
+    sesEndpoint,
+    async call(method, path, body, opts = {}) {
+      const repId = opts.repId ?? 'rep-1';
+      let token = tokens.get(repId);
+      if (!token) {
+        token = await runtime.tokens.sign(repId);
+        tokens.set(repId, token);
+      }
+      const res = await fetch(`${runtime.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...opts.headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body: parsed as any };
+    },
+    async inbox(address) {
+      return (await readInbox(sesEndpoint)).filter((e) => e.destination.to.some((to) => to.includes(address)));
+    },
+    async fireUntil(at) {
+      clock.set(at);
+      return runtime.scheduler.runDue();
+    },
+  };
+}
+
+/** A unique address so tests sharing the one SES inbox never see each other's mail. */
+export function uniqueEmail(name: string): string {
+  return `${name}.${randomUUID().slice(0, 8)}@example.com`;
+}

@@ -1,0 +1,2 @@
+/** Every test file: keep the SDK's Node-version notice out of the output. */
+import '../../functions/local/quiet-warnings.js';
