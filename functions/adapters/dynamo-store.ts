@@ -329,12 +329,14 @@ export class DynamoStore implements Store {
       condition += ' AND #s = :ifStatus';
       values[':ifStatus'] = ifStatus;
     }
+    const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+    if (!expression.includes('#s') && !condition.includes('#s')) delete names['#s'];
     try {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.touch(touch),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression: expression,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

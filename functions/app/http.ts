@@ -70,7 +70,7 @@ export class Router {
       }
       const m = route.pattern.exec(path)!;
       const params: Record<string, string> = {};
-      route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
+      route.keys.forEach((k, i) => (params[k] = decodePathParam(k, m[i + 1]!)));
       const result = await route.handler(context(event, params));
       if ('statusCode' in result) return result;
       return json(result.status ?? 200, result.body);
@@ -124,6 +124,15 @@ function context(event: HttpEvent, params: Record<string, string>): RequestConte
       return `${proto}://${host}`;
     },
   };
+}
+
+/** A malformed escape such as %E0%A4%A is the client's mistake (400), not a crash (500). */
+function decodePathParam(key: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ValidationError(`The path parameter ${key} is not valid percent-encoding`, [{ path: key, message: 'Not valid percent-encoding' }]);
+  }
 }
 
 function lowerKeys(h: Record<string, string | undefined>): Record<string, string | undefined> {

@@ -213,7 +213,8 @@ export class CadencePlanner {
           touches.push({ kind: 'rep_notice', recipient: 'rep', channel: 'email', dueAt: now.toUTC(), notice: 'cadence_exhausted' });
           return { status: 'exhausted', attempts: attempt, touches };
         }
-        const next = this.attemptTime(base, attempt + 1, place, now);
+        // A time the rep names (say the greeting gave a return date) overrides the cadence.
+        const next = input.callbackAt ?? this.attemptTime(base, attempt + 1, place, now);
         return {
           status: 'active',
           attempts: attempt,

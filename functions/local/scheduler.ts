@@ -51,6 +51,8 @@ export class LocalScheduler implements TouchScheduler {
 
   async create(request: ScheduleRequest): Promise<void> {
     if (!NAME_RE.test(request.name)) throw new Error(`invalid schedule name: ${request.name}`);
+    // An invalid Date would never fall due and re-arm the timer every millisecond.
+    if (!Number.isFinite(request.at.getTime())) throw new RangeError(`invalid schedule time for ${request.name}`);
     const schedule: LocalSchedule = { name: request.name, at: request.at.getTime(), input: JSON.stringify(request.payload), retries: 0 };
     this.schedules.set(schedule.name, schedule);
     this.journal({ op: 'put', ...schedule });
@@ -92,7 +94,8 @@ export class LocalScheduler implements TouchScheduler {
 
   private async drain(): Promise<number> {
     let fired = 0;
-    const limit = this.options.concurrency ?? 64;
+    // At least one worker: with none, a due schedule would spin this loop forever.
+    const limit = Math.max(1, this.options.concurrency ?? 64);
     while (!this.closed) {
       const now = this.options.clock.now().getTime();
       const due = this.list().filter((s) => s.at <= now && !this.running.has(s.name));
