@@ -82,6 +82,7 @@ export class FollowthroughStack extends Stack {
     this.scheduling = new Scheduling(this, 'Scheduling', {
       fireFunction: this.fireFunction.function,
       apiFunction: this.apiFunction,
+      alsoSchedules: [this.eventsFunction],
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
 

@@ -7,6 +7,7 @@
  *   touch      pk PROSPECT#<rep>#<prospect>  sk TOUCH#<touchId>   (+ touchId for GSI byTouchId;
  *              gsi1pk REP#<rep>, gsi1sk <dueAt>#<touchId> only while scheduled: GSI byRepDue)
  *   idempotency pk IDEMPOTENCY#<rep>#<key>   sk IDEMPOTENCY  (expiresAt TTL)
+ *   suppression pk SUPPRESSION#<address>      sk SUPPRESSION
  *
  * One prospect's records share a partition, so one Query reads a prospect whole and one
  * transaction records an outcome.
@@ -23,7 +24,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, VersionConflictError } from '../core/errors.js';
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
-import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, Store, TouchUpdate } from '../app/store.js';
+import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, Store, Suppression, TouchUpdate } from '../app/store.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -37,6 +38,7 @@ export const keys = {
   prospect: (repId: string, prospectId: string) => ({ pk: keys.prospectPk(repId, prospectId), sk: 'PROSPECT' }),
   call: (call: Call) => ({ pk: keys.prospectPk(call.repId, call.prospectId), sk: `CALL#${call.id}` }),
   touch: (t: Pick<Touch, 'repId' | 'prospectId' | 'id'>) => ({ pk: keys.prospectPk(t.repId, t.prospectId), sk: `TOUCH#${t.id}` }),
+  suppression: (email: string) => ({ pk: `SUPPRESSION#${seg(email.trim().toLowerCase())}`, sk: 'SUPPRESSION' }),
   idempotency: (repId: string, key: string) => ({ pk: `IDEMPOTENCY#${seg(repId)}#${seg(key)}`, sk: 'IDEMPOTENCY' }),
   due: (t: Touch) => ({ gsi1pk: `REP#${seg(t.repId)}`, gsi1sk: `${t.dueAt}#${t.id}` }),
 };
@@ -187,13 +189,17 @@ export class DynamoStore implements Store {
           ExpressionAttributeValues: { ':v': commit.expectedVersion },
         },
       },
-      {
-        Put: {
-          TableName: this.table,
-          Item: { ...keys.call(commit.call), type: 'call', ...commit.call },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      ...(commit.call
+        ? [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.call(commit.call), type: 'call', ...commit.call },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
       ...commit.newTouches.map((t) => ({ Put: { TableName: this.table, Item: touchItem(t) } })),
       ...commit.cancelTouches.map(({ touch, reason }) => ({
         Update: {
@@ -338,8 +344,32 @@ export class DynamoStore implements Store {
           Key: keys.touch(touch),
           UpdateExpression: expression,
           ConditionExpression: condition,
-          ExpressionAttributeNames: names,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async getSuppression(email: string): Promise<Suppression | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.suppression(email), ...this.capacity }));
+    this.count(out.ConsumedCapacity);
+    return strip<Suppression>(out.Item);
+  }
+
+  async addSuppression(suppression: Suppression): Promise<boolean> {
+    try {
+      const out = await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.suppression(suppression.email), type: 'suppression', ...suppression, email: suppression.email.trim().toLowerCase() },
+          ConditionExpression: 'attribute_not_exists(pk)',
           ...this.capacity,
         }),
       );

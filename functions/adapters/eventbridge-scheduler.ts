@@ -7,6 +7,7 @@ import {
   type CreateScheduleCommandInput,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import { createHash } from 'node:crypto';
 import type { ScheduleRequest, TouchScheduler } from '../ports.js';
 
 export interface EventBridgeSchedulerOptions {
@@ -30,6 +31,15 @@ export function atExpression(at: Date): string {
   return `at(${at.toISOString().slice(0, 19)})`;
 }
 
+/**
+ * The same name and time give the same token, so a retried create is not a second schedule.
+ * A token allows only [a-zA-Z0-9-_] (no "." as names do) and 64 chars, so it is a hash: a long
+ * name cut to 64 chars would otherwise lose the time and give a moved touch its old token.
+ */
+export function clientToken(request: Pick<ScheduleRequest, 'name' | 'at'>): string {
+  return createHash('sha256').update(`${request.name}\n${request.at.getTime()}`).digest('hex');
+}
+
 export function scheduleRequest(request: ScheduleRequest, options: EventBridgeSchedulerOptions): CreateScheduleCommandInput {
   if (!NAME_RE.test(request.name)) throw new Error(`invalid schedule name: ${request.name}`);
   return {
@@ -41,8 +51,7 @@ export function scheduleRequest(request: ScheduleRequest, options: EventBridgeSc
     ActionAfterCompletion: 'DELETE',
     State: 'ENABLED',
     Description: `followthrough touch ${request.payload.touchId}`,
-    // The same name and time give the same token, so a retried create is not a second schedule.
-    ClientToken: `${request.name}-${request.at.getTime()}`.slice(0, 64),
+    ClientToken: clientToken(request),
     Target: {
       Arn: options.targetArn,
       RoleArn: options.roleArn,

@@ -2,16 +2,21 @@
  * The routes of the public API (see shared/API.md), wired to the use cases.
  */
 import { Router, type RouteHandler } from './http.js';
+import type { LinkSigner } from './links.js';
+import { openApiDocument } from './openapi.js';
 import type { FollowthroughService, Logger } from './service.js';
+import { registerUnsubscribe } from './unsubscribe.js';
 
 export interface ApiDeps {
   service: FollowthroughService;
+  /** Verifies unsubscribe and sheet links; without it those routes are absent. */
+  signer?: LinkSigner;
   logger?: Logger;
   /** Extra routes (previews, unsubscribe, sheets, OpenAPI) register themselves here. */
   extend?: (router: Router) => void;
 }
 
-export function buildApi({ service, logger, extend }: ApiDeps): Router {
+export function buildApi({ service, signer, logger, extend }: ApiDeps): Router {
   const router = new Router(logger);
   const health: RouteHandler = async () => ({ body: { ok: true } });
   router
@@ -27,7 +32,12 @@ export function buildApi({ service, logger, extend }: ApiDeps): Router {
     })
     .on('GET', '/v1/followups', async (c) => ({ body: await service.listFollowups(c.repId(), c.query) }))
     .on('PATCH', '/v1/touches/{id}', async (c) => ({ body: await service.rescheduleTouch(c.repId(), c.params.id!, c.json()) }))
-    .on('DELETE', '/v1/touches/{id}', async (c) => ({ body: await service.cancelTouch(c.repId(), c.params.id!) }));
+    .on('DELETE', '/v1/touches/{id}', async (c) => ({ body: await service.cancelTouch(c.repId(), c.params.id!) }))
+    .on('GET', '/v1/openapi.json', async (c) => {
+      c.repId();
+      return { body: openApiDocument() };
+    });
+  if (signer) registerUnsubscribe(router, { signer, service });
   extend?.(router);
   return router;
 }

@@ -9,6 +9,7 @@ import { templateLibrary, type TemplateLibrary } from '../core/templates.js';
 import type { Clock, Mailer, SmsSender, TouchScheduler } from '../ports.js';
 import { buildApi } from './api.js';
 import { TouchFirer, type LinkBuilder } from './fire.js';
+import { SignedLinks, type LinkSigner } from './links.js';
 import type { Router } from './http.js';
 import { FollowthroughService, type Logger } from './service.js';
 import type { Store } from './store.js';
@@ -23,7 +24,13 @@ export interface AppPorts {
   senderEmail: string;
   holidays?: HolidayCalendar;
   library?: TemplateLibrary;
+  /** Signs and verifies unsubscribe and sheet links. */
+  signer?: LinkSigner;
+  /** The API's public base URL, for links in messages. */
+  publicApiUrl?: string;
   links?: LinkBuilder;
+  unsubscribeMailto?: string;
+  messageIdDomain?: string;
   logger?: Logger;
 }
 
@@ -38,7 +45,8 @@ export function composeApp(ports: AppPorts): App {
   const planner = new CadencePlanner(ports.policy, ports.holidays ?? new PublicHolidays());
   const library = ports.library ?? templateLibrary();
   const service = new FollowthroughService({ store: ports.store, scheduler: ports.scheduler, clock: ports.clock, planner, logger: ports.logger });
-  const api = buildApi({ service, logger: ports.logger });
+  const api = buildApi({ service, signer: ports.signer, logger: ports.logger });
+  const links = ports.links ?? (ports.signer && ports.publicApiUrl ? new SignedLinks(ports.signer, ports.publicApiUrl) : undefined);
   const firer = new TouchFirer({
     store: ports.store,
     mailer: ports.mailer,
@@ -46,8 +54,10 @@ export function composeApp(ports: AppPorts): App {
     clock: ports.clock,
     library,
     senderEmail: ports.senderEmail,
-    quietHours: ports.policy.quietHours,
-    links: ports.links,
+    planner,
+    links,
+    unsubscribeMailto: ports.unsubscribeMailto,
+    messageIdDomain: ports.messageIdDomain,
     logger: ports.logger,
   });
   return { service, api, firer, planner };

@@ -3,12 +3,14 @@
  * scheduled and current, and record the result. A repeated delivery sends nothing.
  */
 import { DateTime } from 'luxon';
+import type { CadencePlanner } from '../core/cadence.js';
+import { isQuietHour } from '../core/calendar.js';
+import { callbackInvite } from '../core/invite.js';
 import { renderEmail, type MessageInput } from '../core/messages.js';
 import { FirePayload, type Call, type Prospect, type Rep, type Touch } from '../core/schemas.js';
 import type { TemplateLibrary } from '../core/templates.js';
-import { isQuietHour, type QuietHours } from '../core/calendar.js';
 import { toUtcIso } from '../core/time.js';
-import type { Clock, Mailer, OutgoingEmail, SmsSender } from '../ports.js';
+import type { Clock, EmailAttachment, EmailHeader, Mailer, OutgoingEmail, SmsSender } from '../ports.js';
 import type { Logger } from './service.js';
 import { silentLogger } from './service.js';
 import type { ProspectBundle, Store } from './store.js';
@@ -20,9 +22,17 @@ export interface FireDeps {
   clock: Clock;
   library: TemplateLibrary;
   senderEmail: string;
-  quietHours: QuietHours;
+  /** Quiet hours, holidays and the prospect email budget come from the cadence policy. */
+  planner: CadencePlanner;
   /** Builds the links that go into messages (sheet, unsubscribe); absent links are left out. */
   links?: LinkBuilder;
+  /** Also offered in List-Unsubscribe, where an inbox for unsubscribe mail is configured. */
+  unsubscribeMailto?: string;
+  /**
+   * The domain of the Message-ID SES gives each email (<MessageId@domain>), used to thread a
+   * resend under the recap: email.amazonses.com in us-east-1, <region>.amazonses.com elsewhere.
+   */
+  messageIdDomain?: string;
   logger?: Logger;
   /**
    * A claim older than this is taken to be from a crashed delivery and may be taken over.
@@ -32,7 +42,7 @@ export interface FireDeps {
 }
 
 export interface LinkBuilder {
-  sheet?(touch: Touch): string;
+  sheet?(touch: Touch, now: Date): string;
   unsubscribe?(prospect: Prospect): string;
 }
 
@@ -90,26 +100,37 @@ export class TouchFirer {
     if (!bundle || !rep) return this.finish(claimed, 'failed', 'prospect or rep no longer exists');
 
     if (claimed.recipient === 'prospect') {
-      const reason = this.prospectBlock(bundle.prospect, now);
+      const reason = await this.prospectBlock(claimed, bundle, now);
       if (reason) return this.finish(claimed, 'skipped', reason);
     }
 
     const input = this.messageInput(claimed, bundle, rep, now);
     try {
       if (claimed.channel === 'sms' && claimed.kind === 'rep_reminder') return await this.sendSms(claimed, input, rep);
-      return await this.sendEmail(claimed, input, rep, bundle.prospect);
+      return await this.sendEmail(claimed, input, rep, bundle.prospect, bundle);
     } catch (error) {
       return this.failed(claimed, error);
     }
   }
 
   /** Why a prospect email must not go out now, if it must not. */
-  private prospectBlock(prospect: Prospect, now: Date): string | undefined {
+  private async prospectBlock(touch: Touch, bundle: ProspectBundle, now: Date): Promise<string | undefined> {
+    const { prospect } = bundle;
+    const { policy } = this.deps.planner;
     if (prospect.emailSuppressed) return `the address is suppressed (${prospect.emailSuppressed.reason})`;
     if (!prospect.email) return 'the prospect has no email address';
     if (prospect.status === 'closed') return 'the prospect is closed';
+    const listed = await this.deps.store.getSuppression(prospect.email);
+    if (listed) return `the address is suppressed (${listed.reason})`;
     const local = DateTime.fromJSDate(now).setZone(prospect.timezone);
-    if (isQuietHour(local, this.deps.quietHours)) return `quiet hours in ${prospect.timezone}`;
+    if (isQuietHour(local, policy.quietHours)) return `quiet hours in ${prospect.timezone} (${policy.quietHours.start}-${policy.quietHours.end})`;
+    // A holiday counts unless the prospect agreed to talk that very day.
+    const agreedToday = touch.callbackAt && DateTime.fromISO(touch.callbackAt).setZone(prospect.timezone).hasSame(local, 'day');
+    if (!agreedToday && this.deps.planner.isHoliday(local, prospect.country)) return `a public holiday in ${prospect.country}`;
+    const { max, days } = policy.prospectEmailBudget;
+    const since = now.getTime() - days * 24 * 3600_000;
+    const recent = bundle.touches.filter((t) => t.recipient === 'prospect' && t.status === 'sent' && t.sentAt && Date.parse(t.sentAt) > since);
+    if (recent.length >= max) return `over the touch budget: ${recent.length} prospect emails in the last ${days} days (at most ${max})`;
     return undefined;
   }
 
@@ -118,7 +139,7 @@ export class TouchFirer {
     const lastConversation = [...bundle.calls].reverse().find((c) => isConversation(c));
     const resend = bundle.touches.find((t) => t.callId === touch.callId && t.kind === 'resend_materials' && t.status === 'sent');
     const links = {
-      sheet: this.deps.links?.sheet?.(touch),
+      sheet: this.deps.links?.sheet?.(touch, now),
       unsubscribe: touch.recipient === 'prospect' ? this.deps.links?.unsubscribe?.(bundle.prospect) : undefined,
     };
     return {
@@ -138,20 +159,57 @@ export class TouchFirer {
     };
   }
 
-  private async sendEmail(touch: Touch, input: MessageInput, rep: Rep, prospect: Prospect): Promise<FireResult> {
+  private async sendEmail(touch: Touch, input: MessageInput, rep: Rep, prospect: Prospect, bundle?: ProspectBundle): Promise<FireResult> {
     const rendered = renderEmail(input, this.deps.library);
     const toProspect = touch.recipient === 'prospect';
+    const headers: EmailHeader[] = [];
+    const attachments: EmailAttachment[] = [];
+    let subject = rendered.subject;
+    if (toProspect) {
+      headers.push(...this.unsubscribeHeaders(input.links?.unsubscribe));
+      if (touch.kind === 'recap' && input.call && touch.callbackAt) {
+        const ics = callbackInvite({
+          rep,
+          prospect,
+          call: input.call,
+          callbackAt: touch.callbackAt,
+          durationMinutes: this.deps.planner.policy.inviteMinutes,
+          now: input.now,
+        });
+        attachments.push({ filename: 'invite.ics', contentType: 'text/calendar; charset=UTF-8; method=REQUEST', content: ics });
+      }
+      const recap = touch.kind === 'resend_materials' ? bundle?.touches.find((t) => t.kind === 'recap' && t.callId === touch.callId && t.status === 'sent' && t.messageId) : undefined;
+      if (recap) {
+        // Reply in the recap's thread so the materials land on top of the same conversation.
+        const parent = `<${recap.messageId}@${this.deps.messageIdDomain ?? 'email.amazonses.com'}>`;
+        headers.push({ name: 'In-Reply-To', value: parent }, { name: 'References', value: parent });
+        if (recap.subject) subject = /^re:/i.test(recap.subject) ? recap.subject : `Re: ${recap.subject}`;
+      }
+    }
     const email: OutgoingEmail = {
       from: formatAddress(toProspect ? rep.name : 'followthrough', this.deps.senderEmail),
       to: [toProspect ? prospect.email! : rep.email],
       ...(toProspect ? { replyTo: [rep.email] } : {}),
-      subject: rendered.subject,
+      subject,
       html: rendered.html,
       text: rendered.text,
-      tags: { touch: touch.id, kind: touch.kind },
+      ...(headers.length ? { headers } : {}),
+      ...(attachments.length ? { attachments } : {}),
+      tags: { touch: touch.id, kind: touch.kind, recipient: touch.recipient },
     };
     const { messageId } = await this.deps.mailer.send(email);
-    return this.sent(touch, 'email', messageId, rendered.template);
+    return this.sent(touch, 'email', messageId, rendered.template, subject);
+  }
+
+  /** RFC 8058 one-click unsubscribe, plus mailto where configured. */
+  private unsubscribeHeaders(url: string | undefined): EmailHeader[] {
+    if (!url) return [];
+    const targets = [`<${url}>`];
+    if (this.deps.unsubscribeMailto) targets.push(`<mailto:${this.deps.unsubscribeMailto}?subject=unsubscribe>`);
+    return [
+      { name: 'List-Unsubscribe', value: targets.join(', ') },
+      { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+    ];
   }
 
   private async sendSms(touch: Touch, input: MessageInput, rep: Rep): Promise<FireResult> {
@@ -159,9 +217,9 @@ export class TouchFirer {
     return this.sendEmail({ ...touch, channel: 'email' }, input, rep, input.prospect);
   }
 
-  private async sent(touch: Touch, channel: 'email' | 'sms', messageId: string, template: string): Promise<FireResult> {
+  private async sent(touch: Touch, channel: 'email' | 'sms', messageId: string, template: string, subject?: string): Promise<FireResult> {
     const sentAt = toUtcIso(this.deps.clock.now());
-    await this.deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, claimedAt: null, reason: null });
+    await this.deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, claimedAt: null, reason: null });
     this.log.info('touch sent', { touchId: touch.id, kind: touch.kind, channel, messageId });
     return { result: 'sent', touchId: touch.id, messageId, channel };
   }

@@ -187,6 +187,7 @@ export class FollowthroughService {
         throw new UnprocessableError('rep_profile_missing', 'Create your rep profile first with PUT /v1/reps/me, so reminders know where to go');
       }
       const { prospect } = bundle;
+      const suppressed = prospect.emailSuppressed || (prospect.email ? await this.store.getSuppression(prospect.email) : undefined);
       const now = DateTime.fromJSDate(this.clock.now()).toUTC();
       const callAt = input.at ? this.readTime(input.at, prospect.timezone, 'at') : now;
       if (callAt > now.plus({ minutes: 5 })) {
@@ -220,7 +221,7 @@ export class FollowthroughService {
           id: prospect.id,
           timezone: prospect.timezone,
           country: prospect.country,
-          email: prospect.emailSuppressed ? undefined : prospect.email,
+          email: suppressed ? undefined : prospect.email,
           attempts: prospect.attempts,
           attemptDueAt: prospect.attemptDueAt ? DateTime.fromISO(prospect.attemptDueAt, { zone: 'utc' }) : undefined,
         },
@@ -332,6 +333,57 @@ export class FollowthroughService {
     const current = ok ? { ...touch, status: 'cancelled' as const, reason: 'cancelled by the rep' } : await this.ownTouch(repId, touchId);
     if (ok) await this.scheduler.delete(scheduleName(touch.id));
     return presentTouch(current, touch.timezone);
+  }
+
+  // ---- suppression ----------------------------------------------------------------------
+
+  /**
+   * Stops prospect-facing email to an address: on the suppression list for good, the prospect
+   * marked, their pending prospect emails cancelled and the rep told. Rep reminders go on.
+   * Doing it again changes nothing and tells nobody twice.
+   */
+  async suppressEmail(input: { repId: string; prospectId: string; email: string; reason: 'unsubscribed' | 'bounced' | 'complained' }) {
+    const email = input.email.trim().toLowerCase();
+    const nowIso = this.nowIso();
+    const added = await this.store.addSuppression({ email, reason: input.reason, at: nowIso, repId: input.repId, prospectId: input.prospectId });
+    for (let attempt = 1; ; attempt++) {
+      const bundle = await this.store.getProspectBundle(input.repId, input.prospectId);
+      if (!bundle) return { suppressed: true, changed: added, cancelled: 0 };
+      const { prospect } = bundle;
+      if (prospect.email?.toLowerCase() !== email || prospect.emailSuppressed) return { suppressed: true, changed: added, cancelled: 0 };
+      const cancel = bundle.touches.filter((t) => t.status === 'scheduled' && t.recipient === 'prospect');
+      const next: Prospect = { ...prospect, emailSuppressed: { reason: input.reason, at: nowIso }, version: prospect.version + 1, updatedAt: nowIso };
+      const notice: Touch = {
+        id: newId(),
+        repId: prospect.repId,
+        prospectId: prospect.id,
+        callId: prospect.lastCallId ?? 'none',
+        kind: 'rep_notice',
+        channel: 'email',
+        recipient: 'rep',
+        status: 'scheduled',
+        dueAt: nowIso,
+        timezone: prospect.timezone,
+        prospectName: prospect.name,
+        notice: input.reason,
+        createdAt: nowIso,
+        updatedAt: nowIso,
+      };
+      try {
+        await this.store.commitOutcome({
+          prospect: next,
+          expectedVersion: prospect.version,
+          newTouches: [notice],
+          cancelTouches: cancel.map((touch) => ({ touch, reason: `the address ${input.reason === 'unsubscribed' ? 'unsubscribed' : input.reason}` })),
+        });
+      } catch (error) {
+        await this.retryOrThrow(error, attempt);
+        continue;
+      }
+      await this.applySchedules([notice], cancel, next);
+      this.log.info('email suppressed', { repId: prospect.repId, prospectId: prospect.id, reason: input.reason, cancelled: cancel.length });
+      return { suppressed: true, changed: true, cancelled: cancel.length };
+    }
   }
 
   // ---- internals ------------------------------------------------------------------------

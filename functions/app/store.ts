@@ -22,7 +22,8 @@ export interface OutcomeCommit {
   /** The prospect as it will be; its version is one more than `expectedVersion`. */
   prospect: Prospect;
   expectedVersion: number;
-  call: Call;
+  /** The call recorded, when the change comes from one. */
+  call?: Call;
   newTouches: Touch[];
   /** Pending touches this outcome supersedes. */
   cancelTouches: { touch: Touch; reason: string }[];
@@ -35,10 +36,20 @@ export interface TouchUpdate {
   messageId?: string;
   sentAt?: string;
   template?: string;
+  subject?: string;
   dueAt?: string;
   promiseAt?: string | null;
   claimedAt?: string | null;
   deliveries?: Touch['deliveries'];
+}
+
+/** An address no prospect-facing email may go to any more. */
+export interface Suppression {
+  email: string;
+  reason: 'unsubscribed' | 'bounced' | 'complained';
+  at: string;
+  repId?: string;
+  prospectId?: string;
 }
 
 export interface Store {
@@ -52,7 +63,10 @@ export interface Store {
   /** Writes the prospect if its stored version is `expectedVersion`; VersionConflictError otherwise. */
   saveProspect(prospect: Prospect, expectedVersion: number): Promise<void>;
 
-  /** Records a call and its plan atomically; VersionConflictError when the prospect moved on. */
+  /**
+   * Records a change to a prospect atomically (a call and its plan, or a suppression and the
+   * touches it cancels); VersionConflictError when the prospect moved on meanwhile.
+   */
   commitOutcome(commit: OutcomeCommit): Promise<void>;
   getIdempotency(repId: string, key: string): Promise<IdempotencyRecord | undefined>;
 
@@ -66,6 +80,9 @@ export interface Store {
   claimTouch(touch: Touch, now: string, staleBefore: string): Promise<Touch | undefined>;
   /** Updates a touch; with `ifStatus`, only while it still has that status (returns false otherwise). */
   updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean>;
+  getSuppression(email: string): Promise<Suppression | undefined>;
+  /** Adds the address to the suppression list; false when it was there already. */
+  addSuppression(suppression: Suppression): Promise<boolean>;
   /** The rep's scheduled touches with dueAt in [from, to), by due time. */
   listFollowups(repId: string, from: string, to: string, limit?: number): Promise<Touch[]>;
 }

@@ -37,6 +37,10 @@ export interface CadencePolicy {
   stallDefaultBusinessDays: Record<StallReason, number>;
   /** Granularity of computed times inside a window. */
   slotMinutes: number;
+  /** At most `max` prospect-facing emails in any `days` days; one over budget is skipped. */
+  prospectEmailBudget: { max: number; days: number };
+  /** Length of the callback in the calendar invite. */
+  inviteMinutes: number;
 }
 
 export const DEFAULT_POLICY: CadencePolicy = {
@@ -58,6 +62,8 @@ export const DEFAULT_POLICY: CadencePolicy = {
     price: 1,
   },
   slotMinutes: 15,
+  prospectEmailBudget: { max: 3, days: 7 },
+  inviteMinutes: 30,
 };
 
 /** Where the prospect is, for the calendar. */
@@ -72,7 +78,7 @@ export class CadencePlanner {
 
   constructor(
     readonly policy: CadencePolicy,
-    holidays: HolidayCalendar,
+    private readonly holidays: HolidayCalendar,
   ) {
     this.calendar = new BusinessCalendar(policy.businessHours, holidays);
   }
@@ -116,9 +122,18 @@ export class CadencePlanner {
     return planned > now ? planned.toUTC() : this.nextSlotAfter(now.setZone(zone), this.windowFor(2), place).toUTC();
   }
 
-  /** The next moment a prospect-facing email may go out: now, unless quiet hours say wait. */
+  /** The next moment a prospect-facing email may go out: now, unless quiet hours or a public holiday say wait. */
   prospectSendTime(at: DateTime, place: ProspectPlace): DateTime {
-    return afterQuietHours(at.setZone(place.timezone), this.policy.quietHours).toUTC();
+    let local = afterQuietHours(at.setZone(place.timezone), this.policy.quietHours);
+    for (let i = 0; i < 14 && this.isHoliday(local, place.country); i++) {
+      local = atClock(local.plus({ days: 1 }), this.policy.quietHours.end);
+    }
+    return local.toUTC();
+  }
+
+  /** Whether the local date of `local` is a public holiday in `country`. */
+  isHoliday(local: DateTime, country?: string): boolean {
+    return country ? this.holidays.isHoliday(local.toISODate()!, country) : false;
   }
 
   /**
@@ -184,8 +199,10 @@ export class CadencePlanner {
         const callbackAt = input.callbackAt ?? this.stallCallback(input.stallReason, input.callAt, place, now);
         const touches: PlannedTouch[] = [];
         const email = Boolean(input.prospect.email);
-        if (email && input.sendRecap) {
-          touches.push({ kind: 'recap', recipient: 'prospect', channel: 'email', dueAt: this.prospectSendTime(now, place) });
+        // The recap confirms a time the prospect agreed to; a default follow-up is the rep's own plan.
+        if (email && input.sendRecap && input.callbackAt) {
+          const recapAt = this.prospectSendTime(now, place);
+          if (recapAt < callbackAt) touches.push({ kind: 'recap', recipient: 'prospect', channel: 'email', dueAt: recapAt });
         }
         if (email && input.materials.length > 0) {
           let resendAt = this.resendTime(callbackAt, place, now);

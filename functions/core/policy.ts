@@ -19,6 +19,8 @@ const PolicyOverride = z.strictObject({
   quietHours: z.optional(z.object({ start: clock, end: clock })),
   stallDefaultBusinessDays: z.optional(z.partialRecord(z.enum(STALL_REASONS), z.number().check(z.int(), z.gte(0), z.lte(60)))),
   slotMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(120))),
+  prospectEmailBudget: z.optional(z.object({ max: z.number().check(z.int(), z.gte(1), z.lte(50)), days: z.number().check(z.int(), z.gte(1), z.lte(60)) })),
+  inviteMinutes: z.optional(z.number().check(z.int(), z.gte(5), z.lte(240))),
 });
 
 export class PolicyError extends Error {}

@@ -196,6 +196,8 @@ export interface Touch {
   template?: string;
   reason?: string;
   messageId?: string;
+  /** The subject line sent, so a later email can reply in the same thread. */
+  subject?: string;
   sentAt?: string;
   /** Rep reminders: when the voicemail script promises the next try (null: the last attempt). */
   promiseAt?: string | null;

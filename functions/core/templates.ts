@@ -52,6 +52,17 @@ export class TemplateLibrary {
   }
 
   /**
+   * How a hot button reads to people: the `label:` a voicemail script for it declares in its front
+   * matter ("risk and compliance"), else the key with spaces ("risk compliance").
+   */
+  hotButtonLabel(key: string, folder = 'voicemail'): string {
+    const declared = this.names(`${folder}/`)
+      .map((n) => this.meta(n))
+      .find((meta) => meta.hotButton === key && !meta.stallReason && meta.label);
+    return declared?.label ?? key.replace(/_/g, ' ');
+  }
+
+  /**
    * Picks the voicemail script (or another keyed family under `folder`): stall reason + hot button,
    * hot button, stall reason, default. The top hot button that has any template is the one used,
    * so an unknown hot button falls through to the next one and then to the defaults.

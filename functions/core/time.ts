@@ -12,19 +12,23 @@ export type ParsedTime =
   | { ok: true; utc: DateTime }
   | { ok: false; problem: 'invalid' | 'nonexistent' | 'ambiguous'; message: string };
 
-const OFFSET_RE = /(Z|[+-]\d{2}:?\d{2})$/;
+/**
+ * Whether `value` carries its own offset (Z, z, +05:30, +0530, +05): then the zone it is read in
+ * cannot move the instant. Asking Luxon covers every offset form it accepts, which a regex missed.
+ */
+function hasExplicitOffset(value: string): boolean {
+  const a = DateTime.fromISO(value, { zone: 'UTC' });
+  const b = DateTime.fromISO(value, { zone: 'UTC+1' });
+  return a.isValid && b.isValid && a.toMillis() === b.toMillis();
+}
 
 /**
  * Reads an ISO-8601 instant. With an offset (or Z) it is taken as is; without one it is a wall
  * time in `zone`, refused when DST skips it (nonexistent) or repeats it (ambiguous).
  */
 export function parseTimeInZone(value: string, zone: string): ParsedTime {
-  if (OFFSET_RE.test(value)) {
-    const dt = DateTime.fromISO(value, { setZone: true });
-    return dt.isValid
-      ? { ok: true, utc: dt.toUTC() }
-      : { ok: false, problem: 'invalid', message: `${value} is not a valid date and time` };
-  }
+  if (hasExplicitOffset(value)) return { ok: true, utc: DateTime.fromISO(value, { setZone: true }).toUTC() };
+  if (!isValidZone(zone)) return { ok: false, problem: 'invalid', message: `${zone} is not a known time zone` };
   const wall = DateTime.fromISO(value, { zone: 'UTC' });
   if (!wall.isValid) return { ok: false, problem: 'invalid', message: `${value} is not a valid date and time` };
   const matches = wallTimeInstants(wall, zone);
@@ -70,12 +74,14 @@ function wallTimeInstants(wall: DateTime, zone: string): DateTime[] {
 
 /** UTC ISO with Z and no milliseconds: how every instant is stored and answered. */
 export function toUtcIso(at: Date | DateTime | string): string {
-  return asDateTime(at).toUTC().startOf('second').toISO({ suppressMilliseconds: true })!;
+  return validDateTime(at).toUTC().startOf('second').toISO({ suppressMilliseconds: true })!;
 }
 
 /** The same instant in `zone`, ISO with its offset (the API's `...Local` fields). */
 export function toLocalIso(at: Date | DateTime | string, zone: string): string {
-  return asDateTime(at).setZone(zone).startOf('second').toISO({ suppressMilliseconds: true })!;
+  const local = validDateTime(at).setZone(zone);
+  if (!local.isValid) throw new RangeError(`not a known time zone: ${zone}`);
+  return local.startOf('second').toISO({ suppressMilliseconds: true })!;
 }
 
 /** "Wednesday, November 25 at 3:00 PM EST", for people. */
@@ -92,6 +98,13 @@ export function humanClock(at: Date | DateTime | string, zone: string): string {
 /** "3 days ago", "in 2 hours", relative to `now`. */
 export function relativeTime(at: Date | DateTime | string, now: Date): string {
   return asDateTime(at).toRelative({ base: DateTime.fromJSDate(now) }) ?? '';
+}
+
+/** Luxon answers an invalid instant's toISO() with null; storing that as a string would hide it. */
+function validDateTime(at: Date | DateTime | string): DateTime {
+  const dt = asDateTime(at);
+  if (!dt.isValid) throw new RangeError(`not a valid instant: ${String(at)}`);
+  return dt;
 }
 
 export function asDateTime(at: Date | DateTime | string): DateTime {

@@ -5,6 +5,8 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoStore } from '../adapters/dynamo-store.js';
 import { EventBridgeTouchScheduler } from '../adapters/eventbridge-scheduler.js';
+import { loadSecret } from '../adapters/secrets.js';
+import { LinkSigner } from '../app/links.js';
 import { composeApp } from '../app/compose.js';
 import type { HttpEvent } from '../app/http.js';
 import { numberEnv, optionalEnv, requireEnv } from '../config.js';
@@ -28,6 +30,7 @@ const app = composeApp({
   clock: systemClock,
   policy,
   senderEmail: optionalEnv('SENDER_EMAIL') ?? 'unused@example.com',
+  signer: new LinkSigner(await loadSecret(requireEnv('LINK_SECRET_ARN'))),
   logger,
 });
 

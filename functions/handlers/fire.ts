@@ -3,7 +3,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoStore } from '../adapters/dynamo-store.js';
+import { loadSecret, sesMessageIdDomain } from '../adapters/secrets.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
+import { LinkSigner } from '../app/links.js';
 import { composeApp } from '../app/compose.js';
 import { optionalEnv, requireEnv } from '../config.js';
 import { policyFromJson } from '../core/policy.js';
@@ -18,6 +20,10 @@ const app = composeApp({
   clock: systemClock,
   policy: policyFromJson(optionalEnv('CADENCE_POLICY')),
   senderEmail: requireEnv('SENDER_EMAIL'),
+  signer: new LinkSigner(await loadSecret(requireEnv('LINK_SECRET_ARN'))),
+  publicApiUrl: requireEnv('PUBLIC_API_URL'),
+  unsubscribeMailto: optionalEnv('UNSUBSCRIBE_MAILTO'),
+  messageIdDomain: optionalEnv('SES_MESSAGE_ID_DOMAIN') ?? sesMessageIdDomain(),
   logger,
 });
 

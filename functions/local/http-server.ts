@@ -32,8 +32,10 @@ const READ_LIMIT = 256 * 1024;
 
 export async function startHttp(options: LocalHttpOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    void serve(options, req, res).catch((error) => {
-      send(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorBody('internal_error', String(error))) });
+    void serve(options, req, res).catch(() => {
+      // As the Router does: an internal error's text never reaches the client.
+      if (res.headersSent) return void res.destroy();
+      send(res, jsonResult(500, errorBody('internal_error', 'Something went wrong on our side; the request may be retried')));
     });
   });
   await new Promise<void>((resolve, reject) => {

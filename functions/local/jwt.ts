@@ -46,7 +46,7 @@ export class LocalTokens {
     return { keys: [this.key.publicJwk] };
   }
 
-  async sign(repId: string, options: { expiresIn?: string; now?: Date } = {}): Promise<string> {
+  async sign(repId: string, options: { expiresInSeconds?: number; now?: Date } = {}): Promise<string> {
     const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
     return new SignJWT({ scope: 'followthrough/rep' })
       .setProtectedHeader({ alg: 'RS256', kid: this.key.kid, typ: 'JWT' })
@@ -55,7 +55,8 @@ export class LocalTokens {
       .setAudience(LOCAL_AUDIENCE)
       .setIssuedAt(now)
       .setNotBefore(now - 5)
-      .setExpirationTime(options.expiresIn ?? '30d')
+      // Counted from `now`, so tokens made for a test clock expire relative to it.
+      .setExpirationTime(now + (options.expiresInSeconds ?? 30 * 24 * 3600))
       .sign(this.privateKey);
   }
 

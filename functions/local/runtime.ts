@@ -3,16 +3,23 @@
  * Local, the local SES endpoint, the local scheduler and the local HTTP front door.
  */
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { dirname } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '../adapters/dynamo-store.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { composeApp, type App } from '../app/compose.js';
+import type { HttpResult } from '../app/http.js';
+import { LinkSigner } from '../app/links.js';
+import { SesEventHandler } from '../app/ses-events.js';
 import type { Logger } from '../app/service.js';
 import type { CadencePolicy } from '../core/cadence.js';
 import { resolvePolicy } from '../core/policy.js';
 import { systemClock, type Clock } from '../ports.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
-import { startHttp, type LocalRoute } from './http-server.js';
+import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
 import { LocalTokens } from './jwt.js';
 import { LocalScheduler } from './scheduler.js';
 import { sesClient } from './ses.js';
@@ -31,6 +38,9 @@ export interface LocalRuntimeOptions {
   clock?: Clock;
   /** Fire schedules on a timer (npm start) rather than only on runDue() (tests). */
   autoFire?: boolean;
+  /** Signs unsubscribe and sheet links; by default a secret kept in dataDir (random in memory without one). */
+  linkSecret?: string;
+  unsubscribeMailto?: string;
   logger?: Logger;
 }
 
@@ -61,18 +71,39 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     invoke: async (event) => app!.firer.fire(event),
     onError: (name, error) => options.logger?.error('scheduled invocation failed', { schedule: name, error: String(error) }),
   });
+  const local: LocalRoute = async (req, url, body) => localRoutes(req, url, body);
+  // The server starts first: links in messages need its address.
+  const http = await startHttp({ handle: (event) => app!.api.handle(event), tokens, local, port: options.apiPort });
+  const store = new DynamoStore({ client: dynamo, tableName: options.tableName });
   app = composeApp({
-    store: new DynamoStore({ client: dynamo, tableName: options.tableName }),
+    store,
     scheduler,
     mailer: new SesMailer({ client: sesClient(options.sesEndpoint) }),
     clock,
     policy,
     senderEmail: options.senderEmail,
+    signer: new LinkSigner(options.linkSecret ?? loadOrCreateSecret(dataFile('link-secret'))),
+    publicApiUrl: http.url,
+    unsubscribeMailto: options.unsubscribeMailto,
     logger: options.logger,
   });
+  const sesEvents = new SesEventHandler({ store, service: app.service, logger: options.logger, now: () => clock.now() });
 
-  const local: LocalRoute = async () => undefined;
-  const http = await startHttp({ handle: (event) => app!.api.handle(event), tokens, local, port: options.apiPort });
+  /** Routes only the local runtime has: stand-ins for what AWS delivers by other paths. */
+  async function localRoutes(req: IncomingMessage, url: URL, body: Buffer): Promise<HttpResult | undefined> {
+    if (req.method === 'POST' && url.pathname === '/local/ses-events') {
+      // What EventBridge would hand the events Lambda: post an SES event (bounce, complaint) here.
+      let event: unknown;
+      try {
+        event = JSON.parse(body.toString('utf8'));
+      } catch {
+        return jsonResult(400, { error: { code: 'invalid_request', message: 'Post an SES event as JSON' } });
+      }
+      return jsonResult(200, await sesEvents.handle(event));
+    }
+    return undefined;
+  }
+
   // Touches that fell due while the runtime was down fire now.
   if (options.autoFire) void scheduler.runDue();
 
@@ -88,4 +119,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       dynamo.destroy();
     },
   };
+}
+
+/** The local stand-in for the Secrets Manager secret: made once, kept under .data/. */
+function loadOrCreateSecret(file: string | undefined): string {
+  if (!file) return randomBytes(32).toString('hex');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }

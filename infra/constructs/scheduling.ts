@@ -15,6 +15,8 @@ export interface SchedulingProps {
   readonly fireFunction: IFunction;
   /** The function that creates, updates and deletes touch schedules. */
   readonly apiFunction: FollowthroughFunction;
+  /** Other functions that create and delete touch schedules too. */
+  readonly alsoSchedules?: FollowthroughFunction[];
   /** Where the dead-letter alarm is e-mailed, when given. */
   readonly alarmEmail?: string;
 }
@@ -98,37 +100,39 @@ export class Scheduling extends Construct {
       reason: 'Only versions and aliases of the fire function itself, so a schedule may target a published alias.',
     });
 
-    const api = props.apiFunction;
-    api.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ManageTouchSchedules',
-        actions: [
-          'scheduler:CreateSchedule',
-          'scheduler:DeleteSchedule',
-          'scheduler:GetSchedule',
-          'scheduler:UpdateSchedule',
-        ],
-        resources: [scheduleArnPattern],
-      }),
-    );
-    api.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'PassSchedulerRole',
-        actions: ['iam:PassRole'],
-        resources: [this.schedulerRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      }),
-    );
-    Validations.of(api.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${scheduleGroupName}/*]`,
-      reason:
-        'Schedules are named after touches created at run time; the wildcard is confined to this stack\'s schedule group.',
-    });
+    // The api plans touches; the events function schedules the rep's notice after a bounce.
+    for (const api of [props.apiFunction, ...(props.alsoSchedules ?? [])]) {
+      api.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ManageTouchSchedules',
+          actions: [
+            'scheduler:CreateSchedule',
+            'scheduler:DeleteSchedule',
+            'scheduler:GetSchedule',
+            'scheduler:UpdateSchedule',
+          ],
+          resources: [scheduleArnPattern],
+        }),
+      );
+      api.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'PassSchedulerRole',
+          actions: ['iam:PassRole'],
+          resources: [this.schedulerRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+      );
+      Validations.of(api.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${scheduleGroupName}/*]`,
+        reason:
+          'Schedules are named after touches created at run time; the wildcard is confined to this stack\'s schedule group.',
+      });
 
-    api.addEnvironment('SCHEDULE_GROUP', this.scheduleGroup.scheduleGroupName);
-    api.addEnvironment('FIRE_FUNCTION_ARN', props.fireFunction.functionArn);
-    api.addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn);
-    api.addEnvironment('SCHEDULE_DLQ_ARN', this.deadLetterQueue.queueArn);
+      api.addEnvironment('SCHEDULE_GROUP', this.scheduleGroup.scheduleGroupName);
+      api.addEnvironment('FIRE_FUNCTION_ARN', props.fireFunction.functionArn);
+      api.addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn);
+      api.addEnvironment('SCHEDULE_DLQ_ARN', this.deadLetterQueue.queueArn);
+    }
   }
 }
 

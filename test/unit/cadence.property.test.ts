@@ -64,8 +64,8 @@ describe('CadencePlanner properties', () => {
     fc.assert(
       fc.property(arbitraryCase, ({ place, id, now }) => {
         const where = { id, ...place };
-        let attemptDueAt = now.plus({ hours: 2 });
-        let state = { attempts: 0, attemptDueAt };
+        let attemptDueAt: DateTime = now.plus({ hours: 2 });
+        let state: { attempts: number; attemptDueAt: DateTime } = { attempts: 0, attemptDueAt };
         // The reminder for attempt 1 promises the retry; posting voicemail must plan exactly that.
         let promise = planner.promiseAfter(attemptDueAt, 1, where, now);
         for (let n = 1; n < DEFAULT_POLICY.maxAttempts; n++) {

@@ -113,7 +113,7 @@ describe('CadencePlanner.plan: voicemail and no_answer', () => {
   const place = { id: 'p-1', timezone: 'America/New_York', country: 'US' };
 
   it('plans the next attempt from the attempt’s own time, alternating morning and afternoon', () => {
-    let attemptDueAt = utc('2026-11-23T15:00:00Z');
+    let attemptDueAt: DateTime = utc('2026-11-23T15:00:00Z');
     const seen: string[] = [];
     for (let attempts = 0; attempts < 6; attempts++) {
       const now = attemptDueAt.plus({ minutes: 3 });

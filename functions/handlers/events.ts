@@ -1,0 +1,33 @@
+/** Lambda entry for SES bounce and complaint events delivered by EventBridge. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { DynamoStore } from '../adapters/dynamo-store.js';
+import { EventBridgeTouchScheduler } from '../adapters/eventbridge-scheduler.js';
+import { composeApp } from '../app/compose.js';
+import { SesEventHandler } from '../app/ses-events.js';
+import { optionalEnv, requireEnv } from '../config.js';
+import { policyFromJson } from '../core/policy.js';
+import { systemClock } from '../ports.js';
+
+const logger = new Logger({ serviceName: 'followthrough' });
+const store = new DynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') });
+const app = composeApp({
+  store,
+  // The rep's notice is a touch like any other: scheduled now, sent by the fire function.
+  scheduler: new EventBridgeTouchScheduler({
+    client: new SchedulerClient({}),
+    groupName: requireEnv('SCHEDULE_GROUP'),
+    targetArn: requireEnv('FIRE_FUNCTION_ARN'),
+    roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
+    deadLetterArn: requireEnv('SCHEDULE_DLQ_ARN'),
+  }),
+  mailer: { send: () => Promise.reject(new Error('the events function does not send mail')) },
+  clock: systemClock,
+  policy: policyFromJson(optionalEnv('CADENCE_POLICY')),
+  senderEmail: optionalEnv('SENDER_EMAIL') ?? 'unused@example.com',
+  logger,
+});
+const events = new SesEventHandler({ store, service: app.service, logger, now: () => systemClock.now() });
+
+export const handler = async (event: unknown) => events.handle(event);

@@ -1,0 +1,197 @@
+/**
+ * Figure 4: cold-start footprint of each Lambda. Each handler is bundled with esbuild the way
+ * infra/constructs/function.ts has NodejsFunction do it (ESM, node22, platform node, minified,
+ * everything bundled including @aws-sdk, the createRequire banner), and again naively (not
+ * minified, no tree shaking so SDK clients come whole, classic `zod` in place of `zod/mini`).
+ * Init time is a fresh `node` importing the bundle with the handler's settings as dummies,
+ * median of many runs, the two variants interleaved.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { log, median, round } from './lib.bench-harness.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Dummy settings: every handler reads its own at module load and fails fast on a missing one. */
+export const DUMMY_ENV: Record<string, string> = {
+  TABLE_NAME: 'followthrough-bench',
+  SCHEDULE_GROUP: 'followthrough',
+  FIRE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:fire',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+  SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+  SENDER_EMAIL: 'followthrough@example.com',
+  SES_CONFIGURATION_SET: 'followthrough',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  POWERTOOLS_SERVICE_NAME: 'followthrough',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  LINK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:followthrough-links',
+  PUBLIC_API_URL: 'https://api.example.com',
+  UNSUBSCRIBE_MAILTO: 'unsubscribe@example.com',
+};
+
+/**
+ * A stand-in for Secrets Manager: handlers that fetch a secret at init (top-level await) reach
+ * it through AWS_ENDPOINT_URL_SECRETS_MANAGER, so init includes that round trip, as on Lambda.
+ */
+async function startSecretsStub(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ ARN: DUMMY_ENV.LINK_SECRET_ARN, Name: 'followthrough-links', SecretString: 'bench-link-secret-0123456789abcdef0123456789abcdef', VersionId: 'v1' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+let extraEnv: Record<string, string> = {};
+
+export interface BundleVariant {
+  bytes: number;
+  kb: number;
+  initMsMedian: number;
+  initMsRuns: number[];
+  /** What takes the bytes: packages (node_modules/<pkg>, or "app" for our code). */
+  topPackages: { name: string; kb: number }[];
+  topFiles: { path: string; kb: number }[];
+}
+
+export interface BundleFigure {
+  handler: string;
+  entry: string;
+  minified: BundleVariant;
+  naive: BundleVariant;
+  initRatio: number;
+  error?: string;
+}
+
+export function handlerEntries(): { name: string; entry: string }[] {
+  return ['api', 'fire', 'events']
+    .map((name) => ({ name, entry: join(ROOT, 'functions', 'handlers', `${name}.ts`) }))
+    .filter((h) => existsSync(h.entry));
+}
+
+async function bundle(entry: string, outfile: string, naive: boolean): Promise<Metafile> {
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    banner: { js: BANNER },
+    minify: !naive,
+    sourcemap: naive ? false : 'external',
+    treeShaking: !naive,
+    metafile: true,
+    logLevel: 'error',
+    absWorkingDir: ROOT,
+    ...(naive ? { alias: { 'zod/mini': 'zod' } } : {}),
+  });
+  return result.metafile;
+}
+
+function topInputs(meta: Metafile, outfile: string) {
+  const key = Object.keys(meta.outputs).find((k) => outfile.endsWith(k) || k.endsWith(outfile.split('/').pop()!))!;
+  const inputs = meta.outputs[key]!.inputs;
+  const byPackage = new Map<string, number>();
+  const files: { path: string; bytes: number }[] = [];
+  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+    files.push({ path, bytes: bytesInOutput });
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const name = m ? m[1]! : path.startsWith('functions/') ? 'app (functions/)' : path;
+    byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
+  }
+  return {
+    topPackages: [...byPackage.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([name, b]) => ({ name, kb: round(b / 1024, 1) })),
+    topFiles: files
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 8)
+      .map((f) => ({ path: f.path, kb: round(f.bytes / 1024, 1) })),
+  };
+}
+
+/** Milliseconds a fresh node process spends importing `file` (module init, no invocation). */
+export function initTime(file: string): Promise<number> {
+  const script = `const t0 = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t0));`;
+  return new Promise((resolve, reject) => {
+    // Async, so the in-process Secrets Manager stand-in can answer while the child initialises.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...DUMMY_ENV, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) return resolve(Number(stdout));
+      const lines = stderr.split('\n').filter((l) => l.trim() && l.length < 400);
+      reject(new Error(`importing ${file} failed (exit ${code}): ${lines.slice(0, 4).join(' | ')}`));
+    });
+  });
+}
+
+export async function bundleFigures(options: { runs?: number } = {}): Promise<BundleFigure[]> {
+  const runs = options.runs ?? 15;
+  const dir = join(tmpdir(), `followthrough-bench-bundles-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const figures: BundleFigure[] = [];
+  const secrets = await startSecretsStub();
+  extraEnv = { AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url };
+  try {
+    for (const { name, entry } of handlerEntries()) {
+      const minFile = join(dir, name, 'index.mjs');
+      const naiveFile = join(dir, `${name}-naive`, 'index.mjs');
+      try {
+        const minMeta = await bundle(entry, minFile, false);
+        const naiveMeta = await bundle(entry, naiveFile, true);
+        // Warm the file cache, then interleave the runs so drift hits both alike.
+        await initTime(minFile);
+        await initTime(naiveFile);
+        const minRuns: number[] = [];
+        const naiveRuns: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          minRuns.push(await initTime(minFile));
+          naiveRuns.push(await initTime(naiveFile));
+        }
+        const variant = (file: string, meta: Metafile, initRuns: number[]): BundleVariant => ({
+          bytes: statSync(file).size,
+          kb: round(statSync(file).size / 1024, 1),
+          initMsMedian: round(median(initRuns), 1),
+          initMsRuns: initRuns.map((r) => round(r, 1)),
+          ...topInputs(meta, file),
+        });
+        const minified = variant(minFile, minMeta, minRuns);
+        const naive = variant(naiveFile, naiveMeta, naiveRuns);
+        figures.push({ handler: name, entry: `functions/handlers/${name}.ts`, minified, naive, initRatio: round(minified.initMsMedian / naive.initMsMedian, 3) });
+        log(`bundles: ${name}: ${minified.kb} KB, init ${minified.initMsMedian} ms (naive ${naive.kb} KB, ${naive.initMsMedian} ms)`);
+      } catch (error) {
+        log(`bundles: ${name} failed: ${String(error)}`);
+        const empty: BundleVariant = { bytes: NaN, kb: NaN, initMsMedian: NaN, initMsRuns: [], topPackages: [], topFiles: [] };
+        figures.push({ handler: name, entry: `functions/handlers/${name}.ts`, minified: empty, naive: empty, initRatio: NaN, error: String(error) });
+      }
+    }
+  } finally {
+    await secrets.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}

@@ -1,0 +1,165 @@
+/**
+ * Figure 1: due touches fired through the real TouchFirer (the fire Lambda's use case, composed
+ * by composeApp with the DynamoDB and SES adapters), against a raw baseline that does only the
+ * irreducible work per touch: one conditional UpdateItem and one SESv2 SendEmail of an email of
+ * the same size, on the same emulators at the same concurrency. Rounds alternate the two sides.
+ */
+import { BatchWriteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
+import { SesMailer } from '../../functions/adapters/ses-mailer.js';
+import { composeApp } from '../../functions/app/compose.js';
+import type { FirePayload } from '../../functions/core/schemas.js';
+import { resolvePolicy } from '../../functions/core/policy.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/dynamo.js';
+import { sesClient } from '../../functions/local/ses.js';
+import type { Mailer, OutgoingEmail } from '../../functions/ports.js';
+import { AFTER_CALLBACK, SENDER } from './fixtures.bench-harness.js';
+import { chunks, HandClock, log, median, pool, round } from './lib.bench-harness.js';
+
+export interface FireFigure {
+  touches: number;
+  concurrency: number;
+  rounds: number;
+  firer: { perSecond: number; perRound: number[]; results: Record<string, number> };
+  raw: { perSecond: number; perRound: number[] };
+  ratio: number;
+  /** Raw-side touches used to warm up, not timed. */
+  rawWarmup: number;
+  /** DynamoDB calls per fired touch on the real path, counted on the wire. */
+  dynamoCallsPerTouch: Record<string, number>;
+}
+
+export async function fireFigure(options: {
+  dynamoEndpoint: string;
+  sesEndpoint: string;
+  tableName: string;
+  payloads: FirePayload[];
+  warmPayloads: FirePayload[];
+  concurrency?: number;
+  rounds?: number;
+}): Promise<FireFigure> {
+  const concurrency = options.concurrency ?? 32;
+  const rounds = options.rounds ?? 3;
+  const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const ses = sesClient(options.sesEndpoint);
+  const sesMailer = new SesMailer({ client: ses });
+  const captured: OutgoingEmail[] = [];
+  const capturing: Mailer = {
+    send(email) {
+      if (captured.length < 64) captured.push(email);
+      return sesMailer.send(email);
+    },
+  };
+  // Count DynamoDB operations on the wire, by command, while the real firer runs.
+  const ops: Record<string, number> = {};
+  let counting = false;
+  dynamo.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (counting) ops[context.commandName ?? '?'] = (ops[context.commandName ?? '?'] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCount' },
+  );
+  const clock = new HandClock(AFTER_CALLBACK);
+  const app = composeApp({
+    store: new DynamoStore({ client: dynamo, tableName: options.tableName }),
+    scheduler: { create: () => Promise.reject(new Error('fire does not schedule')), delete: () => Promise.resolve() },
+    mailer: capturing,
+    clock,
+    policy: resolvePolicy(),
+    senderEmail: SENDER,
+  });
+
+  try {
+    const results: Record<string, number> = {};
+    const fire = async (payload: FirePayload) => {
+      const out = await app.firer.fire(payload);
+      results[out.result] = (results[out.result] ?? 0) + 1;
+    };
+    log(`fire: warm-up (${options.warmPayloads.length} touches)`);
+    await pool(options.warmPayloads, concurrency, fire);
+    if (captured.length === 0) throw new Error('fire warm-up sent no email: check the clock and the touches');
+    for (const k of Object.keys(results)) delete results[k];
+
+    // The raw side's touches: minimal items in the same table, due and scheduled.
+    const rawCount = options.payloads.length;
+    const rawKeys = Array.from({ length: rawCount }, (_, i) => ({ pk: `RAWFIRE#${i}`, sk: 'TOUCH' }));
+    await pool(chunks(rawKeys, Math.ceil(rawCount / 25)), 8, (batch) =>
+      dynamo.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [options.tableName]: batch.map((k) => ({
+              PutRequest: { Item: { pk: { S: k.pk }, sk: { S: k.sk }, status: { S: 'scheduled' }, dueAt: { S: '2026-11-25T21:00:00Z' } } },
+            })),
+          },
+        }),
+      ),
+    );
+    const raw = async (key: { pk: string; sk: string }, i: number) => {
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: options.tableName,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          UpdateExpression: 'SET #s = :sent, sentAt = :now',
+          ConditionExpression: '#s = :sch',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sent': { S: 'sent' }, ':now': { S: clock.now().toISOString() }, ':sch': { S: 'scheduled' } },
+        }),
+      );
+      await sesMailer.send(captured[i % captured.length]!);
+    };
+
+    // Warm the raw path too (DynamoDB Local's JIT warms up over the first thousand calls).
+    const rawWarm = rawKeys.slice(0, Math.min(400, Math.floor(rawCount / 4)));
+    await pool(rawWarm, concurrency, (k, i) => raw(k, i));
+    const rawRest = rawKeys.slice(rawWarm.length);
+
+    const realChunks = chunks(options.payloads, rounds);
+    const rawChunks = chunks(rawRest, rounds);
+    const realRates: number[] = [];
+    const rawRates: number[] = [];
+    let offset = rawWarm.length;
+    const runRaw = async (r: number) => {
+      const rawBatch = rawChunks[r] ?? [];
+      const t0 = performance.now();
+      const base = offset;
+      await pool(rawBatch, concurrency, (k, i) => raw(k, base + i));
+      rawRates.push(rawBatch.length / ((performance.now() - t0) / 1000));
+      offset += rawBatch.length;
+    };
+    const runReal = async (r: number) => {
+      counting = r === 0;
+      const t0 = performance.now();
+      await pool(realChunks[r]!, concurrency, fire);
+      realRates.push(realChunks[r]!.length / ((performance.now() - t0) / 1000));
+      counting = false;
+    };
+    for (let r = 0; r < realChunks.length; r++) {
+      // Alternate which side goes first, so drift in the emulators hits both alike.
+      if (r % 2 === 0) {
+        await runRaw(r);
+        await runReal(r);
+      } else {
+        await runReal(r);
+        await runRaw(r);
+      }
+      log(`fire: round ${r + 1}: firer ${round(realRates[r]!, 1)}/s, raw ${round(rawRates[r]!, 1)}/s`);
+    }
+    const firerRate = median(realRates);
+    const rawRate = median(rawRates);
+    const firstRound = realChunks[0]!.length;
+    return {
+      touches: options.payloads.length,
+      concurrency,
+      rounds: realChunks.length,
+      firer: { perSecond: round(firerRate, 1), perRound: realRates.map((x) => round(x, 1)), results },
+      raw: { perSecond: round(rawRate, 1), perRound: rawRates.map((x) => round(x, 1)) },
+      ratio: round(firerRate / rawRate, 3),
+      rawWarmup: rawWarm.length,
+      dynamoCallsPerTouch: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, round(v / firstRound, 2)])),
+    };
+  } finally {
+    dynamo.destroy();
+    ses.destroy();
+  }
+}

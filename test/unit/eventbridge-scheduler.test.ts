@@ -1,0 +1,410 @@
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  ThrottlingException,
+  ValidationException,
+  type CreateScheduleCommandInput,
+} from '@aws-sdk/client-scheduler';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  atExpression,
+  clientToken,
+  EventBridgeTouchScheduler,
+  scheduleRequest,
+  type EventBridgeSchedulerOptions,
+} from '../../functions/adapters/eventbridge-scheduler.js';
+import type { ScheduleRequest } from '../../functions/ports.js';
+
+// Documented CreateSchedule / DeleteSchedule constraints (EventBridge Scheduler API reference):
+// Name and GroupName: 1-64 chars of [0-9a-zA-Z-_.]; ClientToken: 1-64 chars of [a-zA-Z0-9-_];
+// a one-time schedule is at(yyyy-mm-ddThh:mm:ss) read in ScheduleExpressionTimezone;
+// RetryPolicy MaximumRetryAttempts 0-185, MaximumEventAgeInSeconds 60-86400;
+// Target.Input 1-8192 chars; Description at most 512 chars.
+/** The fields the SDK's exception classes take: the service sends both spellings of message. */
+const serviceError = (message: string) => ({ message, Message: message, $metadata: {} });
+
+const NAME = /^[0-9a-zA-Z_.-]{1,64}$/;
+const CLIENT_TOKEN = /^[a-zA-Z0-9_-]{1,64}$/;
+const AT = /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/;
+
+const options = (client: SchedulerClient): EventBridgeSchedulerOptions => ({
+  client,
+  groupName: 'followthrough-touches',
+  targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:followthrough-fire',
+  roleArn: 'arn:aws:iam::123456789012:role/followthrough-scheduler',
+  deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:followthrough-schedule-dlq',
+});
+
+function request(overrides: Partial<ScheduleRequest> = {}): ScheduleRequest {
+  return {
+    name: 'touch-01JD7Z3K5V8Q2W4E6R8T0Y2U4I',
+    at: new Date('2026-03-10T14:30:00Z'),
+    payload: { v: 1, touchId: '01JD7Z3K5V8Q2W4E6R8T0Y2U4I', repId: 'rep-1', prospectId: 'prospect-1', dueAt: '2026-03-10T14:30:00Z' },
+    ...overrides,
+  };
+}
+
+/** Every documented rule a CreateSchedule request from this adapter must meet. */
+function expectServiceAccepts(input: CreateScheduleCommandInput) {
+  expect(input.Name).toMatch(NAME);
+  expect(input.GroupName).toMatch(NAME);
+  expect(input.ClientToken).toMatch(CLIENT_TOKEN);
+  expect(input.ScheduleExpression).toMatch(AT);
+  expect(input.ScheduleExpressionTimezone).toBe('UTC');
+  expect(input.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+  expect(input.ActionAfterCompletion).toBe('DELETE');
+  expect(input.Description!.length).toBeLessThanOrEqual(512);
+  const target = input.Target!;
+  expect(target.Input!.length).toBeGreaterThanOrEqual(1);
+  expect(target.Input!.length).toBeLessThanOrEqual(8192);
+  const retry = target.RetryPolicy!;
+  expect(retry.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+  expect(retry.MaximumRetryAttempts).toBeLessThanOrEqual(185);
+  expect(retry.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+  expect(retry.MaximumEventAgeInSeconds).toBeLessThanOrEqual(86400);
+}
+
+describe('atExpression', () => {
+  it.each([
+    ['an instant given with a +05:30 offset', '2026-06-15T09:15:30+05:30', 'at(2026-06-15T03:45:30)'],
+    ['an instant given with a -07:00 offset', '2026-02-01T22:00:00-07:00', 'at(2026-02-02T05:00:00)'],
+    ['New York just after the spring-forward gap', '2026-03-08T03:30:00-04:00', 'at(2026-03-08T07:30:00)'],
+    ['the second 01:30 of New York fall-back', '2026-11-01T01:30:00-05:00', 'at(2026-11-01T06:30:00)'],
+    ['the first 01:30 of New York fall-back', '2026-11-01T01:30:00-04:00', 'at(2026-11-01T05:30:00)'],
+    ['the last day of January (zero-based month trap)', '2026-01-31T23:59:59Z', 'at(2026-01-31T23:59:59)'],
+    ['the first of December (zero-based month trap)', '2026-12-01T00:00:00Z', 'at(2026-12-01T00:00:00)'],
+    ['the last second of a year', '2026-12-31T23:59:59Z', 'at(2026-12-31T23:59:59)'],
+    ['a leap day', '2028-02-29T12:00:00Z', 'at(2028-02-29T12:00:00)'],
+  ])('renders %s in UTC', (_label, iso, expected) => {
+    // Prepare
+    const at = new Date(iso);
+
+    // Act
+    const expression = atExpression(at);
+
+    // Assess
+    expect(expression).toBe(expected);
+  });
+
+  it('renders a Date built from UTC fields with the calendar month, not the zero-based one', () => {
+    // Prepare
+    const at = new Date(Date.UTC(2026, 0, 31, 9, 5, 7));
+
+    // Act
+    const expression = atExpression(at);
+
+    // Assess
+    expect(expression).toBe('at(2026-01-31T09:05:07)');
+  });
+
+  it('drops milliseconds, keeping whole seconds', () => {
+    // Prepare
+    const at = new Date('2026-03-10T14:30:00.999Z');
+
+    // Act
+    const expression = atExpression(at);
+
+    // Assess
+    expect(expression).toBe('at(2026-03-10T14:30:00)');
+  });
+
+  it('refuses an invalid Date', () => {
+    // Prepare
+    const at = new Date('not a date');
+
+    // Act
+    const act = () => atExpression(at);
+
+    // Assess
+    expect(act).toThrow(RangeError);
+  });
+});
+
+describe('clientToken', () => {
+  it('is the same for the same name and time', () => {
+    // Prepare
+    const a = request();
+    const b = request();
+
+    // Act
+    const tokens = [clientToken(a), clientToken(b)];
+
+    // Assess
+    expect(tokens[0]).toBe(tokens[1]);
+  });
+
+  it('differs when a 64-character name is moved to another time', () => {
+    // Prepare
+    const name = `touch-${'x'.repeat(58)}`;
+    const first = request({ name, at: new Date('2026-03-10T14:30:00Z') });
+    const moved = request({ name, at: new Date('2026-03-11T14:30:00Z') });
+
+    // Act
+    const tokens = [clientToken(first), clientToken(moved)];
+
+    // Assess
+    expect(name).toHaveLength(64);
+    expect(tokens[0]).not.toBe(tokens[1]);
+  });
+
+  it('stays within the token alphabet when the name has a dot', () => {
+    // Prepare
+    const dotted = request({ name: 'touch-01JD7Z.retry' });
+
+    // Act
+    const token = clientToken(dotted);
+
+    // Assess
+    expect(token).toMatch(CLIENT_TOKEN);
+  });
+});
+
+describe('scheduleRequest', () => {
+  const client = new SchedulerClient({});
+
+  it('builds a one-time UTC schedule that deletes itself after running', () => {
+    // Prepare
+    const touch = request();
+
+    // Act
+    const input = scheduleRequest(touch, options(client));
+
+    // Assess
+    expectServiceAccepts(input);
+    expect(input).toMatchObject({
+      Name: 'touch-01JD7Z3K5V8Q2W4E6R8T0Y2U4I',
+      GroupName: 'followthrough-touches',
+      ScheduleExpression: 'at(2026-03-10T14:30:00)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      State: 'ENABLED',
+    });
+  });
+
+  it('targets the fire function with the Scheduler role, a retry policy and the dead-letter queue', () => {
+    // Prepare
+    const touch = request();
+
+    // Act
+    const target = scheduleRequest(touch, options(client)).Target!;
+
+    // Assess
+    expect(target.Arn).toBe('arn:aws:lambda:us-east-1:123456789012:function:followthrough-fire');
+    expect(target.RoleArn).toBe('arn:aws:iam::123456789012:role/followthrough-scheduler');
+    expect(target.DeadLetterConfig).toEqual({ Arn: 'arn:aws:sqs:us-east-1:123456789012:followthrough-schedule-dlq' });
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 });
+  });
+
+  it('passes a custom retry policy through', () => {
+    // Prepare
+    const custom = { ...options(client), maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 };
+
+    // Act
+    const retry = scheduleRequest(request(), custom).Target!.RetryPolicy;
+
+    // Assess
+    expect(retry).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+  });
+
+  it('sends the payload as JSON that parses back to it', () => {
+    // Prepare
+    const touch = request();
+
+    // Act
+    const input = scheduleRequest(touch, options(client)).Target!.Input!;
+
+    // Assess
+    expect(JSON.parse(input)).toEqual(touch.payload);
+  });
+
+  it('keeps the largest payload the schemas allow within Input and Description limits', () => {
+    // Prepare
+    const longId = 'i'.repeat(64);
+    const touch = request({
+      name: 'n'.repeat(64),
+      payload: { v: 1, touchId: longId, repId: 'r'.repeat(256), prospectId: longId, dueAt: '2026-03-10T14:30:00Z' },
+    });
+
+    // Act
+    const input = scheduleRequest(touch, options(client));
+
+    // Assess
+    expectServiceAccepts(input);
+    expect(JSON.parse(input.Target!.Input!)).toEqual(touch.payload);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['65 characters', 'a'.repeat(65)],
+    ['a space', 'touch 1'],
+    ['a slash', 'touch/1'],
+    ['a colon', 'touch:1'],
+    ['a non-ASCII letter', 'tóuch-1'],
+  ])('refuses a name that is %s', (_label, name) => {
+    // Prepare
+    const touch = request({ name });
+
+    // Act
+    const act = () => scheduleRequest(touch, options(client));
+
+    // Assess
+    expect(act).toThrow(/invalid schedule name/);
+  });
+
+  it('meets every documented rule for any valid name and any time this century', () => {
+    // Prepare
+    const nameChars = fc.constantFrom(...'0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.'.split(''));
+    const names = fc.string({ unit: nameChars, minLength: 1, maxLength: 64 });
+    const instants = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true });
+
+    // Act + Assess
+    fc.assert(
+      fc.property(names, instants, (name, at) => {
+        const input = scheduleRequest(request({ name, at }), options(client));
+        expectServiceAccepts(input);
+        expect(input.ScheduleExpression).toBe(`at(${at.toISOString().slice(0, 19)})`);
+      }),
+    );
+  });
+});
+
+describe('EventBridgeTouchScheduler', () => {
+  const mock = mockClient(SchedulerClient);
+  let scheduler: EventBridgeTouchScheduler;
+
+  beforeEach(() => {
+    mock.reset();
+    scheduler = new EventBridgeTouchScheduler(options(new SchedulerClient({})));
+  });
+
+  afterEach(() => {
+    mock.reset();
+  });
+
+  const conflict = () => new ConflictException(serviceError('Schedule already exists'));
+  const notFound = () => new ResourceNotFoundException(serviceError('Schedule not found'));
+
+  it('creates one schedule with the request it builds', async () => {
+    // Prepare
+    mock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:::schedule/x' });
+    const touch = request();
+
+    // Act
+    await scheduler.create(touch);
+
+    // Assess
+    const calls = mock.commandCalls(CreateScheduleCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual(scheduleRequest(touch, options(new SchedulerClient({}))));
+    expectServiceAccepts(calls[0]!.args[0].input);
+    expect(mock.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
+  });
+
+  it('replaces a schedule of the same name: delete, then create again', async () => {
+    // Prepare
+    mock.on(CreateScheduleCommand).rejectsOnce(conflict()).resolves({ ScheduleArn: 'arn' });
+    mock.on(DeleteScheduleCommand).resolves({});
+    const touch = request();
+
+    // Act
+    await scheduler.create(touch);
+
+    // Assess
+    const sequence = mock.calls().map((call) => call.args[0].constructor.name);
+    expect(sequence).toEqual(['CreateScheduleCommand', 'DeleteScheduleCommand', 'CreateScheduleCommand']);
+    expect(mock.commandCalls(DeleteScheduleCommand)[0]!.args[0].input).toEqual({ Name: touch.name, GroupName: 'followthrough-touches' });
+    expectServiceAccepts(mock.commandCalls(CreateScheduleCommand)[1]!.args[0].input);
+  });
+
+  it('replaces even when the old schedule ran out between the conflict and the delete', async () => {
+    // Prepare
+    mock.on(CreateScheduleCommand).rejectsOnce(conflict()).resolves({ ScheduleArn: 'arn' });
+    mock.on(DeleteScheduleCommand).rejects(notFound());
+
+    // Act
+    await scheduler.create(request());
+
+    // Assess
+    expect(mock.commandCalls(CreateScheduleCommand)).toHaveLength(2);
+  });
+
+  it('lets any other create error through without deleting anything', async () => {
+    // Prepare
+    mock.on(CreateScheduleCommand).rejects(new ValidationException(serviceError('bad expression')));
+
+    // Act
+    const act = scheduler.create(request());
+
+    // Assess
+    await expect(act).rejects.toThrow(ValidationException);
+    expect(mock.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
+  });
+
+  it('lets an error from the replacing create through', async () => {
+    // Prepare
+    mock.on(CreateScheduleCommand).rejectsOnce(conflict()).rejects(new ThrottlingException(serviceError('slow down')));
+    mock.on(DeleteScheduleCommand).resolves({});
+
+    // Act
+    const act = scheduler.create(request());
+
+    // Assess
+    await expect(act).rejects.toThrow(ThrottlingException);
+  });
+
+  it('does not call the service for a name it refuses', async () => {
+    // Prepare
+    const touch = request({ name: 'touch/../1' });
+
+    // Act
+    const act = scheduler.create(touch);
+
+    // Assess
+    await expect(act).rejects.toThrow(/invalid schedule name/);
+    expect(mock.calls()).toHaveLength(0);
+  });
+
+  it('deletes by name in its group', async () => {
+    // Prepare
+    mock.on(DeleteScheduleCommand).resolves({});
+
+    // Act
+    await scheduler.delete('touch-01JD7Z3K5V8Q2W4E6R8T0Y2U4I');
+
+    // Assess
+    const calls = mock.commandCalls(DeleteScheduleCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]!.args[0].input;
+    expect(input).toEqual({ Name: 'touch-01JD7Z3K5V8Q2W4E6R8T0Y2U4I', GroupName: 'followthrough-touches' });
+    expect(input.Name).toMatch(NAME);
+    expect(input.GroupName).toMatch(NAME);
+  });
+
+  it('treats deleting a schedule that is already gone as done', async () => {
+    // Prepare
+    mock.on(DeleteScheduleCommand).rejects(notFound());
+
+    // Act
+    const act = scheduler.delete('touch-gone');
+
+    // Assess
+    await expect(act).resolves.toBeUndefined();
+  });
+
+  it('lets any other delete error through', async () => {
+    // Prepare
+    mock.on(DeleteScheduleCommand).rejects(new ThrottlingException(serviceError('slow down')));
+
+    // Act
+    const act = scheduler.delete('touch-1');
+
+    // Assess
+    await expect(act).rejects.toThrow(ThrottlingException);
+  });
+});

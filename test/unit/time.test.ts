@@ -1,0 +1,355 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import {
+  asDateTime,
+  humanClock,
+  humanTime,
+  isValidZone,
+  parseTimeInZone,
+  relativeTime,
+  toLocalIso,
+  toUtcIso,
+  type ParsedTime,
+} from '../../functions/core/time.js';
+
+/** The UTC instant of a successful parse, as ISO, or the failure for a readable diff. */
+function utcOf(parsed: ParsedTime): string {
+  return parsed.ok ? parsed.utc.toUTC().toISO()! : `${parsed.problem}: ${parsed.message}`;
+}
+
+describe('isValidZone', () => {
+  it.each(['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC'])('accepts %s', (zone) => {
+    // Prepare + Act
+    const valid = isValidZone(zone);
+
+    // Assess
+    expect(valid).toBe(true);
+  });
+
+  it.each(['', 'Mars/Olympus_Mons', 'EST5EDT7', 'america/new york'])('refuses %j', (zone) => {
+    // Prepare + Act
+    const valid = isValidZone(zone);
+
+    // Assess
+    expect(valid).toBe(false);
+  });
+});
+
+describe('parseTimeInZone', () => {
+  describe('with an explicit offset', () => {
+    it.each([
+      ['Z', '2026-03-08T02:30:00Z', '2026-03-08T02:30:00.000Z'],
+      ['lower-case z', '2026-03-08T02:30:00z', '2026-03-08T02:30:00.000Z'],
+      ['+05:30', '2026-06-15T09:15:30+05:30', '2026-06-15T03:45:30.000Z'],
+      ['+0530', '2026-06-15T09:15:30+0530', '2026-06-15T03:45:30.000Z'],
+      ['-05 (hours only)', '2026-03-08T02:30-05', '2026-03-08T07:30:00.000Z'],
+      ['+12:45 (Chatham standard)', '2026-07-01T09:00:00+12:45', '2026-06-30T20:15:00.000Z'],
+      ['-04:00 and milliseconds', '2026-11-01T01:30:00.250-04:00', '2026-11-01T05:30:00.250Z'],
+    ])('takes the instant as given with %s', (_label, value, expected) => {
+      // Prepare
+      const zone = 'America/New_York';
+
+      // Act
+      const parsed = parseTimeInZone(value, zone);
+
+      // Assess
+      expect(utcOf(parsed)).toBe(expected);
+    });
+
+    it('ignores the zone, so a wall time DST skips can still be named by offset', () => {
+      // Prepare
+      const value = '2026-03-08T02:30:00-05:00';
+
+      // Act
+      const parsed = parseTimeInZone(value, 'America/New_York');
+
+      // Assess
+      expect(utcOf(parsed)).toBe('2026-03-08T07:30:00.000Z');
+    });
+
+    it('picks either side of an ambiguous wall time by its offset', () => {
+      // Prepare
+      const first = '2026-11-01T01:30:00-04:00';
+      const second = '2026-11-01T01:30:00-05:00';
+
+      // Act
+      const parsed = [parseTimeInZone(first, 'America/New_York'), parseTimeInZone(second, 'America/New_York')];
+
+      // Assess
+      expect(parsed.map(utcOf)).toEqual(['2026-11-01T05:30:00.000Z', '2026-11-01T06:30:00.000Z']);
+    });
+
+    it('returns the instant in UTC', () => {
+      // Prepare
+      const value = '2026-06-15T09:15:30+05:30';
+
+      // Act
+      const parsed = parseTimeInZone(value, 'Asia/Kolkata');
+
+      // Assess
+      expect(parsed.ok && parsed.utc.zoneName).toBe('UTC');
+    });
+  });
+
+  describe('with a local wall time', () => {
+    it.each([
+      ['America/New_York', 'winter (EST, -05:00)', '2026-01-15T09:00', '2026-01-15T14:00:00.000Z'],
+      ['America/New_York', 'summer (EDT, -04:00)', '2026-07-15T09:00', '2026-07-15T13:00:00.000Z'],
+      ['America/New_York', 'just after the spring gap', '2026-03-08T03:00', '2026-03-08T07:00:00.000Z'],
+      ['America/New_York', 'just before the spring gap', '2026-03-08T01:59:59', '2026-03-08T06:59:59.000Z'],
+      ['America/New_York', 'just after the repeated hour', '2026-11-01T02:00', '2026-11-01T07:00:00.000Z'],
+      ['Europe/London', 'winter (GMT)', '2026-01-15T09:00', '2026-01-15T09:00:00.000Z'],
+      ['Europe/London', 'summer (BST)', '2026-07-15T09:00', '2026-07-15T08:00:00.000Z'],
+      ['Australia/Sydney', 'January (AEDT, +11:00)', '2026-01-15T09:00', '2026-01-14T22:00:00.000Z'],
+      ['Australia/Sydney', 'July (AEST, +10:00)', '2026-07-15T09:00', '2026-07-14T23:00:00.000Z'],
+      ['Asia/Kolkata', 'any day (+05:30, no DST)', '2026-03-08T02:30', '2026-03-07T21:00:00.000Z'],
+      ['Pacific/Chatham', 'winter (+12:45)', '2026-07-01T09:00', '2026-06-30T20:15:00.000Z'],
+      ['Pacific/Chatham', 'summer (+13:45)', '2026-01-15T09:00', '2026-01-14T19:15:00.000Z'],
+      ['America/New_York', 'a date alone (midnight)', '2026-12-01', '2026-12-01T05:00:00.000Z'],
+      ['UTC', 'the last second of a year', '2026-12-31T23:59:59', '2026-12-31T23:59:59.000Z'],
+    ])('reads %s in %s', (zone, _label, value, expected) => {
+      // Prepare: the zone and wall time above
+
+      // Act
+      const parsed = parseTimeInZone(value, zone);
+
+      // Assess
+      expect(utcOf(parsed)).toBe(expected);
+    });
+
+    it.each([
+      ['America/New_York', '2026-03-08T02:30'],
+      ['America/New_York', '2026-03-08T02:00'],
+      ['America/New_York', '2026-03-08T02:59:59'],
+      ['Europe/London', '2026-03-29T01:30'],
+      ['Australia/Sydney', '2026-10-04T02:30'],
+      ['Pacific/Chatham', '2026-09-27T02:45'],
+      ['Pacific/Chatham', '2026-09-27T03:44'],
+    ])('refuses %s %s, which the clocks skip, as nonexistent', (zone, value) => {
+      // Prepare: the zone and wall time above
+
+      // Act
+      const parsed = parseTimeInZone(value, zone);
+
+      // Assess
+      expect(parsed.ok).toBe(false);
+      if (parsed.ok) return;
+      expect(parsed.problem).toBe('nonexistent');
+      expect(parsed.message).toContain(value);
+      expect(parsed.message).toContain(zone);
+    });
+
+    it.each([
+      ['America/New_York', '2026-11-01T01:30', ['-04:00', '-05:00']],
+      ['America/New_York', '2026-11-01T01:00', ['-04:00', '-05:00']],
+      ['Europe/London', '2026-10-25T01:30', ['+01:00', '+00:00']],
+      ['Australia/Sydney', '2026-04-05T02:30', ['+11:00', '+10:00']],
+      ['Pacific/Chatham', '2026-04-05T02:45', ['+13:45', '+12:45']],
+    ])('refuses %s %s, which happens twice, as ambiguous and names both offsets', (zone, value, offsets) => {
+      // Prepare: the zone and wall time above
+
+      // Act
+      const parsed = parseTimeInZone(value, zone);
+
+      // Assess
+      expect(parsed.ok).toBe(false);
+      if (parsed.ok) return;
+      expect(parsed.problem).toBe('ambiguous');
+      expect(parsed.message).toContain(value);
+      for (const offset of offsets) expect(parsed.message).toContain(offset);
+    });
+
+    it('keeps a time zone with no DST free of gaps and repeats all year', () => {
+      // Prepare
+      const start = DateTime.fromISO('2026-01-01T00:30', { zone: 'UTC' });
+      const walls = Array.from({ length: 365 }, (_, day) => start.plus({ days: day }).toFormat("yyyy-LL-dd'T'HH:mm"));
+
+      // Act
+      const failures = walls.map((wall) => parseTimeInZone(wall, 'Asia/Kolkata')).filter((parsed) => !parsed.ok);
+
+      // Assess
+      expect(failures).toEqual([]);
+    });
+
+    it('round-trips every half hour of the weeks around both New York changes except the gap and the repeat', () => {
+      // Prepare
+      const halfHours = (from: string) =>
+        Array.from({ length: 7 * 48 }, (_, i) => DateTime.fromISO(from, { zone: 'UTC' }).plus({ minutes: 30 * i }).toFormat("yyyy-LL-dd'T'HH:mm"));
+      const walls = [...halfHours('2026-03-05T00:00'), ...halfHours('2026-10-29T00:00')];
+
+      // Act
+      const results = walls.map((wall) => ({ wall, parsed: parseTimeInZone(wall, 'America/New_York') }));
+
+      // Assess
+      const refused = results.filter((r) => !r.parsed.ok).map((r) => r.wall);
+      expect(refused).toEqual(['2026-03-08T02:00', '2026-03-08T02:30', '2026-11-01T01:00', '2026-11-01T01:30']);
+      for (const { wall, parsed } of results) {
+        if (!parsed.ok) continue;
+        expect(parsed.utc.setZone('America/New_York').toFormat("yyyy-LL-dd'T'HH:mm")).toBe(wall);
+      }
+    });
+  });
+
+  describe('with input it cannot read', () => {
+    it.each(['', 'tomorrow at 3', '2026-13-01T09:00', '2026-02-30T09:00', '2026-03-08T25:00', '09:00 03/08/2026'])(
+      'refuses %j as invalid',
+      (value) => {
+        // Prepare
+        const zone = 'America/New_York';
+
+        // Act
+        const parsed = parseTimeInZone(value, zone);
+
+        // Assess
+        expect(parsed).toMatchObject({ ok: false, problem: 'invalid' });
+      },
+    );
+
+    it('refuses an unknown zone as invalid rather than throwing', () => {
+      // Prepare
+      const zone = 'Mars/Olympus_Mons';
+
+      // Act
+      const parsed = parseTimeInZone('2026-03-08T09:00', zone);
+
+      // Assess
+      expect(parsed).toMatchObject({ ok: false, problem: 'invalid' });
+      expect(!parsed.ok && parsed.message).toContain(zone);
+    });
+  });
+});
+
+describe('toUtcIso', () => {
+  it.each([
+    ['a Date with milliseconds', new Date('2026-03-10T14:30:15.999Z'), '2026-03-10T14:30:15Z'],
+    ['an ISO string with an offset', '2026-03-10T09:30:15-05:00', '2026-03-10T14:30:15Z'],
+    ['an ISO string across the date line', '2026-01-01T05:00:00+13:45', '2025-12-31T15:15:00Z'],
+    ['a Luxon DateTime in another zone', DateTime.fromISO('2026-07-01T09:00', { zone: 'Pacific/Chatham' }), '2026-06-30T20:15:00Z'],
+    ['the last second of a year', new Date('2026-12-31T23:59:59.500Z'), '2026-12-31T23:59:59Z'],
+  ])('renders %s at second precision with Z', (_label, at, expected) => {
+    // Prepare: the instant above
+
+    // Act
+    const iso = toUtcIso(at);
+
+    // Assess
+    expect(iso).toBe(expected);
+  });
+
+  it('throws on an instant that is not valid instead of returning null', () => {
+    // Prepare
+    const at = 'not a time';
+
+    // Act
+    const act = () => toUtcIso(at);
+
+    // Assess
+    expect(act).toThrow(RangeError);
+  });
+});
+
+describe('toLocalIso', () => {
+  it.each([
+    ['America/New_York', '2026-01-15T14:00:00.400Z', '2026-01-15T09:00:00-05:00'],
+    ['America/New_York', '2026-07-15T13:00:00Z', '2026-07-15T09:00:00-04:00'],
+    ['Europe/London', '2026-01-15T09:00:00Z', '2026-01-15T09:00:00+00:00'],
+    ['Europe/London', '2026-07-15T08:00:00Z', '2026-07-15T09:00:00+01:00'],
+    ['Australia/Sydney', '2026-01-14T22:00:00Z', '2026-01-15T09:00:00+11:00'],
+    ['Asia/Kolkata', '2026-03-07T21:00:00Z', '2026-03-08T02:30:00+05:30'],
+    ['Pacific/Chatham', '2026-01-14T19:15:00Z', '2026-01-15T09:00:00+13:45'],
+  ])('renders the instant in %s with its offset (%s)', (zone, utc, expected) => {
+    // Prepare
+    const at = new Date(utc);
+
+    // Act
+    const iso = toLocalIso(at, zone);
+
+    // Assess
+    expect(iso).toBe(expected);
+  });
+
+  it('names the same instant as toUtcIso', () => {
+    // Prepare
+    const at = new Date('2026-11-01T06:30:00Z');
+
+    // Act
+    const local = toLocalIso(at, 'America/New_York');
+
+    // Assess
+    expect(local).toBe('2026-11-01T01:30:00-05:00');
+    expect(toUtcIso(local)).toBe(toUtcIso(at));
+  });
+
+  it('throws on an unknown zone instead of returning null', () => {
+    // Prepare
+    const at = new Date('2026-01-15T14:00:00Z');
+
+    // Act
+    const act = () => toLocalIso(at, 'Mars/Olympus_Mons');
+
+    // Assess
+    expect(act).toThrow(RangeError);
+  });
+});
+
+describe('humanTime', () => {
+  it.each([
+    ['America/New_York', '2026-11-25T20:00:00Z', 'Wednesday, November 25 at 3:00 PM EST'],
+    ['America/New_York', '2026-07-15T13:05:00Z', 'Wednesday, July 15 at 9:05 AM EDT'],
+    ['Europe/London', '2026-07-15T08:00:00Z', 'Wednesday, July 15 at 9:00 AM GMT+1'],
+    ['Asia/Kolkata', '2026-11-25T20:00:00Z', 'Thursday, November 26 at 1:30 AM GMT+5:30'],
+    ['Pacific/Chatham', '2026-11-25T20:00:00Z', 'Thursday, November 26 at 9:45 AM GMT+13:45'],
+  ])('says when it is in %s (%s)', (zone, utc, expected) => {
+    // Prepare
+    const at = new Date(utc);
+
+    // Act
+    const text = humanTime(at, zone);
+
+    // Assess
+    expect(text).toBe(expected);
+  });
+});
+
+describe('humanClock', () => {
+  it('gives the time of day with the zone abbreviation', () => {
+    // Prepare
+    const at = '2026-11-25T20:00:00Z';
+
+    // Act
+    const text = humanClock(at, 'America/New_York');
+
+    // Assess
+    expect(text).toBe('3:00 PM EST');
+  });
+});
+
+describe('relativeTime', () => {
+  it('speaks of the past and the future relative to now', () => {
+    // Prepare
+    const now = new Date('2026-03-10T12:00:00Z');
+
+    // Act
+    const past = relativeTime('2026-03-07T12:00:00Z', now);
+    const future = relativeTime(new Date('2026-03-10T14:00:00Z'), now);
+
+    // Assess
+    expect(past).toBe('3 days ago');
+    expect(future).toBe('in 2 hours');
+  });
+});
+
+describe('asDateTime', () => {
+  it('keeps the offset of an ISO string and passes a DateTime through', () => {
+    // Prepare
+    const dt = DateTime.fromISO('2026-01-01T00:00:00Z');
+
+    // Act
+    const fromString = asDateTime('2026-06-15T09:15:30+05:30');
+    const same = asDateTime(dt);
+
+    // Assess
+    expect(fromString.offset).toBe(330);
+    expect(same).toBe(dt);
+  });
+});
