@@ -58,8 +58,11 @@ export interface Mailer {
 }
 
 export interface OutgoingSms {
+  /** E.164. */
   to: string;
   body: string;
+  /** Carried to delivery events (touch id), at most five short pairs. */
+  context?: Record<string, string>;
 }
 
 /** Stands for AWS End User Messaging SMS SendTextMessage. */

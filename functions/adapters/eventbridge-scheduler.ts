@@ -7,7 +7,7 @@ import {
   type CreateScheduleCommandInput,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ScheduleRequest, TouchScheduler } from '../ports.js';
 
 export interface EventBridgeSchedulerOptions {
@@ -22,6 +22,13 @@ export interface EventBridgeSchedulerOptions {
   maximumRetryAttempts?: number;
   /** How long Scheduler keeps retrying: a reminder an hour late is no reminder. */
   maximumEventAgeInSeconds?: number;
+  /**
+   * A one-time schedule must lie in the future when it is created; a touch due now (a recap, a
+   * rep notice) or already past is set this many seconds ahead instead. Default 60.
+   */
+  minimumLeadSeconds?: number;
+  /** The clock, injectable for tests. */
+  now?: () => Date;
 }
 
 const NAME_RE = /^[0-9a-zA-Z_.-]{1,64}$/;
@@ -32,12 +39,18 @@ export function atExpression(at: Date): string {
 }
 
 /**
- * The same name and time give the same token, so a retried create is not a second schedule.
- * A token allows only [a-zA-Z0-9-_] (no "." as names do) and 64 chars, so it is a hash: a long
- * name cut to 64 chars would otherwise lose the time and give a moved touch its old token.
+ * A fresh token per create call: the SDK reuses it on its own retries of that call, so a network
+ * retry never makes a second schedule, while a touch moved back to an earlier time is never
+ * mistaken for a replay of its first create. Tokens allow only [a-zA-Z0-9-_], up to 64 chars.
  */
-export function clientToken(request: Pick<ScheduleRequest, 'name' | 'at'>): string {
-  return createHash('sha256').update(`${request.name}\n${request.at.getTime()}`).digest('hex');
+export function clientToken(): string {
+  return randomUUID();
+}
+
+/** The time the schedule is set for: the touch's own, unless that is too close or past. */
+export function effectiveTime(at: Date, options: Pick<EventBridgeSchedulerOptions, 'minimumLeadSeconds' | 'now'>): Date {
+  const earliest = (options.now?.() ?? new Date()).getTime() + (options.minimumLeadSeconds ?? 60) * 1000;
+  return at.getTime() >= earliest ? at : new Date(Math.ceil(earliest / 1000) * 1000);
 }
 
 export function scheduleRequest(request: ScheduleRequest, options: EventBridgeSchedulerOptions): CreateScheduleCommandInput {
@@ -45,13 +58,13 @@ export function scheduleRequest(request: ScheduleRequest, options: EventBridgeSc
   return {
     Name: request.name,
     GroupName: options.groupName,
-    ScheduleExpression: atExpression(request.at),
+    ScheduleExpression: atExpression(effectiveTime(request.at, options)),
     ScheduleExpressionTimezone: 'UTC',
     FlexibleTimeWindow: { Mode: 'OFF' },
     ActionAfterCompletion: 'DELETE',
     State: 'ENABLED',
     Description: `followthrough touch ${request.payload.touchId}`,
-    ClientToken: clientToken(request),
+    ClientToken: clientToken(),
     Target: {
       Arn: options.targetArn,
       RoleArn: options.roleArn,

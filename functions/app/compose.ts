@@ -10,6 +10,7 @@ import type { Clock, Mailer, SmsSender, TouchScheduler } from '../ports.js';
 import { buildApi } from './api.js';
 import { TouchFirer, type LinkBuilder } from './fire.js';
 import { SignedLinks, type LinkSigner } from './links.js';
+import { registerPreviews } from './previews.js';
 import type { Router } from './http.js';
 import { FollowthroughService, type Logger } from './service.js';
 import type { Store } from './store.js';
@@ -45,8 +46,13 @@ export function composeApp(ports: AppPorts): App {
   const planner = new CadencePlanner(ports.policy, ports.holidays ?? new PublicHolidays());
   const library = ports.library ?? templateLibrary();
   const service = new FollowthroughService({ store: ports.store, scheduler: ports.scheduler, clock: ports.clock, planner, logger: ports.logger });
-  const api = buildApi({ service, signer: ports.signer, logger: ports.logger });
   const links = ports.links ?? (ports.signer && ports.publicApiUrl ? new SignedLinks(ports.signer, ports.publicApiUrl) : undefined);
+  const api = buildApi({
+    service,
+    signer: ports.signer,
+    logger: ports.logger,
+    extend: (router) => registerPreviews(router, { store: ports.store, library, planner, clock: ports.clock, signer: ports.signer, links }),
+  });
   const firer = new TouchFirer({
     store: ports.store,
     mailer: ports.mailer,

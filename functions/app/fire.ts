@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { CadencePlanner } from '../core/cadence.js';
 import { isQuietHour } from '../core/calendar.js';
 import { callbackInvite } from '../core/invite.js';
-import { renderEmail, type MessageInput } from '../core/messages.js';
+import { renderEmail, renderSms, type MessageInput } from '../core/messages.js';
 import { FirePayload, type Call, type Prospect, type Rep, type Touch } from '../core/schemas.js';
 import type { TemplateLibrary } from '../core/templates.js';
 import { toUtcIso } from '../core/time.js';
@@ -104,9 +104,9 @@ export class TouchFirer {
       if (reason) return this.finish(claimed, 'skipped', reason);
     }
 
-    const input = this.messageInput(claimed, bundle, rep, now);
+    const input = messageInput(claimed, bundle, rep, now, this.deps.links);
     try {
-      if (claimed.channel === 'sms' && claimed.kind === 'rep_reminder') return await this.sendSms(claimed, input, rep);
+      if (claimed.channel === 'sms' && claimed.kind === 'rep_reminder') return await this.sendSms(claimed, input, rep, bundle);
       return await this.sendEmail(claimed, input, rep, bundle.prospect, bundle);
     } catch (error) {
       return this.failed(claimed, error);
@@ -132,31 +132,6 @@ export class TouchFirer {
     const recent = bundle.touches.filter((t) => t.recipient === 'prospect' && t.status === 'sent' && t.sentAt && Date.parse(t.sentAt) > since);
     if (recent.length >= max) return `over the touch budget: ${recent.length} prospect emails in the last ${days} days (at most ${max})`;
     return undefined;
-  }
-
-  private messageInput(touch: Touch, bundle: ProspectBundle, rep: Rep, now: Date): MessageInput {
-    const call = bundle.calls.find((c) => c.id === touch.callId);
-    const lastConversation = [...bundle.calls].reverse().find((c) => isConversation(c));
-    const resend = bundle.touches.find((t) => t.callId === touch.callId && t.kind === 'resend_materials' && t.status === 'sent');
-    const links = {
-      sheet: this.deps.links?.sheet?.(touch, now),
-      unsubscribe: touch.recipient === 'prospect' ? this.deps.links?.unsubscribe?.(bundle.prospect) : undefined,
-    };
-    return {
-      kind: touch.kind,
-      rep,
-      prospect: bundle.prospect,
-      call,
-      lastConversation,
-      dueAt: touch.dueAt,
-      attempt: touch.attempt,
-      promiseAt: touch.promiseAt,
-      notice: touch.notice,
-      callbackAt: touch.callbackAt,
-      resent: resend ? { at: resend.sentAt ?? resend.dueAt, titles: call?.materials.map((m) => m.title) ?? [] } : undefined,
-      now,
-      links,
-    };
   }
 
   private async sendEmail(touch: Touch, input: MessageInput, rep: Rep, prospect: Prospect, bundle?: ProspectBundle): Promise<FireResult> {
@@ -212,20 +187,46 @@ export class TouchFirer {
     ];
   }
 
-  private async sendSms(touch: Touch, input: MessageInput, rep: Rep): Promise<FireResult> {
-    // Filled in with the SMS channel; until then a reminder for an SMS rep goes by email.
-    return this.sendEmail({ ...touch, channel: 'email' }, input, rep, input.prospect);
+  /**
+   * The reminder by SMS: short, with a signed link to the full sheet. Without an SMS channel, or
+   * when sending fails, it goes by email instead, and the touch records both attempts.
+   */
+  private async sendSms(touch: Touch, input: MessageInput, rep: Rep, bundle: ProspectBundle): Promise<FireResult> {
+    const at = toUtcIso(this.deps.clock.now());
+    let failure: string;
+    if (!this.deps.sms) {
+      failure = 'no SMS channel is configured';
+    } else if (!rep.phone) {
+      failure = 'the rep has no phone number';
+    } else {
+      const sms = renderSms(input, this.deps.library);
+      try {
+        const { messageId } = await this.deps.sms.send({ to: rep.phone, body: sms.body, context: { touch: touch.id } });
+        return await this.sent(touch, 'sms', messageId, sms.template);
+      } catch (error) {
+        failure = `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300);
+        this.log.warn('SMS failed; falling back to email', { touchId: touch.id, error: failure });
+      }
+    }
+    // The email fallback carries the failed attempt, so the touch records both.
+    const fallback: Touch = { ...touch, deliveries: [...(touch.deliveries ?? []), { at, channel: 'sms', ok: false, error: failure }] };
+    try {
+      return await this.sendEmail(fallback, input, rep, bundle.prospect, bundle);
+    } catch (error) {
+      return this.failed(fallback, error);
+    }
   }
 
   private async sent(touch: Touch, channel: 'email' | 'sms', messageId: string, template: string, subject?: string): Promise<FireResult> {
     const sentAt = toUtcIso(this.deps.clock.now());
-    await this.deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, claimedAt: null, reason: null });
+    const deliveries = touch.deliveries?.length ? [...touch.deliveries, { at: sentAt, channel, ok: true, messageId }] : undefined;
+    await this.deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, deliveries, claimedAt: null, reason: null });
     this.log.info('touch sent', { touchId: touch.id, kind: touch.kind, channel, messageId });
     return { result: 'sent', touchId: touch.id, messageId, channel };
   }
 
   private async finish(touch: Touch, status: 'skipped' | 'failed', reason: string): Promise<FireResult> {
-    await this.deps.store.updateTouch(touch, { status, reason, claimedAt: null });
+    await this.deps.store.updateTouch(touch, { status, reason, claimedAt: null, deliveries: touch.deliveries });
     this.log.info(`touch ${status}`, { touchId: touch.id, kind: touch.kind, reason });
     return status === 'skipped'
       ? { result: 'skipped', touchId: touch.id, reason }
@@ -254,6 +255,37 @@ export class TouchBusyError extends Error {
 
 function isConversation(call: Call): boolean {
   return call.outcome === 'callback_agreed' || call.outcome === 'stalled';
+}
+
+/** What the templates need for a touch, from the prospect's record: shared by firing, sheets and previews. */
+export function messageInput(
+  touch: Pick<Touch, 'kind' | 'callId' | 'dueAt' | 'attempt' | 'promiseAt' | 'notice' | 'callbackAt' | 'recipient'> & Partial<Touch>,
+  bundle: ProspectBundle,
+  rep: Rep,
+  now: Date,
+  links?: LinkBuilder,
+): MessageInput {
+  const call = bundle.calls.find((c) => c.id === touch.callId) ?? bundle.calls.at(-1);
+  const lastConversation = [...bundle.calls].reverse().find((c) => isConversation(c));
+  const resend = bundle.touches.find((t) => t.callId === call?.id && t.kind === 'resend_materials' && t.status === 'sent');
+  return {
+    kind: touch.kind,
+    rep,
+    prospect: bundle.prospect,
+    call,
+    lastConversation,
+    dueAt: touch.dueAt,
+    attempt: touch.attempt,
+    promiseAt: touch.promiseAt,
+    notice: touch.notice,
+    callbackAt: touch.callbackAt,
+    resent: resend ? { at: resend.sentAt ?? resend.dueAt, titles: call?.materials.map((m) => m.title) ?? [] } : undefined,
+    now,
+    links: {
+      sheet: touch.id && touch.repId && touch.prospectId ? links?.sheet?.(touch as Touch, now) : undefined,
+      unsubscribe: touch.recipient === 'prospect' ? links?.unsubscribe?.(bundle.prospect) : undefined,
+    },
+  };
 }
 
 /** "Name <address>", with RFC 2047 encoding for names that are not plain ASCII. */

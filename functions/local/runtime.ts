@@ -17,12 +17,13 @@ import { SesEventHandler } from '../app/ses-events.js';
 import type { Logger } from '../app/service.js';
 import type { CadencePolicy } from '../core/cadence.js';
 import { resolvePolicy } from '../core/policy.js';
-import { systemClock, type Clock } from '../ports.js';
+import { systemClock, type Clock, type SmsSender } from '../ports.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
 import { LocalTokens } from './jwt.js';
 import { LocalScheduler } from './scheduler.js';
 import { sesClient } from './ses.js';
+import { LocalSmsOutbox } from './sms-outbox.js';
 
 export interface LocalRuntimeOptions {
   dynamoEndpoint: string;
@@ -41,6 +42,8 @@ export interface LocalRuntimeOptions {
   /** Signs unsubscribe and sheet links; by default a secret kept in dataDir (random in memory without one). */
   linkSecret?: string;
   unsubscribeMailto?: string;
+  /** Where SMS go; the local outbox (GET /local/sms) by default. */
+  sms?: SmsSender;
   logger?: Logger;
 }
 
@@ -48,6 +51,7 @@ export interface LocalRuntime {
   url: string;
   app: App;
   scheduler: LocalScheduler;
+  outbox: LocalSmsOutbox;
   tokens: LocalTokens;
   dynamo: DynamoDBClient;
   stop(): Promise<void>;
@@ -75,10 +79,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The server starts first: links in messages need its address.
   const http = await startHttp({ handle: (event) => app!.api.handle(event), tokens, local, port: options.apiPort });
   const store = new DynamoStore({ client: dynamo, tableName: options.tableName });
+  const outbox = new LocalSmsOutbox(clock, dataFile('sms-outbox.jsonl'));
   app = composeApp({
     store,
     scheduler,
     mailer: new SesMailer({ client: sesClient(options.sesEndpoint) }),
+    sms: options.sms ?? outbox,
     clock,
     policy,
     senderEmail: options.senderEmail,
@@ -91,6 +97,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   /** Routes only the local runtime has: stand-ins for what AWS delivers by other paths. */
   async function localRoutes(req: IncomingMessage, url: URL, body: Buffer): Promise<HttpResult | undefined> {
+    if (req.method === 'GET' && url.pathname === '/local/sms') return outbox.respond(req.headers.accept);
     if (req.method === 'POST' && url.pathname === '/local/ses-events') {
       // What EventBridge would hand the events Lambda: post an SES event (bounce, complaint) here.
       let event: unknown;
@@ -111,6 +118,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     url: http.url,
     app,
     scheduler,
+    outbox,
     tokens,
     dynamo,
     async stop() {

@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   atExpression,
   clientToken,
+  effectiveTime,
   EventBridgeTouchScheduler,
   scheduleRequest,
   type EventBridgeSchedulerOptions,
@@ -38,6 +39,8 @@ const options = (client: SchedulerClient): EventBridgeSchedulerOptions => ({
   targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:followthrough-fire',
   roleArn: 'arn:aws:iam::123456789012:role/followthrough-scheduler',
   deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:followthrough-schedule-dlq',
+  // Before every time used here, so no request is moved forward.
+  now: () => new Date('1990-01-01T00:00:00Z'),
 });
 
 function request(overrides: Partial<ScheduleRequest> = {}): ScheduleRequest {
@@ -126,41 +129,26 @@ describe('atExpression', () => {
 });
 
 describe('clientToken', () => {
-  it('is the same for the same name and time', () => {
-    // Prepare
-    const a = request();
-    const b = request();
-
+  it('is new for every create call, within the token alphabet', () => {
     // Act
-    const tokens = [clientToken(a), clientToken(b)];
+    const tokens = Array.from({ length: 50 }, () => clientToken());
 
     // Assess
-    expect(tokens[0]).toBe(tokens[1]);
+    expect(new Set(tokens).size).toBe(50);
+    for (const token of tokens) expect(token).toMatch(CLIENT_TOKEN);
+  });
+});
+
+describe('effectiveTime', () => {
+  const now = () => new Date('2026-11-23T15:00:00.250Z');
+
+  it('keeps a time far enough ahead exactly', () => {
+    expect(effectiveTime(new Date('2026-11-23T15:05:00Z'), { now }).toISOString()).toBe('2026-11-23T15:05:00.000Z');
   });
 
-  it('differs when a 64-character name is moved to another time', () => {
-    // Prepare
-    const name = `touch-${'x'.repeat(58)}`;
-    const first = request({ name, at: new Date('2026-03-10T14:30:00Z') });
-    const moved = request({ name, at: new Date('2026-03-11T14:30:00Z') });
-
-    // Act
-    const tokens = [clientToken(first), clientToken(moved)];
-
-    // Assess
-    expect(name).toHaveLength(64);
-    expect(tokens[0]).not.toBe(tokens[1]);
-  });
-
-  it('stays within the token alphabet when the name has a dot', () => {
-    // Prepare
-    const dotted = request({ name: 'touch-01JD7Z.retry' });
-
-    // Act
-    const token = clientToken(dotted);
-
-    // Assess
-    expect(token).toMatch(CLIENT_TOKEN);
+  it('moves a time that is due now or past to the lead ahead, on a whole second', () => {
+    expect(effectiveTime(new Date('2026-11-23T15:00:00Z'), { now }).toISOString()).toBe('2026-11-23T15:01:01.000Z');
+    expect(effectiveTime(new Date('2026-11-01T00:00:00Z'), { now, minimumLeadSeconds: 5 }).toISOString()).toBe('2026-11-23T15:00:06.000Z');
   });
 });
 
@@ -301,7 +289,7 @@ describe('EventBridgeTouchScheduler', () => {
     // Assess
     const calls = mock.commandCalls(CreateScheduleCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.args[0].input).toEqual(scheduleRequest(touch, options(new SchedulerClient({}))));
+    expect(calls[0]!.args[0].input).toEqual({ ...scheduleRequest(touch, options(new SchedulerClient({}))), ClientToken: expect.stringMatching(CLIENT_TOKEN) });
     expectServiceAccepts(calls[0]!.args[0].input);
     expect(mock.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
   });
