@@ -13,6 +13,7 @@
  * transaction records an outcome.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -279,24 +280,33 @@ export class DynamoStore implements Store {
     return strip<Touch>(got.Item);
   }
 
-  async claimTouch(touch: Touch, now: string, staleBefore: string): Promise<Touch | undefined> {
+  async claimTouch(
+    ref: { repId: string; prospectId: string; id: string; dueAt?: string },
+    now: string,
+    staleBefore: string,
+  ): Promise<{ claimed?: Touch; current?: Touch }> {
     try {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: keys.touch(touch),
+          Key: keys.touch(ref),
           UpdateExpression: 'SET claimedAt = :now',
-          ConditionExpression: '#s = :sch AND dueAt = :due AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+          ConditionExpression: `#s = :sch${ref.dueAt ? ' AND dueAt = :due' : ''} AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)`,
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':now': now, ':sch': 'scheduled', ':due': touch.dueAt, ':stale': staleBefore },
+          ExpressionAttributeValues: { ':now': now, ':sch': 'scheduled', ':stale': staleBefore, ...(ref.dueAt ? { ':due': ref.dueAt } : {}) },
           ReturnValues: 'ALL_NEW',
+          // When the claim fails, the same call says why: no second read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ...this.capacity,
         }),
       );
       this.count(out.ConsumedCapacity);
-      return strip<Touch>(out.Attributes);
+      return { claimed: strip<Touch>(out.Attributes) };
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        const item = (error as { Item?: Record<string, unknown> }).Item;
+        return { current: item ? strip<Touch>(unmarshall(item as never)) : undefined };
+      }
       throw error;
     }
   }

@@ -76,27 +76,22 @@ export class TouchFirer {
     }
     const payload = parsed.data;
     const { store, clock } = this.deps;
-    const touch = await store.getTouch(payload.repId, payload.prospectId, payload.touchId);
-    if (!touch) return { result: 'ignored', touchId: payload.touchId, reason: 'no such touch' };
-    if (touch.status !== 'scheduled') return { result: 'ignored', touchId: touch.id, reason: `touch is ${touch.status}` };
-    if (payload.dueAt && payload.dueAt !== touch.dueAt) {
-      return { result: 'ignored', touchId: touch.id, reason: 'touch was rescheduled; this delivery is stale' };
-    }
     const now = clock.now();
     const ttl = (this.deps.claimTtlSeconds ?? 90) * 1000;
-    const claimed = await store.claimTouch(touch, toUtcIso(now), toUtcIso(new Date(now.getTime() - ttl)));
+    const ref = { repId: payload.repId, prospectId: payload.prospectId, id: payload.touchId, dueAt: payload.dueAt };
+    const { claimed, current } = await store.claimTouch(ref, toUtcIso(now), toUtcIso(new Date(now.getTime() - ttl)));
     if (!claimed) {
-      const current = await store.getTouch(touch.repId, touch.prospectId, touch.id);
-      if (current?.status === 'scheduled' && current.dueAt === touch.dueAt) {
-        // Another delivery holds a fresh claim. Fail so Scheduler retries: if that delivery
-        // died mid-way, a retry after the claim goes stale takes the touch over.
-        throw new TouchBusyError(touch.id);
+      if (!current) return { result: 'ignored', touchId: payload.touchId, reason: 'no such touch' };
+      if (current.status !== 'scheduled') return { result: 'ignored', touchId: current.id, reason: `touch is ${current.status}` };
+      if (payload.dueAt && payload.dueAt !== current.dueAt) {
+        return { result: 'ignored', touchId: current.id, reason: 'touch was rescheduled; this delivery is stale' };
       }
-      return { result: 'ignored', touchId: touch.id, reason: `touch is ${current?.status ?? 'gone'}` };
+      // Another delivery holds a fresh claim. Fail so Scheduler retries: if that delivery
+      // died mid-way, a retry after the claim goes stale takes the touch over.
+      throw new TouchBusyError(current.id);
     }
 
-    const bundle = await store.getProspectBundle(touch.repId, touch.prospectId);
-    const rep = await store.getRep(touch.repId);
+    const [bundle, rep] = await Promise.all([store.getProspectBundle(claimed.repId, claimed.prospectId), store.getRep(claimed.repId)]);
     if (!bundle || !rep) return this.finish(claimed, 'failed', 'prospect or rep no longer exists');
 
     if (claimed.recipient === 'prospect') {

@@ -181,8 +181,7 @@ export class FollowthroughService {
     }
 
     for (let writeAttempt = 1; ; writeAttempt++) {
-      const bundle = await this.bundle(repId, prospectId);
-      const rep = await this.store.getRep(repId);
+      const [bundle, rep] = await Promise.all([this.bundle(repId, prospectId), this.store.getRep(repId)]);
       if (!rep) {
         throw new UnprocessableError('rep_profile_missing', 'Create your rep profile first with PUT /v1/reps/me, so reminders know where to go');
       }

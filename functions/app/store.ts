@@ -74,10 +74,15 @@ export interface Store {
   /** Finds a touch by id alone (for routes that name only the touch). */
   findTouch(touchId: string): Promise<Touch | undefined>;
   /**
-   * Takes a due touch for sending: succeeds only while it is scheduled (and at `dueAt`, when given)
-   * and nobody holds a claim newer than `staleBefore`. Returns the claimed touch, or undefined.
+   * Takes a due touch for sending, in one write: succeeds only while it is scheduled (and at
+   * `dueAt`, when given) and nobody holds a claim newer than `staleBefore`. Returns the claimed
+   * touch, or else the touch as it stands (absent when there is none).
    */
-  claimTouch(touch: Touch, now: string, staleBefore: string): Promise<Touch | undefined>;
+  claimTouch(
+    ref: { repId: string; prospectId: string; id: string; dueAt?: string },
+    now: string,
+    staleBefore: string,
+  ): Promise<{ claimed?: Touch; current?: Touch }>;
   /** Updates a touch; with `ifStatus`, only while it still has that status (returns false otherwise). */
   updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean>;
   getSuppression(email: string): Promise<Suppression | undefined>;
