@@ -2,9 +2,11 @@
  * Deploy-time configuration, read once from CDK context and validated before any construct is built.
  *
  * Required: `senderEmail`. Optional: `stackName`, `resendLeadMinutes`, `jwtIssuer` + `jwtAudience`,
- * `alarmEmail`, `smsOriginationIdentity`, `smsConfigurationSet`. Values come from `cdk.json` or `-c key=value`
+ * `alarmEmail`, `smsOriginationIdentity`, `smsConfigurationSet`, `cadencePolicy`. Values come from `cdk.json` or `-c key=value`
  * (always strings on the command line, so numbers are parsed here).
  */
+
+import { policyFromJson } from '../functions/core/policy.js';
 
 /** A context value that is missing or malformed. The message names the key and says how to fix it. */
 export class ConfigError extends Error {
@@ -45,6 +47,8 @@ export interface FollowthroughConfig {
   readonly jwt?: JwtConfig;
   readonly alarmEmail?: string;
   readonly sms?: SmsConfig;
+  /** The cadence policy override as JSON (validated here, read by the functions as CADENCE_POLICY). */
+  readonly cadencePolicy?: string;
 }
 
 export const DEFAULT_STACK_NAME = 'Followthrough';
@@ -216,6 +220,7 @@ export function parseConfig(read: ContextReader): FollowthroughConfig {
   const jwt = parseJwt(read);
   const alarmEmail = parseAlarmEmail(read);
   const sms = parseSms(read);
+  const cadencePolicy = parseCadencePolicy(read);
   return {
     stackName: parseStackName(read),
     senderEmail,
@@ -224,5 +229,19 @@ export function parseConfig(read: ContextReader): FollowthroughConfig {
     ...(jwt ? { jwt } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(sms ? { sms } : {}),
+    ...(cadencePolicy ? { cadencePolicy } : {}),
   };
+}
+
+/** The cadence policy from context (JSON object or string), checked with the same rules the functions apply. */
+function parseCadencePolicy(read: ContextReader): string | undefined {
+  const value = read('cadencePolicy');
+  if (value === undefined || value === null || value === '') return undefined;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  try {
+    policyFromJson(text);
+  } catch (error) {
+    throw new ConfigError('cadencePolicy', `Invalid context "cadencePolicy": ${(error as Error).message.replace(/^Cadence policy: /, '')}.`);
+  }
+  return text;
 }

@@ -76,6 +76,7 @@ export class FollowthroughStack extends Stack {
     const functions = [this.apiFunction, this.fireFunction, this.eventsFunction];
     for (const fn of functions) {
       fn.bindTable(this.data.table);
+      if (config.cadencePolicy) fn.addEnvironment('CADENCE_POLICY', config.cadencePolicy);
       acknowledgeFunctionFindings(fn, this.data.table);
     }
 

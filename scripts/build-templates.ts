@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'n
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { buildHolidays } from './build-holidays.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const templatesDir = join(root, 'templates');
@@ -63,6 +64,7 @@ ${entries.join('\n')}
 `;
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, source);
+  buildHolidays(); // functions/generated/holidays.ts too, so every entry point that builds templates has both
   return { count: files.length, outFile };
 }
 

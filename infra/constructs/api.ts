@@ -78,7 +78,8 @@ export class Api extends Construct {
       );
       const userPoolClient = userPool.addClient('Client', {
         generateSecret: false,
-        authFlows: { userSrp: true },
+        // SRP for apps; admin password auth lets an operator with IAM rights mint a rep's token from the CLI.
+        authFlows: { userSrp: true, adminUserPassword: true },
         preventUserExistenceErrors: true,
       });
       issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${userPool.userPoolId}`;
