@@ -17,12 +17,15 @@ export interface HandlerEntries {
   readonly fire: string;
   /** Handles SES bounce, complaint, delivery and reject events. */
   readonly events: string;
+  /** Serves the routes that render templates: previews and call-prep sheets. */
+  readonly render: string;
 }
 
 export const DEFAULT_ENTRIES: HandlerEntries = {
   api: path.join(REPO_ROOT, 'functions/handlers/api.ts'),
   fire: path.join(REPO_ROOT, 'functions/handlers/fire.ts'),
   events: path.join(REPO_ROOT, 'functions/handlers/events.ts'),
+  render: path.join(REPO_ROOT, 'functions/handlers/render.ts'),
 };
 
 export interface FollowthroughStackProps extends StackProps {
@@ -42,6 +45,7 @@ export class FollowthroughStack extends Stack {
   readonly apiFunction: FollowthroughFunction;
   readonly fireFunction: FollowthroughFunction;
   readonly eventsFunction: FollowthroughFunction;
+  readonly renderFunction: FollowthroughFunction;
   readonly scheduling: Scheduling;
   readonly messaging: Messaging;
   readonly api: Api;
@@ -73,9 +77,16 @@ export class FollowthroughStack extends Stack {
       timeout: Duration.seconds(30),
       ...(externalModules ? { externalModules } : {}),
     });
-    const functions = [this.apiFunction, this.fireFunction, this.eventsFunction];
+    this.renderFunction = new FollowthroughFunction(this, 'RenderFunction', {
+      entry: entries.render,
+      description: 'followthrough: previews and call-prep sheets',
+      timeout: Duration.seconds(10),
+      ...(externalModules ? { externalModules } : {}),
+    });
+    const functions = [this.apiFunction, this.fireFunction, this.eventsFunction, this.renderFunction];
     for (const fn of functions) {
-      fn.bindTable(this.data.table);
+      // The render function only reads: previews and sheets change nothing.
+      fn.bindTable(this.data.table, fn === this.renderFunction ? 'read' : 'readWrite');
       if (config.cadencePolicy) fn.addEnvironment('CADENCE_POLICY', config.cadencePolicy);
       acknowledgeFunctionFindings(fn, this.data.table);
     }
@@ -93,11 +104,13 @@ export class FollowthroughStack extends Stack {
       apiFunction: this.apiFunction,
       fireFunction: this.fireFunction,
       eventsFunction: this.eventsFunction,
+      renderFunction: this.renderFunction,
       ...(config.sms ? { sms: config.sms } : {}),
     });
 
     this.api = new Api(this, 'Api', {
       handler: this.apiFunction.function,
+      renderHandler: this.renderFunction.function,
       ...(config.jwt ? { jwt: config.jwt } : {}),
     });
     // fire is no integration of the API, so this adds no cycle; the api function reads its URL from requests.

@@ -37,6 +37,22 @@ export function parseFrontMatter(source: string): { meta: Record<string, string>
   return { meta, body: source.slice(match[0].length) };
 }
 
+/**
+ * Drops what the bundled runtime never uses from precompiled code, about half its size: the
+ * fallback for runtimes before 4.6 (ours always has container.lookupProperty), and source
+ * locations, which only decorate error messages (the render tests find template errors first).
+ */
+export function slim(spec: string): string {
+  const LOC = '\\{"start":\\{"line":\\d+,"column":\\d+\\},"end":\\{"line":\\d+,"column":\\d+\\}\\}';
+  return spec
+    .replace(
+      /container\.lookupProperty \|\| function\(parent, propertyName\) \{\s*if \(Object\.prototype\.hasOwnProperty\.call\(parent, propertyName\)\) \{\s*return parent\[propertyName\];\s*\}\s*return undefined\s*\}/g,
+      'container.lookupProperty',
+    )
+    .replace(new RegExp(`,"loc":${LOC}`, 'g'), '')
+    .replace(new RegExp(`, ${LOC} \\)`, 'g'), ')');
+}
+
 export function buildTemplates(): { count: number; outFile: string } {
   const entries: string[] = [];
   const files = walk(templatesDir).sort();
@@ -48,7 +64,7 @@ export function buildTemplates(): { count: number; outFile: string } {
     try {
       // Parsing first gives a clean syntax error with the file name.
       Handlebars.parse(body);
-      spec = Handlebars.precompile(body, { strict: true, noEscape: !html, preventIndent: true }) as string;
+      spec = slim(Handlebars.precompile(body, { strict: true, noEscape: !html, preventIndent: true, knownHelpersOnly: true }) as string);
     } catch (error) {
       throw new Error(`template ${relative(root, file)}: ${(error as Error).message}`);
     }

@@ -23,7 +23,7 @@ import {
   UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, VersionConflictError } from '../core/errors.js';
+import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../core/errors.js';
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
 import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, Store, Suppression, TouchUpdate } from '../app/store.js';
 
@@ -404,14 +404,6 @@ export class DynamoStore implements Store {
     );
     this.count(out.ConsumedCapacity);
     return (out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to);
-  }
-}
-
-/** Another request with the same Idempotency-Key committed first. */
-export class IdempotencyRaceError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super('Another request with the same Idempotency-Key was recorded first', options);
-    this.name = 'IdempotencyRaceError';
   }
 }
 

@@ -1,18 +1,19 @@
 /**
- * Wires the use cases from ports. The Lambda handlers and the local runtime both build the
- * application here, so everything above the adapters runs the same code in both.
+ * The whole application from ports, as the local runtime (and the benchmark) runs it: the API
+ * with previews and sheets, and the firer. On AWS each handler takes only its own blocks from
+ * ./parts.ts, and runs the same code for them.
  */
-import { CadencePlanner, type CadencePolicy } from '../core/cadence.js';
+import type { CadencePlanner, CadencePolicy } from '../core/cadence.js';
 import type { HolidayCalendar } from '../core/calendar.js';
-import { PublicHolidays } from '../core/holidays.js';
 import { templateLibrary, type TemplateLibrary } from '../core/templates.js';
 import type { Clock, Mailer, SmsSender, TouchScheduler } from '../ports.js';
 import { buildApi } from './api.js';
 import { TouchFirer, type LinkBuilder } from './fire.js';
-import { SignedLinks, type LinkSigner } from './links.js';
+import type { LinkSigner } from './links.js';
+import { makeLinks, makePlanner } from './parts.js';
 import { registerPreviews } from './previews.js';
 import type { Router } from './http.js';
-import { FollowthroughService, type Logger } from './service.js';
+import { makeService, type FollowthroughService, type Logger } from './service.js';
 import type { Store } from './store.js';
 
 export interface AppPorts {
@@ -43,10 +44,10 @@ export interface App {
 }
 
 export function composeApp(ports: AppPorts): App {
-  const planner = new CadencePlanner(ports.policy, ports.holidays ?? new PublicHolidays());
+  const planner = makePlanner(ports.policy, ports.holidays);
   const library = ports.library ?? templateLibrary();
-  const service = new FollowthroughService({ store: ports.store, scheduler: ports.scheduler, clock: ports.clock, planner, logger: ports.logger });
-  const links = ports.links ?? (ports.signer && ports.publicApiUrl ? new SignedLinks(ports.signer, ports.publicApiUrl) : undefined);
+  const service = makeService(ports, planner);
+  const links = makeLinks(ports.signer, ports.publicApiUrl, ports.links);
   const api = buildApi({
     service,
     signer: ports.signer,

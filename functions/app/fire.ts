@@ -7,12 +7,12 @@ import type { CadencePlanner } from '../core/cadence.js';
 import { isQuietHour } from '../core/calendar.js';
 import { callbackInvite } from '../core/invite.js';
 import { renderEmail, renderSms, type MessageInput } from '../core/messages.js';
-import { FirePayload, type Call, type Prospect, type Rep, type Touch } from '../core/schemas.js';
+import { FirePayload } from '../core/fire-payload.js';
+import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
 import type { TemplateLibrary } from '../core/templates.js';
 import { toUtcIso } from '../core/time.js';
 import type { Clock, EmailAttachment, EmailHeader, Mailer, OutgoingEmail, SmsSender } from '../ports.js';
-import type { Logger } from './service.js';
-import { silentLogger } from './service.js';
+import { silentLogger, type Logger } from './logger.js';
 import type { ProspectBundle, Store } from './store.js';
 
 export interface FireDeps {

@@ -4,8 +4,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors.js';
-import type { Logger } from './service.js';
-import { silentLogger } from './service.js';
+import { silentLogger, type Logger } from './logger.js';
 
 /** The event as the HTTP API's JWT authorizer hands it over (claims of a verified token). */
 export type HttpEvent = APIGatewayProxyEventV2 & {

@@ -8,6 +8,7 @@ import { monotonicFactory } from 'ulid';
 import type { CadencePlanner, Plan } from '../core/cadence.js';
 import {
   ConflictError,
+  IdempotencyRaceError,
   NotFoundError,
   UnprocessableError,
   ValidationError,
@@ -25,20 +26,13 @@ import {
   type Touch,
 } from '../core/schemas.js';
 import { parseTimeInZone, toLocalIso, toUtcIso } from '../core/time.js';
-import { IdempotencyRaceError } from '../adapters/dynamo-store.js';
 import type { Clock, TouchScheduler } from '../ports.js';
 import { presentCall, presentProspect, presentTouch } from './present.js';
 import type { Store } from './store.js';
 import { parse } from './validate.js';
 
-/** The slice of Powertools Logger the application uses. */
-export interface Logger {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+import { silentLogger, type Logger } from './logger.js';
+export { silentLogger, type Logger } from './logger.js';
 
 export interface ServiceDeps {
   store: Store;
@@ -527,6 +521,11 @@ export class FollowthroughService {
   private nowIso(): string {
     return toUtcIso(this.clock.now());
   }
+}
+
+/** The service from its ports and the planner. */
+export function makeService(ports: { store: Store; scheduler: TouchScheduler; clock: Clock; logger?: Logger }, planner: CadencePlanner): FollowthroughService {
+  return new FollowthroughService({ ...ports, planner });
 }
 
 export function firePayload(t: Pick<Touch, 'id' | 'repId' | 'prospectId' | 'dueAt'>) {

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import type { FollowthroughService, Logger } from './service.js';
-import { silentLogger } from './service.js';
+import { silentLogger } from './logger.js';
 import type { Store } from './store.js';
 
 const recipients = z.array(z.object({ emailAddress: z.string() }));

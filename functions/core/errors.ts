@@ -63,3 +63,11 @@ export class VersionConflictError extends Error {
     this.name = 'VersionConflictError';
   }
 }
+
+/** Another request with the same Idempotency-Key committed first. */
+export class IdempotencyRaceError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('Another request with the same Idempotency-Key was recorded first', options);
+    this.name = 'IdempotencyRaceError';
+  }
+}

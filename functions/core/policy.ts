@@ -2,10 +2,10 @@
  * The cadence policy as configuration: defaults, overridden by a JSON object (env CADENCE_POLICY
  * or the local runtime's settings), validated once at start so a bad value fails fast.
  */
-import * as z from 'zod/mini';
+import { z } from './zod.js';
 import { DEFAULT_POLICY, type CadencePolicy } from './cadence.js';
 import { minutesOf } from './calendar.js';
-import { STALL_REASONS } from './schemas.js';
+import { STALL_REASONS } from './constants.js';
 
 const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Use HH:mm on a 24-hour clock' }));
 const window = z.object({ start: clock, end: clock });

@@ -2,23 +2,12 @@
  * Input schemas for every edge (HTTP bodies, Scheduler payloads) and the domain types.
  * zod/mini keeps Lambda bundles small; the English locale gives messages a person can act on.
  */
-import * as z from 'zod/mini';
-import { en } from 'zod/locales';
+import { z } from './zod.js';
 import { isValidZone } from './time.js';
 
-z.config(en());
-
-export const OUTCOMES = ['callback_agreed', 'stalled', 'voicemail', 'no_answer', 'not_interested', 'won'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-export const STALL_REASONS = ['waiting_on_customer', 'needs_review', 'decision_maker', 'cooled_off', 'comparing', 'price'] as const;
-export type StallReason = (typeof STALL_REASONS)[number];
-
-export const TOUCH_KINDS = ['recap', 'resend_materials', 'rep_reminder', 'final_email', 'rep_notice'] as const;
-export type TouchKind = (typeof TOUCH_KINDS)[number];
-
-export const TOUCH_STATUSES = ['scheduled', 'sent', 'skipped', 'cancelled', 'failed'] as const;
-export type TouchStatus = (typeof TOUCH_STATUSES)[number];
+export { OUTCOMES, STALL_REASONS, TOUCH_KINDS, TOUCH_STATUSES } from './constants.js';
+export type { Outcome, StallReason, TouchKind, TouchStatus } from './constants.js';
+import { OUTCOMES, STALL_REASONS, type Outcome, type StallReason, type TouchKind, type TouchStatus } from './constants.js';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const zone = z.string().check(
@@ -109,16 +98,7 @@ export type CallInput = z.infer<typeof CallInput>;
 
 export const TouchPatch = z.strictObject({ dueAt: isoish });
 
-/** What a Scheduler schedule (or the local scheduler) delivers to the fire handler. */
-export const FirePayload = z.object({
-  v: z.literal(1),
-  touchId: idSchema,
-  /** The due time the schedule was made for; a touch rescheduled since refuses this delivery. */
-  dueAt: z.optional(z.string()),
-  repId: z.string().check(z.minLength(1), z.maxLength(256)),
-  prospectId: idSchema,
-});
-export type FirePayload = z.infer<typeof FirePayload>;
+export { FirePayload } from './fire-payload.js';
 
 // ---- stored domain records -------------------------------------------------------------
 

@@ -6,32 +6,33 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoStore } from '../adapters/dynamo-store.js';
 import { EventBridgeTouchScheduler } from '../adapters/eventbridge-scheduler.js';
 import { loadSecret } from '../adapters/secrets.js';
-import { LinkSigner } from '../app/links.js';
-import { composeApp } from '../app/compose.js';
+import { buildApi } from '../app/api.js';
 import type { HttpEvent } from '../app/http.js';
+import { LinkSigner } from '../app/links.js';
+import { makePlanner } from '../app/parts.js';
+import { makeService } from '../app/service.js';
 import { numberEnv, optionalEnv, requireEnv } from '../config.js';
 import { policyFromJson } from '../core/policy.js';
 import { systemClock } from '../ports.js';
 
 const logger = new Logger({ serviceName: 'followthrough' });
-const policy = policyFromJson(optionalEnv('CADENCE_POLICY'), { resendLeadMinutes: numberEnv('RESEND_LEAD_MINUTES', 10) });
+const planner = makePlanner(policyFromJson(optionalEnv('CADENCE_POLICY'), { resendLeadMinutes: numberEnv('RESEND_LEAD_MINUTES', 10) }));
+const service = makeService(
+  {
+    store: new DynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') }),
+    scheduler: new EventBridgeTouchScheduler({
+      client: new SchedulerClient({}),
+      groupName: requireEnv('SCHEDULE_GROUP'),
+      targetArn: requireEnv('FIRE_FUNCTION_ARN'),
+      roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
+      deadLetterArn: requireEnv('SCHEDULE_DLQ_ARN'),
+    }),
+    clock: systemClock,
+    logger,
+  },
+  planner,
+);
+// Previews and sheets render templates: the render function serves them (see handlers/render.ts).
+const router = buildApi({ service, signer: new LinkSigner(await loadSecret(requireEnv('LINK_SECRET_ARN'))), logger });
 
-const app = composeApp({
-  store: new DynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') }),
-  scheduler: new EventBridgeTouchScheduler({
-    client: new SchedulerClient({}),
-    groupName: requireEnv('SCHEDULE_GROUP'),
-    targetArn: requireEnv('FIRE_FUNCTION_ARN'),
-    roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
-    deadLetterArn: requireEnv('SCHEDULE_DLQ_ARN'),
-  }),
-  // The API never sends mail itself; firing does.
-  mailer: { send: () => Promise.reject(new Error('the api function does not send mail')) },
-  clock: systemClock,
-  policy,
-  senderEmail: optionalEnv('SENDER_EMAIL') ?? 'unused@example.com',
-  signer: new LinkSigner(await loadSecret(requireEnv('LINK_SECRET_ARN'))),
-  logger,
-});
-
-export const handler = async (event: APIGatewayProxyEventV2) => app.api.handle(event as HttpEvent);
+export const handler = async (event: APIGatewayProxyEventV2) => router.handle(event as HttpEvent);

@@ -4,7 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoStore } from '../adapters/dynamo-store.js';
 import { EventBridgeTouchScheduler } from '../adapters/eventbridge-scheduler.js';
-import { composeApp } from '../app/compose.js';
+import { makePlanner } from '../app/parts.js';
+import { makeService } from '../app/service.js';
 import { SesEventHandler } from '../app/ses-events.js';
 import { optionalEnv, requireEnv } from '../config.js';
 import { policyFromJson } from '../core/policy.js';
@@ -12,22 +13,22 @@ import { systemClock } from '../ports.js';
 
 const logger = new Logger({ serviceName: 'followthrough' });
 const store = new DynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') });
-const app = composeApp({
-  store,
-  // The rep's notice is a touch like any other: scheduled now, sent by the fire function.
-  scheduler: new EventBridgeTouchScheduler({
-    client: new SchedulerClient({}),
-    groupName: requireEnv('SCHEDULE_GROUP'),
-    targetArn: requireEnv('FIRE_FUNCTION_ARN'),
-    roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
-    deadLetterArn: requireEnv('SCHEDULE_DLQ_ARN'),
-  }),
-  mailer: { send: () => Promise.reject(new Error('the events function does not send mail')) },
-  clock: systemClock,
-  policy: policyFromJson(optionalEnv('CADENCE_POLICY')),
-  senderEmail: optionalEnv('SENDER_EMAIL') ?? 'unused@example.com',
-  logger,
-});
-const events = new SesEventHandler({ store, service: app.service, logger, now: () => systemClock.now() });
+const service = makeService(
+  {
+    store,
+    // The rep's notice is a touch like any other: scheduled now, sent by the fire function.
+    scheduler: new EventBridgeTouchScheduler({
+      client: new SchedulerClient({}),
+      groupName: requireEnv('SCHEDULE_GROUP'),
+      targetArn: requireEnv('FIRE_FUNCTION_ARN'),
+      roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
+      deadLetterArn: requireEnv('SCHEDULE_DLQ_ARN'),
+    }),
+    clock: systemClock,
+    logger,
+  },
+  makePlanner(policyFromJson(optionalEnv('CADENCE_POLICY'))),
+);
+const events = new SesEventHandler({ store, service, logger, now: () => systemClock.now() });
 
 export const handler = async (event: unknown) => events.handle(event);

@@ -9,16 +9,23 @@ import { Construct } from 'constructs';
 import type { JwtConfig } from '../config.js';
 
 /** Routes that answer without a token: health, one-click unsubscribe, signed call-prep sheet links. */
-export const PUBLIC_ROUTES: ReadonlyArray<{ method: HttpMethod; path: string }> = [
+export const PUBLIC_ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; render?: boolean }> = [
   { method: HttpMethod.GET, path: '/v1/health' },
   { method: HttpMethod.GET, path: '/v1/unsubscribe' },
   { method: HttpMethod.POST, path: '/v1/unsubscribe' },
-  { method: HttpMethod.GET, path: '/v1/sheets/{token}' },
+  { method: HttpMethod.GET, path: '/v1/sheets/{token}', render: true },
+];
+
+/** Routes that render templates, served by the render function (behind the authorizer). */
+export const RENDER_ROUTES: ReadonlyArray<{ method: HttpMethod; path: string }> = [
+  { method: HttpMethod.GET, path: '/v1/prospects/{id}/preview' },
 ];
 
 export interface ApiProps {
-  /** The function behind every route. */
+  /** The function behind every route but the rendering ones. */
   readonly handler: IFunction;
+  /** The function behind previews and sheets, which carries the templates. */
+  readonly renderHandler: IFunction;
   /** An external issuer; when absent a Cognito user pool and app client are made. */
   readonly jwt?: JwtConfig;
   /** @default 50 requests per second */
@@ -103,8 +110,12 @@ export class Api extends Construct {
       integration,
       authorizer,
     });
+    const renderIntegration = new HttpLambdaIntegration('RenderIntegration', props.renderHandler);
+    for (const route of RENDER_ROUTES) {
+      this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: renderIntegration, authorizer });
+    }
     for (const route of PUBLIC_ROUTES) {
-      const [created] = this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration });
+      const [created] = this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: route.render ? renderIntegration : integration });
       if (created) acknowledgePublicRoute(created, route);
     }
 

@@ -105,9 +105,10 @@ export class FollowthroughFunction extends Construct {
     return this;
   }
 
-  /** Grants read/write on the table and its indexes and sets `TABLE_NAME`. */
-  bindTable(table: ITable): this {
-    table.grantReadWriteData(this.function);
+  /** Grants read/write (or only read) on the table and its indexes and sets `TABLE_NAME`. */
+  bindTable(table: ITable, access: 'readWrite' | 'read' = 'readWrite'): this {
+    if (access === 'read') table.grantReadData(this.function);
+    else table.grantReadWriteData(this.function);
     this.function.addEnvironment('TABLE_NAME', table.tableName);
     return this;
   }

@@ -26,6 +26,8 @@ export interface MessagingProps {
   readonly apiFunction: FollowthroughFunction;
   readonly fireFunction: FollowthroughFunction;
   readonly eventsFunction: FollowthroughFunction;
+  /** Reads the link secret to verify sheet links. */
+  readonly renderFunction?: FollowthroughFunction;
   readonly sms?: SmsConfig;
 }
 
@@ -102,7 +104,7 @@ export class Messaging extends Construct {
       reason:
         'Rotating the link-signing key would invalidate unsubscribe links already delivered in e-mails; it is rotated by hand when needed.',
     });
-    for (const fn of [apiFunction, fireFunction, eventsFunction]) {
+    for (const fn of [apiFunction, fireFunction, eventsFunction, ...(props.renderFunction ? [props.renderFunction] : [])]) {
       this.linkSecret.grantRead(fn.function);
       fn.addEnvironment('LINK_SECRET_ARN', this.linkSecret.secretArn);
     }

@@ -19,6 +19,7 @@ const ENTRIES = {
   api: path.join(FIXTURES, 'api.ts'),
   fire: path.join(FIXTURES, 'fire.ts'),
   events: path.join(FIXTURES, 'events.ts'),
+  render: path.join(FIXTURES, 'render.ts'),
 };
 /** The context the CLI would pass: cdk.json (feature flags and defaults) plus the required sender. */
 const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
@@ -141,14 +142,14 @@ describe('FollowthroughStack (defaults)', () => {
   });
 
   it('builds every Lambda as nodejs22.x on arm64 with its own log group kept a month', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       MemorySize: 512,
       LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
     });
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 10,
       Environment: { Variables: Match.objectLike({ RESEND_LEAD_MINUTES: '10' }) },
@@ -156,7 +157,7 @@ describe('FollowthroughStack (defaults)', () => {
   });
 
   it('uses no managed policies on the execution roles (explicit log-group grants instead)', () => {
-    for (const fn of [stack.apiFunction, stack.fireFunction, stack.eventsFunction]) {
+    for (const fn of [stack.apiFunction, stack.fireFunction, stack.eventsFunction, stack.renderFunction]) {
       const role = template.toJSON().Resources[logicalId(stack, fn.role)] as { Properties: Record<string, unknown> };
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
@@ -369,6 +370,24 @@ describe('FollowthroughStack (defaults)', () => {
         expect(route?.Properties.AuthorizerId).toBeUndefined();
       },
     );
+
+    it('sends previews (behind the authorizer) and sheets (public) to the render function, which may only read the table', () => {
+      const routes = template.findResources('AWS::ApiGatewayV2::Route') as Record<string, { Properties: { RouteKey: string; Target: unknown; AuthorizationType?: string } }>;
+      const byKey = Object.fromEntries(Object.values(routes).map((r) => [r.Properties.RouteKey, r.Properties]));
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<string, { Properties: { IntegrationUri: unknown } }>;
+      const renderArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack, stack.renderFunction.function), 'Arn'] });
+      const targetOf = (key: string) => {
+        const id = JSON.stringify(byKey[key]!.Target).match(/"Ref":"([^"]+)"/)![1]!;
+        return JSON.stringify(integrations[id]!.Properties.IntegrationUri);
+      };
+      expect(targetOf('GET /v1/prospects/{id}/preview')).toBe(renderArn);
+      expect(byKey['GET /v1/prospects/{id}/preview']!.AuthorizationType).toBe('JWT');
+      expect(targetOf('GET /v1/sheets/{token}')).toBe(renderArn);
+      expect(targetOf('ANY /v1/{proxy+}')).not.toBe(renderArn);
+      const actions = actionsOf(statementsOfRole(template, logicalId(stack, stack.renderFunction.role)));
+      expect(actions.filter((a) => a.startsWith('dynamodb:'))).not.toContainEqual(expect.stringMatching(/Put|Update|Delete|Write/));
+      expect(actions).toContain('dynamodb:Query');
+    });
 
     it('has a throttled $default stage with access logs and exports the outputs', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
