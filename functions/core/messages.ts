@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Call, Prospect, Rep, Touch, TouchKind } from './schemas.js';
-import { humanClock, humanTime, relativeTime } from './time.js';
+import { humanClock, humanTime, relativeTime, zoneAbbreviation } from './time.js';
 import type { TemplateLibrary } from './templates.js';
 import { fitSms, fitsSms, MAX_SEGMENTS, smsSegments, type SmsEncoding } from './sms-text.js';
 
@@ -179,7 +179,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
       phone: prospect.phone ?? null,
       telLink: prospect.phone ? `tel:${prospect.phone}` : null,
       timezone: zone,
-      localTimeNow: nowLocal.toFormat('ccc h:mm a ZZZZ'),
+      localTimeNow: `${nowLocal.toFormat('ccc h:mm a')} ${zoneAbbreviation(nowLocal)}`,
     },
     due: {
       human: humanTime(due, zone),

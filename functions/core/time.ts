@@ -87,12 +87,29 @@ export function toLocalIso(at: Date | DateTime | string, zone: string): string {
 /** "Wednesday, November 25 at 3:00 PM EST", for people. */
 export function humanTime(at: Date | DateTime | string, zone: string): string {
   const dt = asDateTime(at).setZone(zone);
-  return `${dt.toFormat('cccc, LLLL d')} at ${dt.toFormat('h:mm a ZZZZ')}`;
+  return `${dt.toFormat("cccc, LLLL d 'at' h:mm a")} ${zoneAbbreviation(dt)}`;
 }
 
 /** "3:00 PM EST". */
 export function humanClock(at: Date | DateTime | string, zone: string): string {
-  return asDateTime(at).setZone(zone).toFormat('h:mm a ZZZZ');
+  const dt = asDateTime(at).setZone(zone);
+  return `${dt.toFormat('h:mm a')} ${zoneAbbreviation(dt)}`;
+}
+
+const abbreviations = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The short zone name at that instant ("EST", "GMT+11"), as Luxon's ZZZZ gives it, but with one
+ * Intl formatter per zone kept: Luxon builds a new one on every call, the slowest part of a render.
+ */
+export function zoneAbbreviation(dt: DateTime): string {
+  const zone = dt.zoneName ?? 'UTC';
+  let format = abbreviations.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
+    abbreviations.set(zone, format);
+  }
+  return format.formatToParts(dt.toJSDate()).find((p) => p.type === 'timeZoneName')?.value ?? dt.toFormat('ZZZZ');
 }
 
 /** "3 days ago", "in 2 hours", relative to `now`. */

@@ -94,7 +94,7 @@ async function main() {
       },
       ...bundles.flatMap((b): Row[] => [
         {
-          figure: `4. ${b.handler} bundle size (minified)`,
+          figure: `4. ${b.handler} bundle size (minified, SDK from the runtime)`,
           measured: `${b.minified.kb} KB`,
           baseline: `${b.naive.kb} KB naive`,
           ratio: `${round(b.minified.kb / b.naive.kb, 3)}`,
@@ -102,12 +102,20 @@ async function main() {
           met: b.minified.kb <= GOALS.bundleKb,
         },
         {
-          figure: `4. ${b.handler} module init (median of ${b.minified.initMsRuns.length})`,
+          figure: `4. ${b.handler} module init (median of ${b.minified.initMsRuns.length}), as deployed`,
           measured: `${b.minified.initMsMedian} ms`,
           baseline: `${b.naive.initMsMedian} ms naive`,
           ratio: `${b.initRatio}`,
           goal: `ratio ≤ ${GOALS.initRatio}`,
           met: b.initRatio <= GOALS.initRatio,
+        },
+        {
+          figure: `4. ${b.handler} module init, SDK bundled (${b.sdkBundled.kb} KB)`,
+          measured: `${b.sdkBundled.initMsMedian} ms`,
+          baseline: `${b.naive.initMsMedian} ms naive`,
+          ratio: `${b.sdkBundledInitRatio}`,
+          goal: `ratio ≤ ${GOALS.initRatio}`,
+          met: b.sdkBundledInitRatio <= GOALS.initRatio,
         },
       ]),
       {
