@@ -2,7 +2,7 @@
  * The routes of the public API (see shared/API.md), wired to the use cases.
  */
 import { Router, type RouteHandler } from './http.js';
-import type { LinkSigner } from './links.js';
+import type { SignerSource } from './links.js';
 import { openApiDocument } from './openapi.js';
 import type { FollowthroughService, Logger } from './service.js';
 import { registerUnsubscribe } from './unsubscribe.js';
@@ -10,7 +10,7 @@ import { registerUnsubscribe } from './unsubscribe.js';
 export interface ApiDeps {
   service: FollowthroughService;
   /** Verifies unsubscribe and sheet links; without it those routes are absent. */
-  signer?: LinkSigner;
+  signer?: SignerSource;
   logger?: Logger;
   /** Extra routes (previews, unsubscribe, sheets, OpenAPI) register themselves here. */
   extend?: (router: Router) => void;

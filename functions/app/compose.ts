@@ -9,7 +9,7 @@ import { templateLibrary, type TemplateLibrary } from '../core/templates.js';
 import type { Clock, Mailer, SmsSender, TouchScheduler } from '../ports.js';
 import { buildApi } from './api.js';
 import { TouchFirer, type LinkBuilder } from './fire.js';
-import type { LinkSigner } from './links.js';
+import type { LinkSigner, SignerSource } from './links.js';
 import { makeLinks, makePlanner } from './parts.js';
 import { registerPreviews } from './previews.js';
 import type { Router } from './http.js';
@@ -48,11 +48,13 @@ export function composeApp(ports: AppPorts): App {
   const library = ports.library ?? templateLibrary();
   const service = makeService(ports, planner);
   const links = makeLinks(ports.signer, ports.publicApiUrl, ports.links);
+  const given = ports.signer;
+  const signer: SignerSource | undefined = given ? () => Promise.resolve(given) : undefined;
   const api = buildApi({
     service,
-    signer: ports.signer,
+    signer,
     logger: ports.logger,
-    extend: (router) => registerPreviews(router, { store: ports.store, library, planner, clock: ports.clock, signer: ports.signer, links }),
+    extend: (router) => registerPreviews(router, { store: ports.store, library, planner, clock: ports.clock, signer, links }),
   });
   const firer = new TouchFirer({
     store: ports.store,

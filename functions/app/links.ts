@@ -101,3 +101,16 @@ export class SignedLinks implements LinkBuilder {
     return this.baseUrl.replace(/\/+$/, '');
   }
 }
+
+/**
+ * A signer whose secret may still be on its way (read from Secrets Manager while the function
+ * starts, awaited on first use), so a cold start does not wait for it before it is needed.
+ */
+export type SignerSource = () => Promise<LinkSigner>;
+
+export function signerSource(secret: Promise<string> | string): SignerSource {
+  const signer = Promise.resolve(secret).then((s) => new LinkSigner(s));
+  // Marked as handled here; whoever awaits it still sees the failure.
+  signer.catch(() => {});
+  return () => signer;
+}

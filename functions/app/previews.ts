@@ -12,7 +12,7 @@ import { toUtcIso } from '../core/time.js';
 import type { Clock } from '../ports.js';
 import { messageInput, type LinkBuilder } from './fire.js';
 import { html, type Router } from './http.js';
-import { SignedLinks, type LinkSigner } from './links.js';
+import { SignedLinks, type SignerSource } from './links.js';
 import type { ProspectBundle, Store } from './store.js';
 
 export const PREVIEW_KINDS = ['voicemail', 'rep_reminder', 'resend_materials', 'recap', 'final_email', 'rep_notice', 'sms'] as const;
@@ -23,7 +23,7 @@ export interface PreviewDeps {
   library: TemplateLibrary;
   planner: CadencePlanner;
   clock: Clock;
-  signer?: LinkSigner;
+  signer?: SignerSource;
   links?: LinkBuilder;
 }
 
@@ -42,7 +42,7 @@ export function registerPreviews(router: Router, deps: PreviewDeps) {
     if (!rep) throw new UnprocessableError('rep_profile_missing', 'Create your rep profile first with PUT /v1/reps/me');
     const now = deps.clock.now();
     const touchKind: TouchKind = kind === 'voicemail' || kind === 'sms' ? 'rep_reminder' : kind;
-    const links = deps.links ?? (deps.signer ? new SignedLinks(deps.signer, ctx.baseUrl()) : undefined);
+    const links = deps.links ?? (deps.signer ? new SignedLinks(await deps.signer(), ctx.baseUrl()) : undefined);
     const input = messageInput(previewTouch(touchKind, bundle, deps.planner, now), bundle, rep, now, links);
     if (kind === 'voicemail') return { body: renderVoicemail(input, deps.library) };
     if (kind === 'sms') {
@@ -57,7 +57,7 @@ export function registerPreviews(router: Router, deps: PreviewDeps) {
   const signer = deps.signer;
   router.on('GET', '/v1/sheets/{token}', async (ctx) => {
     const now = deps.clock.now();
-    const claim = signer.verifySheet(ctx.params.token!, now);
+    const claim = (await signer()).verifySheet(ctx.params.token!, now);
     const notValid = () =>
       html(400, page('This link has expired', '<p>Sheet links work for a week. Your reminders by email carry the same sheet, and <code>GET /v1/prospects/{id}/preview?kind=rep_reminder</code> renders it now.</p>'));
     if (!claim) return notValid();

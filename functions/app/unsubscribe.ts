@@ -4,7 +4,7 @@
  * is read or changed; a forged, altered or foreign token changes nothing.
  */
 import { html, json, type RequestContext, type Router } from './http.js';
-import type { LinkSigner } from './links.js';
+import type { SignerSource } from './links.js';
 import type { FollowthroughService } from './service.js';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -18,14 +18,14 @@ function wantsJson(ctx: RequestContext): boolean {
   return /application\/json/.test(ctx.header('accept') ?? '') && !/text\/html/.test(ctx.header('accept') ?? '');
 }
 
-export function registerUnsubscribe(router: Router, deps: { signer: LinkSigner; service: FollowthroughService }) {
+export function registerUnsubscribe(router: Router, deps: { signer: SignerSource; service: FollowthroughService }) {
   const invalid = (ctx: RequestContext) =>
     wantsJson(ctx)
       ? json(400, { error: { code: 'invalid_token', message: 'This unsubscribe link is not valid: use the link from the email as it was sent' } })
       : html(400, page('This link is not valid', '<p>Use the unsubscribe link from the email exactly as it was sent, or reply to the email and ask to be removed.</p>'));
 
   router.on('GET', '/v1/unsubscribe', async (ctx) => {
-    const claim = deps.signer.verifyUnsubscribe(ctx.query.token ?? '');
+    const claim = (await deps.signer()).verifyUnsubscribe(ctx.query.token ?? '');
     if (!claim) return invalid(ctx);
     return html(
       200,
@@ -38,7 +38,7 @@ export function registerUnsubscribe(router: Router, deps: { signer: LinkSigner; 
   });
 
   router.on('POST', '/v1/unsubscribe', async (ctx) => {
-    const claim = deps.signer.verifyUnsubscribe(ctx.query.token ?? '');
+    const claim = (await deps.signer()).verifyUnsubscribe(ctx.query.token ?? '');
     if (!claim) return invalid(ctx);
     const result = await deps.service.suppressEmail({ ...claim, reason: 'unsubscribed' });
     if (wantsJson(ctx)) return json(200, { unsubscribed: true, email: claim.email, changed: result.changed });

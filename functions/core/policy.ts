@@ -2,7 +2,8 @@
  * The cadence policy as configuration: defaults, overridden by a JSON object (env CADENCE_POLICY
  * or the local runtime's settings), validated once at start so a bad value fails fast.
  */
-import { z } from './zod.js';
+import './zod-locale.js';
+import * as z from 'zod/mini';
 import { DEFAULT_POLICY, type CadencePolicy } from './cadence.js';
 import { minutesOf } from './calendar.js';
 import { STALL_REASONS } from './constants.js';

@@ -2,7 +2,8 @@
  * Input schemas for every edge (HTTP bodies, Scheduler payloads) and the domain types.
  * zod/mini keeps Lambda bundles small; the English locale gives messages a person can act on.
  */
-import { z } from './zod.js';
+import './zod-locale.js';
+import * as z from 'zod/mini';
 import { isValidZone } from './time.js';
 
 export { OUTCOMES, STALL_REASONS, TOUCH_KINDS, TOUCH_STATUSES } from './constants.js';

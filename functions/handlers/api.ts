@@ -8,7 +8,7 @@ import { EventBridgeTouchScheduler } from '../adapters/eventbridge-scheduler.js'
 import { loadSecret } from '../adapters/secrets.js';
 import { buildApi } from '../app/api.js';
 import type { HttpEvent } from '../app/http.js';
-import { LinkSigner } from '../app/links.js';
+import { signerSource } from '../app/links.js';
 import { makePlanner } from '../app/parts.js';
 import { makeService } from '../app/service.js';
 import { numberEnv, optionalEnv, requireEnv } from '../config.js';
@@ -32,7 +32,8 @@ const service = makeService(
   },
   planner,
 );
+// The link secret is fetched while the function starts and awaited only by the routes that need it.
 // Previews and sheets render templates: the render function serves them (see handlers/render.ts).
-const router = buildApi({ service, signer: new LinkSigner(await loadSecret(requireEnv('LINK_SECRET_ARN'))), logger });
+const router = buildApi({ service, signer: signerSource(loadSecret(requireEnv('LINK_SECRET_ARN'))), logger });
 
 export const handler = async (event: APIGatewayProxyEventV2) => router.handle(event as HttpEvent);

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoStore } from '../adapters/dynamo-store.js';
 import { loadSecret } from '../adapters/secrets.js';
 import { Router, type HttpEvent } from '../app/http.js';
-import { LinkSigner } from '../app/links.js';
+import { signerSource } from '../app/links.js';
 import { makePlanner } from '../app/parts.js';
 import { registerPreviews } from '../app/previews.js';
 import { optionalEnv, requireEnv } from '../config.js';
@@ -23,7 +23,8 @@ registerPreviews(router, {
   library: templateLibrary(),
   planner: makePlanner(policyFromJson(optionalEnv('CADENCE_POLICY'))),
   clock: systemClock,
-  signer: new LinkSigner(await loadSecret(requireEnv('LINK_SECRET_ARN'))),
+  // Fetched while the function starts, awaited on first use.
+  signer: signerSource(loadSecret(requireEnv('LINK_SECRET_ARN'))),
 });
 
 export const handler = async (event: APIGatewayProxyEventV2) => router.handle(event as HttpEvent);
