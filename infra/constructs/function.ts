@@ -15,16 +15,13 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /**
- * Modules left out of the bundle: by default the AWS SDK v3 (`@aws-sdk/*` and its `@smithy/*` layer), which the
- * nodejs22.x runtime provides. Why: bundle size. Measured with the bench's esbuild settings, each handler
- * bundle drops from about 0.78-0.84 MB to about 0.41 MB (the SDK clients and @smithy/core are gone), so
- * deployment packages are about half the size. Cold start is not a reason by itself: a local init measurement
- * (fresh node importing the bundle) went the other way, about 60-75 ms bundled versus 135-185 ms external,
- * because the external SDK loads as many unminified CommonJS files; check init on Lambda before relying on it.
- * Trade-off: the SDK version is whatever the runtime ships and moves with AWS's runtime updates, not the one in
- * package-lock.json the tests ran against. Pass `[]` to bundle everything (pinned SDK, tree-shaken) instead.
+ * Modules left out of the bundle. None by default: the AWS SDK v3 is bundled, tree-shaken and minified with the
+ * rest, pinned to the version in package-lock.json that the tests ran against. Measured by `npm run bench`
+ * (README, Performance): bundling it roughly halves module init (about 50-60 ms against 95-145 ms with the
+ * runtime's SDK loaded as many separate files), at the price of bundles of about 0.5-0.7 MB instead of
+ * 0.18-0.31 MB. Pass `['@aws-sdk/*', '@smithy/*']` to use the SDK the nodejs22.x runtime provides instead.
  */
-export const DEFAULT_EXTERNAL_MODULES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];
+export const DEFAULT_EXTERNAL_MODULES: readonly string[] = [];
 
 export interface FollowthroughFunctionProps {
   /** The handler file (TypeScript), exporting `handler`. */
@@ -35,7 +32,7 @@ export interface FollowthroughFunctionProps {
   /** @default 512 */
   readonly memorySize?: number;
   readonly environment?: Readonly<Record<string, string>>;
-  /** @default {@link DEFAULT_EXTERNAL_MODULES} (the runtime's AWS SDK) */
+  /** @default {@link DEFAULT_EXTERNAL_MODULES} (bundle everything) */
   readonly externalModules?: readonly string[];
 }
 

@@ -57,9 +57,10 @@ async function main() {
     log('4/6 cold-start footprint (esbuild, minified vs naive)');
     const bundles = await bundleFigures({ runs: scale() < 1 ? 5 : 15 });
     // A bundle that failed to load prices its init at the slowest one measured (flagged in results).
-    const measured = bundles.map((b) => b.minified.initMsMedian).filter(Number.isFinite);
+    // Cold starts are priced at the init of the bundles as deployed (SDK bundled).
+    const measured = bundles.map((b) => b.sdkBundled.initMsMedian).filter(Number.isFinite);
     const initOf = (name: string) => {
-      const v = bundles.find((b) => b.handler === name)?.minified.initMsMedian;
+      const v = bundles.find((b) => b.handler === name)?.sdkBundled.initMsMedian;
       return v !== undefined && Number.isFinite(v) ? v : measured.length ? Math.max(...measured) : 0;
     };
     const cost = priceCounts(counts, loadPrices(), { api: initOf('api'), fire: initOf('fire') });
@@ -94,7 +95,7 @@ async function main() {
       },
       ...bundles.flatMap((b): Row[] => [
         {
-          figure: `4. ${b.handler} bundle size (minified, SDK from the runtime)`,
+          figure: `4. ${b.handler} bundle size (minified, SDK left to the runtime)`,
           measured: `${b.minified.kb} KB`,
           baseline: `${b.naive.kb} KB naive`,
           ratio: `${round(b.minified.kb / b.naive.kb, 3)}`,
@@ -102,7 +103,7 @@ async function main() {
           met: b.minified.kb <= GOALS.bundleKb,
         },
         {
-          figure: `4. ${b.handler} module init (median of ${b.minified.initMsRuns.length}), as deployed`,
+          figure: `4. ${b.handler} module init (median of ${b.minified.initMsRuns.length}), SDK left to the runtime`,
           measured: `${b.minified.initMsMedian} ms`,
           baseline: `${b.naive.initMsMedian} ms naive`,
           ratio: `${b.initRatio}`,
@@ -110,7 +111,7 @@ async function main() {
           met: b.initRatio <= GOALS.initRatio,
         },
         {
-          figure: `4. ${b.handler} module init, SDK bundled (${b.sdkBundled.kb} KB)`,
+          figure: `4. ${b.handler} module init, SDK bundled as deployed (${b.sdkBundled.kb} KB)`,
           measured: `${b.sdkBundled.initMsMedian} ms`,
           baseline: `${b.naive.initMsMedian} ms naive`,
           ratio: `${b.sdkBundledInitRatio}`,
