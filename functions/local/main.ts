@@ -8,7 +8,6 @@ import { buildTemplates } from '../../scripts/build-templates.js';
 import { PolicyError, policyFromJson } from '../core/policy.js';
 import { numberEnv, optionalEnv } from '../config.js';
 import { PrerequisiteError, startDynamo } from './dynamo.js';
-import { startLocalRuntime } from './runtime.js';
 import { startSes } from './ses.js';
 
 const consoleLogger = {
@@ -23,7 +22,9 @@ async function main() {
   const sesPort = numberEnv('SES_PORT', 8005);
   const dynamoPort = numberEnv('DYNAMODB_PORT', 8000);
   const policy = policyFromJson(optionalEnv('CADENCE_POLICY'), optionalEnv('RESEND_LEAD_MINUTES') ? { resendLeadMinutes: numberEnv('RESEND_LEAD_MINUTES', 10) } : {});
+  // Templates are precompiled into a module the runtime imports: build it before loading that.
   buildTemplates();
+  const { startLocalRuntime } = await import('./runtime.js');
 
   const dynamo = await startDynamo({ port: dynamoPort, dataDir: resolve(dataDir, 'dynamodb') });
   const stops: (() => Promise<void>)[] = [() => dynamo.stop()];
