@@ -93,10 +93,15 @@ export class DynamoStore implements Store {
     this.onConsumed(list.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0));
   }
 
-  async getRep(repId: string): Promise<Rep | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.rep(repId), ...this.capacity }));
+  /** One item by key, without the key attributes. */
+  private async get<T>(key: { pk: string; sk: string }, consistent = false): Promise<T | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ...(consistent ? { ConsistentRead: true } : {}), ...this.capacity }));
     this.count(out.ConsumedCapacity);
-    return strip<Rep>(out.Item);
+    return strip<T>(out.Item);
+  }
+
+  async getRep(repId: string): Promise<Rep | undefined> {
+    return this.get<Rep>(keys.rep(repId));
   }
 
   async putRep(rep: Rep): Promise<void> {
@@ -126,11 +131,7 @@ export class DynamoStore implements Store {
   }
 
   async getProspect(repId: string, prospectId: string): Promise<Prospect | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.prospect(repId, prospectId), ConsistentRead: true, ...this.capacity }),
-    );
-    this.count(out.ConsumedCapacity);
-    return strip<Prospect>(out.Item);
+    return this.get<Prospect>(keys.prospect(repId, prospectId), true);
   }
 
   async getProspectBundle(repId: string, prospectId: string): Promise<ProspectBundle | undefined> {
@@ -244,19 +245,11 @@ export class DynamoStore implements Store {
   }
 
   async getIdempotency(repId: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.idempotency(repId, key), ConsistentRead: true, ...this.capacity }),
-    );
-    this.count(out.ConsumedCapacity);
-    return strip<IdempotencyRecord>(out.Item);
+    return this.get<IdempotencyRecord>(keys.idempotency(repId, key), true);
   }
 
   async getTouch(repId: string, prospectId: string, touchId: string): Promise<Touch | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.touch({ repId, prospectId, id: touchId }), ConsistentRead: true, ...this.capacity }),
-    );
-    this.count(out.ConsumedCapacity);
-    return strip<Touch>(out.Item);
+    return this.get<Touch>(keys.touch({ repId, prospectId, id: touchId }), true);
   }
 
   async findTouch(touchId: string): Promise<Touch | undefined> {
@@ -273,11 +266,7 @@ export class DynamoStore implements Store {
     this.count(out.ConsumedCapacity);
     const ref = out.Items?.[0];
     if (!ref) return undefined;
-    const got = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: ref.pk, sk: ref.sk }, ConsistentRead: true, ...this.capacity }),
-    );
-    this.count(got.ConsumedCapacity);
-    return strip<Touch>(got.Item);
+    return this.get<Touch>({ pk: String(ref.pk), sk: String(ref.sk) }, true);
   }
 
   async claimTouch(
@@ -368,9 +357,7 @@ export class DynamoStore implements Store {
   }
 
   async getSuppression(email: string): Promise<Suppression | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.suppression(email), ...this.capacity }));
-    this.count(out.ConsumedCapacity);
-    return strip<Suppression>(out.Item);
+    return this.get<Suppression>(keys.suppression(email));
   }
 
   async addSuppression(suppression: Suppression): Promise<boolean> {

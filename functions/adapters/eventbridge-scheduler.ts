@@ -100,3 +100,14 @@ export class EventBridgeTouchScheduler implements TouchScheduler {
     }
   }
 }
+
+/** The scheduler as the Lambda handlers configure it, from their environment. */
+export function eventBridgeSchedulerFromEnv(client: SchedulerClient, env: (name: string) => string): EventBridgeTouchScheduler {
+  return new EventBridgeTouchScheduler({
+    client,
+    groupName: env('SCHEDULE_GROUP'),
+    targetArn: env('FIRE_FUNCTION_ARN'),
+    roleArn: env('SCHEDULER_ROLE_ARN'),
+    deadLetterArn: env('SCHEDULE_DLQ_ARN'),
+  });
+}

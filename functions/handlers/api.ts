@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoStore } from '../adapters/dynamo-store.js';
-import { EventBridgeTouchScheduler } from '../adapters/eventbridge-scheduler.js';
+import { eventBridgeSchedulerFromEnv } from '../adapters/eventbridge-scheduler.js';
 import { loadSecret } from '../adapters/secrets.js';
 import { buildApi } from '../app/api.js';
 import type { HttpEvent } from '../app/http.js';
@@ -20,13 +20,7 @@ const planner = makePlanner(policyFromJson(optionalEnv('CADENCE_POLICY'), { rese
 const service = makeService(
   {
     store: new DynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') }),
-    scheduler: new EventBridgeTouchScheduler({
-      client: new SchedulerClient({}),
-      groupName: requireEnv('SCHEDULE_GROUP'),
-      targetArn: requireEnv('FIRE_FUNCTION_ARN'),
-      roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
-      deadLetterArn: requireEnv('SCHEDULE_DLQ_ARN'),
-    }),
+    scheduler: eventBridgeSchedulerFromEnv(new SchedulerClient({}), (name) => requireEnv(name)),
     clock: systemClock,
     logger,
   },

@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoStore } from '../adapters/dynamo-store.js';
-import { EventBridgeTouchScheduler } from '../adapters/eventbridge-scheduler.js';
+import { eventBridgeSchedulerFromEnv } from '../adapters/eventbridge-scheduler.js';
 import { makePlanner } from '../app/parts.js';
 import { makeService } from '../app/service.js';
 import { SesEventHandler } from '../app/ses-events.js';
@@ -17,13 +17,7 @@ const service = makeService(
   {
     store,
     // The rep's notice is a touch like any other: scheduled now, sent by the fire function.
-    scheduler: new EventBridgeTouchScheduler({
-      client: new SchedulerClient({}),
-      groupName: requireEnv('SCHEDULE_GROUP'),
-      targetArn: requireEnv('FIRE_FUNCTION_ARN'),
-      roleArn: requireEnv('SCHEDULER_ROLE_ARN'),
-      deadLetterArn: requireEnv('SCHEDULE_DLQ_ARN'),
-    }),
+    scheduler: eventBridgeSchedulerFromEnv(new SchedulerClient({}), (name) => requireEnv(name)),
     clock: systemClock,
     logger,
   },
