@@ -205,7 +205,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
     lastSpoke: convo
       ? {
           date: DateTime.fromISO(convo.at).setZone(zone).toFormat('cccc, LLLL d'),
-          ago: relativeTime(convo.at, now),
+          ago: relativeTime(convo.at, now, zone),
           /** For speech: "yesterday", "on Monday", "on November 3". */
           spoken: spokenDay(convo.at, now, zone),
         }

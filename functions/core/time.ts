@@ -113,8 +113,15 @@ export function zoneAbbreviation(dt: DateTime): string {
 }
 
 /** "3 days ago", "in 2 hours", relative to `now`. */
-export function relativeTime(at: Date | DateTime | string, now: Date): string {
-  return asDateTime(at).toRelative({ base: DateTime.fromJSDate(now) }) ?? '';
+export function relativeTime(at: Date | DateTime | string, now: Date, zone?: string): string {
+  const base = DateTime.fromJSDate(now);
+  if (zone) {
+    // Across days, count calendar days where the prospect is: Monday evening to Wednesday is "2 days ago".
+    const then = asDateTime(at).setZone(zone);
+    const today = base.setZone(zone);
+    if (!then.hasSame(today, 'day')) return then.toRelativeCalendar({ base: today, unit: 'days' }) ?? '';
+  }
+  return asDateTime(at).toRelative({ base }) ?? '';
 }
 
 /** Luxon answers an invalid instant's toISO() with null; storing that as a string would hide it. */

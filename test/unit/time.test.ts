@@ -337,6 +337,13 @@ describe('relativeTime', () => {
     expect(past).toBe('3 days ago');
     expect(future).toBe('in 2 hours');
   });
+
+  it('counts calendar days in the given zone across days, hours within one', () => {
+    const now = new Date('2026-11-25T21:00:00Z'); // Wednesday 15:00 in Chicago
+    expect(relativeTime('2026-11-23T21:02:00Z', now, 'America/Chicago')).toBe('2 days ago');
+    expect(relativeTime('2026-11-25T05:00:00Z', now, 'America/Chicago')).toBe('yesterday');
+    expect(relativeTime('2026-11-25T18:00:00Z', now, 'America/Chicago')).toBe('3 hours ago');
+  });
 });
 
 describe('asDateTime', () => {
