@@ -24,7 +24,8 @@ export interface EventBridgeSchedulerOptions {
   maximumEventAgeInSeconds?: number;
   /**
    * A one-time schedule must lie in the future when it is created; a touch due now (a recap, a
-   * rep notice) or already past is set this many seconds ahead instead. Default 60.
+   * rep notice) or already past is set this many seconds ahead instead. Default 30, less than
+   * the minute a resend waits after its recap, so the two keep their order.
    */
   minimumLeadSeconds?: number;
   /** The clock, injectable for tests. */
@@ -49,7 +50,7 @@ export function clientToken(): string {
 
 /** The time the schedule is set for: the touch's own, unless that is too close or past. */
 export function effectiveTime(at: Date, options: Pick<EventBridgeSchedulerOptions, 'minimumLeadSeconds' | 'now'>): Date {
-  const earliest = (options.now?.() ?? new Date()).getTime() + (options.minimumLeadSeconds ?? 60) * 1000;
+  const earliest = (options.now?.() ?? new Date()).getTime() + (options.minimumLeadSeconds ?? 30) * 1000;
   return at.getTime() >= earliest ? at : new Date(Math.ceil(earliest / 1000) * 1000);
 }
 

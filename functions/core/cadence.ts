@@ -43,6 +43,9 @@ export interface CadencePolicy {
   inviteMinutes: number;
 }
 
+/** Minutes a resend waits after the recap it replies to. */
+export const RESEND_AFTER_RECAP_MINUTES = 1;
+
 export const DEFAULT_POLICY: CadencePolicy = {
   resendLeadMinutes: 10,
   retryBusinessDays: [1, 2, 2, 3, 5, 7],
@@ -206,10 +209,11 @@ export class CadencePlanner {
         }
         if (email && input.materials.length > 0) {
           let resendAt = this.resendTime(callbackAt, place, now);
-          // The resend follows the recap (and can reply in its thread), never races it.
+          // The resend follows the recap (and replies in its thread), never races it; the gap
+          // outlasts the seconds a schedule for "now" is set ahead on EventBridge Scheduler.
           const recap = touches[0];
-          if (resendAt && recap && resendAt < recap.dueAt.plus({ minutes: 1 })) {
-            const later = recap.dueAt.plus({ minutes: 1 });
+          if (resendAt && recap && resendAt < recap.dueAt.plus({ minutes: RESEND_AFTER_RECAP_MINUTES })) {
+            const later = recap.dueAt.plus({ minutes: RESEND_AFTER_RECAP_MINUTES });
             resendAt = later < callbackAt ? later : null;
           }
           if (resendAt) touches.push({ kind: 'resend_materials', recipient: 'prospect', channel: 'email', dueAt: resendAt });

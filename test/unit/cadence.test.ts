@@ -75,6 +75,9 @@ describe('CadencePlanner.plan: callback_agreed', () => {
       ['resend_materials', '2026-11-23T15:01:00.000Z'],
       ['rep_reminder', '2026-11-23T15:05:00.000Z'],
     ]);
+    // With the call a minute away there is no room for a resend after the recap: the recap carries the materials.
+    const tooSoon = planner.plan(input({ callbackAt: utc('2026-11-23T15:01:00Z') }));
+    expect(tooSoon.touches.map((t) => t.kind)).toEqual(['recap', 'rep_reminder']);
 
     const noEmail = planner.plan(input({ callbackAt: utc('2026-11-25T20:00:00Z'), prospect: { id: 'p', timezone: 'America/New_York', attempts: 0 } }));
     expect(noEmail.touches.map((t) => t.kind)).toEqual(['rep_reminder']);

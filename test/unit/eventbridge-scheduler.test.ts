@@ -147,7 +147,7 @@ describe('effectiveTime', () => {
   });
 
   it('moves a time that is due now or past to the lead ahead, on a whole second', () => {
-    expect(effectiveTime(new Date('2026-11-23T15:00:00Z'), { now }).toISOString()).toBe('2026-11-23T15:01:01.000Z');
+    expect(effectiveTime(new Date('2026-11-23T15:00:00Z'), { now }).toISOString()).toBe('2026-11-23T15:00:31.000Z');
     expect(effectiveTime(new Date('2026-11-01T00:00:00Z'), { now, minimumLeadSeconds: 5 }).toISOString()).toBe('2026-11-23T15:00:06.000Z');
   });
 });
