@@ -142,6 +142,10 @@ describe('callback_agreed on the local runtime', () => {
     const forged = await fetch(`${rt.url}/v1/prospects/dana`, { headers: { authorization: 'Bearer abc.def.ghi' } });
     expect(forged.status).toBe(401);
     expect((await fetch(`${rt.url}/v1/health`)).status).toBe(200);
+    const openapi = await rt.call('GET', '/v1/openapi.json');
+    expect(openapi.status).toBe(200);
+    expect(Object.keys(openapi.body.paths)).toContain('/v1/prospects/{id}/calls');
+    expect(openapi.body.components.schemas.CallOutcome.properties.outcome.enum).toContain('callback_agreed');
   });
 
   it('refuses bad input with a 4xx that says what to fix, and records nothing', async () => {
