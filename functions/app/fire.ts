@@ -101,7 +101,8 @@ export class TouchFirer {
 
     const input = messageInput(claimed, bundle, rep, now, this.deps.links);
     try {
-      if (claimed.channel === 'sms' && claimed.kind === 'rep_reminder') return await this.sendSms(claimed, input, rep, bundle);
+      // The rep's channel as it is now: a rep who switched to email since the plan gets email.
+      if (claimed.kind === 'rep_reminder' && rep.reminderChannel === 'sms') return await this.sendSms(claimed, input, rep, bundle);
       return await this.sendEmail(claimed, input, rep, bundle.prospect, bundle);
     } catch (error) {
       return this.failed(claimed, error);

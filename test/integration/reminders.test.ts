@@ -94,6 +94,21 @@ describe('reminders by SMS and email', () => {
     expect(sheet!.body.html).toContain('href="tel:+15557650000"');
   });
 
+  it('follows the rep’s channel as it is when the reminder fires', async () => {
+    rt.clock.set(START);
+    const repEmail = uniqueEmail('max');
+    await rt.call('PUT', '/v1/reps/me', { name: 'Max Rep', email: repEmail, phone: '+15551238888', timezone: 'America/New_York', reminderChannel: 'sms' }, { repId: 'max' });
+    await rt.call('POST', '/v1/prospects', { id: 'sw', name: 'Switch Prospect', timezone: 'America/New_York' }, { repId: 'max' });
+    await rt.call('POST', '/v1/prospects/sw/calls', { outcome: 'callback_agreed', callbackAt: '2026-11-24T11:00' }, { repId: 'max' });
+    await rt.call('PUT', '/v1/reps/me', { name: 'Max Rep', email: repEmail, phone: '+15551238888', timezone: 'America/New_York', reminderChannel: 'email' }, { repId: 'max' });
+    const smsBefore = rt.outbox.list().length;
+
+    await rt.fireUntil('2026-11-24T16:00:00Z');
+
+    expect((await rt.inbox(repEmail)).map((e) => e.subject)).toEqual([expect.stringContaining('Call Switch Prospect')]);
+    expect(rt.outbox.list()).toHaveLength(smsBefore);
+  });
+
   it('falls back to email when the SMS cannot be sent, and the touch records both attempts', async () => {
     const failing = await testRuntime({ start: START });
     try {
