@@ -100,34 +100,36 @@ export class DynamoStore implements Store {
     return strip<T>(out.Item);
   }
 
+  /** A put or update; false when its condition failed, so each caller says what that means. */
+  private async write(command: PutCommand | UpdateCommand): Promise<boolean> {
+    try {
+      const out = await this.doc.send(command as PutCommand);
+      this.count(out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
   async getRep(repId: string): Promise<Rep | undefined> {
     return this.get<Rep>(keys.rep(repId));
   }
 
   async putRep(rep: Rep): Promise<void> {
-    const out = await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { ...keys.rep(rep.id), type: 'rep', ...rep }, ...this.capacity }),
-    );
-    this.count(out.ConsumedCapacity);
+    await this.write(new PutCommand({ TableName: this.table, Item: { ...keys.rep(rep.id), type: 'rep', ...rep }, ...this.capacity }));
   }
 
   async createProspect(prospect: Prospect): Promise<void> {
-    try {
-      const out = await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
-        throw new ConflictError('duplicate_id', `A prospect with id ${prospect.id} already exists: pick another id or leave it out`, { cause: error });
-      }
-      throw error;
-    }
+    const created = await this.write(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ...this.capacity,
+      }),
+    );
+    if (!created) throw new ConflictError('duplicate_id', `A prospect with id ${prospect.id} already exists: pick another id or leave it out`);
   }
 
   async getProspect(repId: string, prospectId: string): Promise<Prospect | undefined> {
@@ -163,21 +165,16 @@ export class DynamoStore implements Store {
   }
 
   async saveProspect(prospect: Prospect, expectedVersion: number): Promise<void> {
-    try {
-      const out = await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': expectedVersion },
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflictError({ cause: error });
-      throw error;
-    }
+    const saved = await this.write(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': expectedVersion },
+        ...this.capacity,
+      }),
+    );
+    if (!saved) throw new VersionConflictError();
   }
 
   async commitOutcome(commit: OutcomeCommit): Promise<void> {
@@ -336,24 +333,17 @@ export class DynamoStore implements Store {
     }
     const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
     if (!expression.includes('#s') && !condition.includes('#s')) delete names['#s'];
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.touch(touch),
-          UpdateExpression: expression,
-          ConditionExpression: condition,
-          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-          ExpressionAttributeValues: values,
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+    return this.write(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.touch(touch),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ...this.capacity,
+      }),
+    );
   }
 
   async getSuppression(email: string): Promise<Suppression | undefined> {
@@ -361,21 +351,14 @@ export class DynamoStore implements Store {
   }
 
   async addSuppression(suppression: Suppression): Promise<boolean> {
-    try {
-      const out = await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.suppression(suppression.email), type: 'suppression', ...suppression, email: suppression.email.trim().toLowerCase() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+    return this.write(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.suppression(suppression.email), type: 'suppression', ...suppression, email: suppression.email.trim().toLowerCase() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ...this.capacity,
+      }),
+    );
   }
 
   async listFollowups(repId: string, from: string, to: string, limit = 500): Promise<Touch[]> {
