@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../core/errors.js';
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
-import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, Store, Suppression, TouchUpdate } from '../app/store.js';
+import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, Store, Suppression, TouchUpdate } from '../ports/store.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -239,6 +239,20 @@ export class DynamoStore implements Store {
       }
       throw error;
     }
+  }
+
+  async updateIdempotencyResponse(repId: string, key: string, response: unknown): Promise<void> {
+    await this.write(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.idempotency(repId, key),
+        UpdateExpression: 'SET #r = :r',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#r': 'response' },
+        ExpressionAttributeValues: { ':r': response },
+        ...this.capacity,
+      }),
+    );
   }
 
   async getIdempotency(repId: string, key: string): Promise<IdempotencyRecord | undefined> {

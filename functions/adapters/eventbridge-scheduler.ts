@@ -8,7 +8,7 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { randomUUID } from 'node:crypto';
-import type { ScheduleRequest, TouchScheduler } from '../ports.js';
+import type { ScheduleRequest, TouchScheduler } from '../ports/scheduler.js';
 
 export interface EventBridgeSchedulerOptions {
   client: SchedulerClient;
@@ -100,15 +100,4 @@ export class EventBridgeTouchScheduler implements TouchScheduler {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     }
   }
-}
-
-/** The scheduler as the Lambda handlers configure it, from their environment. */
-export function eventBridgeSchedulerFromEnv(client: SchedulerClient, env: (name: string) => string): EventBridgeTouchScheduler {
-  return new EventBridgeTouchScheduler({
-    client,
-    groupName: env('SCHEDULE_GROUP'),
-    targetArn: env('FIRE_FUNCTION_ARN'),
-    roleArn: env('SCHEDULER_ROLE_ARN'),
-    deadLetterArn: env('SCHEDULE_DLQ_ARN'),
-  });
 }

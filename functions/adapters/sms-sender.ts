@@ -2,7 +2,7 @@
  * SmsSender on AWS End User Messaging SMS (pinpoint-sms-voice-v2 SendTextMessage).
  */
 import { SendTextMessageCommand, type PinpointSMSVoiceV2Client, type SendTextMessageCommandInput } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import type { OutgoingSms, SmsSender } from '../ports.js';
+import type { OutgoingSms, SmsSender } from '../ports/sms.js';
 
 export interface EndUserMessagingSmsOptions {
   client: PinpointSMSVoiceV2Client;

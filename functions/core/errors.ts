@@ -1,15 +1,15 @@
 /**
- * Errors the application raises on purpose. Each knows its HTTP status and a message a person
- * can act on; anything else is internal and never shown to a client.
+ * Errors the domain raises on purpose. Each carries a stable code and a message a person can act
+ * on; the HTTP edge (http/errors.ts) is the one place that maps them to statuses. Anything else is
+ * internal and its text never reaches a client.
  */
 export interface IssueDetail {
   path: string;
   message: string;
 }
 
-export class AppError extends Error {
+export class DomainError extends Error {
   constructor(
-    readonly statusCode: number,
     readonly code: string,
     message: string,
     readonly issues?: IssueDetail[],
@@ -20,39 +20,31 @@ export class AppError extends Error {
   }
 }
 
-export class ValidationError extends AppError {
+/** The input is malformed: fix the request. */
+export class ValidationError extends DomainError {
   constructor(message: string, issues: IssueDetail[] = []) {
-    super(400, 'invalid_request', message, issues);
+    super('invalid_request', message, issues);
   }
 }
 
-export class UnauthorizedError extends AppError {
-  constructor(message = 'Sign in: send Authorization: Bearer <token> (locally, npm run token -- <repId> prints one)') {
-    super(401, 'unauthorized', message);
-  }
-}
-
-export class NotFoundError extends AppError {
+/** No such record, or not the caller's. */
+export class NotFoundError extends DomainError {
   constructor(what: string) {
-    super(404, 'not_found', `${what} was not found`);
+    super('not_found', `${what} was not found`);
   }
 }
 
-export class ConflictError extends AppError {
+/** A duplicate id, a reused idempotency key, or a write race lost too many times. */
+export class ConflictError extends DomainError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(409, code, message, undefined, options);
+    super(code, message, undefined, options);
   }
 }
 
-export class UnprocessableError extends AppError {
+/** A well-formed request the rules refuse (a callback in the past, a touch no longer pending). */
+export class RuleError extends DomainError {
   constructor(code: string, message: string, issues?: IssueDetail[]) {
-    super(422, code, message, issues);
-  }
-}
-
-export class PayloadTooLargeError extends AppError {
-  constructor() {
-    super(413, 'payload_too_large', 'The body is over 64 KiB: send less text (notes are capped at 10,000 characters)');
+    super(code, message, issues);
   }
 }
 

@@ -94,7 +94,17 @@ export const CallInput = z.strictObject({
   materials: z.optional(z.array(Material).check(z.maxLength(20))),
   notes: z.optional(z.string().check(z.maxLength(10_000))),
   sendRecap: z.optional(z.boolean()),
-});
+}).check(
+  // Rules across fields: what each outcome cannot do without.
+  z.superRefine((call, ctx) => {
+    if (call.outcome === 'callback_agreed' && !call.callbackAt) {
+      ctx.addIssue({ code: 'custom', path: ['callbackAt'], message: 'Required when the outcome is callback_agreed: give the agreed time, for example 2026-11-25T15:00:00-05:00' });
+    }
+    if (call.outcome === 'stalled' && !call.stallReason) {
+      ctx.addIssue({ code: 'custom', path: ['stallReason'], message: 'Required when the outcome is stalled: say what the prospect is waiting on, for example waiting_on_customer' });
+    }
+  }),
+);
 export type CallInput = z.infer<typeof CallInput>;
 
 export const TouchPatch = z.strictObject({ dueAt: isoish });

@@ -1,33 +1,19 @@
-/** Lambda entry for the HTTP API. Clients and settings are made once per cold start. */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
+/** Lambda entry for the HTTP API: every route but those that render templates (see render.ts). */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DynamoStore } from '../adapters/dynamo-store.js';
-import { eventBridgeSchedulerFromEnv } from '../adapters/eventbridge-scheduler.js';
-import { loadSecret } from '../adapters/secrets.js';
-import { buildApi } from '../app/api.js';
-import type { HttpEvent } from '../app/http.js';
-import { signerSource } from '../app/links.js';
-import { makePlanner } from '../app/parts.js';
-import { makeService } from '../app/service.js';
-import { numberEnv, optionalEnv, requireEnv } from '../config.js';
-import { policyFromJson } from '../core/policy.js';
-import { systemClock } from '../ports.js';
+import { dynamoStore, powertoolsLogger, signedLinks, touchScheduler } from '../adapters/aws-ports.js';
+import { apiUseCases } from '../compose.js';
+import { apiRoutes } from '../http/api-routes.js';
+import type { HttpEvent } from '../http/router.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import { loadSettings, type Env } from '../settings.js';
 
-const logger = new Logger({ serviceName: 'followthrough' });
-const planner = makePlanner(policyFromJson(optionalEnv('CADENCE_POLICY'), { resendLeadMinutes: numberEnv('RESEND_LEAD_MINUTES', 10) }));
-const service = makeService(
-  {
-    store: new DynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') }),
-    scheduler: eventBridgeSchedulerFromEnv(new SchedulerClient({}), (name) => requireEnv(name)),
-    clock: systemClock,
-    logger,
-  },
-  planner,
-);
-// The link secret is fetched while the function starts and awaited only by the routes that need it.
-// Previews and sheets render templates: the render function serves them (see handlers/render.ts).
-const router = buildApi({ service, signer: signerSource(loadSecret(requireEnv('LINK_SECRET_ARN'))), logger });
+/** The entry from an environment; the local runtime calls it with its own clock. */
+export function createHandler(env: Env = process.env, clock: Clock = systemClock) {
+  const settings = loadSettings(env, 'api');
+  const logger = powertoolsLogger();
+  const useCases = apiUseCases(settings, { store: dynamoStore(settings), scheduler: touchScheduler(settings, clock), links: signedLinks(settings), clock, logger });
+  const router = apiRoutes(useCases, logger);
+  return (event: APIGatewayProxyEventV2) => router.handle(event as HttpEvent);
+}
 
-export const handler = async (event: APIGatewayProxyEventV2) => router.handle(event as HttpEvent);
+export const handler = createHandler();

@@ -1,28 +1,23 @@
 /** Lambda entry for SES bounce and complaint events delivered by EventBridge. */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DynamoStore } from '../adapters/dynamo-store.js';
-import { eventBridgeSchedulerFromEnv } from '../adapters/eventbridge-scheduler.js';
-import { makePlanner } from '../app/parts.js';
-import { makeService } from '../app/service.js';
-import { SesEventHandler } from '../app/ses-events.js';
-import { optionalEnv, requireEnv } from '../config.js';
-import { policyFromJson } from '../core/policy.js';
-import { systemClock } from '../ports.js';
+import { dynamoStore, powertoolsLogger, touchScheduler } from '../adapters/aws-ports.js';
+import { eventsUseCases } from '../compose.js';
+import { SesEventSchema } from '../core/ses-event.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import { loadSettings, type Env } from '../settings.js';
 
-const logger = new Logger({ serviceName: 'followthrough' });
-const store = new DynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') });
-const service = makeService(
-  {
-    store,
-    // The rep's notice is a touch like any other: scheduled now, sent by the fire function.
-    scheduler: eventBridgeSchedulerFromEnv(new SchedulerClient({}), (name) => requireEnv(name)),
-    clock: systemClock,
-    logger,
-  },
-  makePlanner(policyFromJson(optionalEnv('CADENCE_POLICY'))),
-);
-const events = new SesEventHandler({ store, service, logger, now: () => systemClock.now() });
+export function createHandler(env: Env = process.env, clock: Clock = systemClock) {
+  const settings = loadSettings(env, 'events');
+  const logger = powertoolsLogger();
+  // The rep's notice is a touch like any other: scheduled now, sent by the fire function.
+  const { handleSesEvent } = eventsUseCases(settings, { store: dynamoStore(settings), scheduler: touchScheduler(settings, clock), clock, logger });
+  return async (event: unknown) => {
+    const parsed = SesEventSchema.safeParse(event);
+    if (!parsed.success) {
+      logger.warn('not an SES event we understand; ignored', { issues: parsed.error.issues.length });
+      return { result: 'ignored' as const, reason: 'not an SES bounce or complaint event' };
+    }
+    return handleSesEvent(parsed.data);
+  };
+}
 
-export const handler = async (event: unknown) => events.handle(event);
+export const handler = createHandler();

@@ -1,46 +1,27 @@
-/** Lambda entry that EventBridge Scheduler invokes with a touch's payload at its due time. */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoStore } from '../adapters/dynamo-store.js';
-import { loadSecret, sesMessageIdDomain } from '../adapters/secrets.js';
-import { SesMailer } from '../adapters/ses-mailer.js';
-import { EndUserMessagingSms } from '../adapters/sms-sender.js';
-import { TouchFirer, type FireDeps } from '../app/fire.js';
-import { signerSource } from '../app/links.js';
-import { makeLinks, makePlanner } from '../app/parts.js';
-import { optionalEnv, requireEnv } from '../config.js';
-import { policyFromJson } from '../core/policy.js';
+/** Lambda entry that EventBridge Scheduler invokes (asynchronously) with a touch's payload at its due time. */
+import { dynamoStore, powertoolsLogger, sesMailer, signedLinks, smsSender } from '../adapters/aws-ports.js';
+import { fireUseCases } from '../compose.js';
+import { FirePayload } from '../core/fire-payload.js';
 import { templateLibrary } from '../core/templates.js';
-import { systemClock } from '../ports.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import { loadSettings, type Env } from '../settings.js';
 
-const logger = new Logger({ serviceName: 'followthrough' });
-const smsFrom = optionalEnv('SMS_ORIGINATION_IDENTITY');
-const publicApiUrl = requireEnv('PUBLIC_API_URL');
+export function createHandler(env: Env = process.env, clock: Clock = systemClock) {
+  const settings = loadSettings(env, 'fire');
+  const logger = powertoolsLogger();
+  const ports = { store: dynamoStore(settings), mailer: sesMailer(settings), sms: smsSender(settings), links: signedLinks(settings), clock, logger };
+  const { fireTouch } = fireUseCases(settings, { ...ports, library: templateLibrary() });
+  return async (event: unknown) => {
+    const payload = FirePayload.safeParse(event);
+    if (!payload.success) {
+      // Retrying cannot fix a malformed payload: log it and let the invocation succeed.
+      logger.error('fire payload is not valid; dropped', { payload: event as Record<string, unknown> });
+      return { result: 'ignored' as const, reason: 'invalid payload' };
+    }
+    const result = await fireTouch(payload.data);
+    logger.info('fired', { ...result });
+    return result;
+  };
+}
 
-const deps: Omit<FireDeps, 'links'> = {
-  store: new DynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv('TABLE_NAME') }),
-  mailer: new SesMailer({ client: new SESv2Client({}), configurationSetName: optionalEnv('SES_CONFIGURATION_SET') }),
-  // Without an origination identity, SMS reps get their reminders by email (recorded on the touch).
-  sms: smsFrom
-    ? new EndUserMessagingSms({ client: new PinpointSMSVoiceV2Client({}), originationIdentity: smsFrom, configurationSetName: optionalEnv('SMS_CONFIGURATION_SET') })
-    : undefined,
-  clock: systemClock,
-  library: templateLibrary(),
-  senderEmail: requireEnv('SENDER_EMAIL'),
-  planner: makePlanner(policyFromJson(optionalEnv('CADENCE_POLICY'))),
-  unsubscribeMailto: optionalEnv('UNSUBSCRIBE_MAILTO'),
-  messageIdDomain: optionalEnv('SES_MESSAGE_ID_DOMAIN') ?? sesMessageIdDomain(),
-  logger,
-};
-// The link secret is fetched while the function starts and awaited by the first invocation.
-const signer = signerSource(loadSecret(requireEnv('LINK_SECRET_ARN')));
-let firer: TouchFirer | undefined;
-
-export const handler = async (event: unknown) => {
-  firer ??= new TouchFirer({ ...deps, links: makeLinks(await signer(), publicApiUrl) });
-  const result = await firer.fire(event);
-  logger.info('fired', { ...result });
-  return result;
-};
+export const handler = createHandler();

@@ -1,25 +1,21 @@
 /**
- * Serves the API on localhost by turning each request into an API Gateway HTTP API (v2) event
- * and calling the same handler that runs on AWS. Bearer tokens are checked first, as the HTTP
- * API's JWT authorizer would, and their claims handed over the same way.
+ * Serves the API on localhost as the HTTP API does on AWS: each request becomes an API Gateway
+ * HTTP API (payload 2.0) event for the function the route table names (api or render). Routes
+ * that need a token get it checked first, as the JWT authorizer would, and its claims handed over
+ * the same way; an unknown path goes to the api function, which answers 404 with no token check.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorBody, type HttpEvent, type HttpResult } from '../app/http.js';
+import { errorBody, type HttpEvent, type HttpResult } from '../http/router.js';
+import { matchRoute, type RouteTarget } from '../http/routing.js';
 import type { LocalTokens } from './jwt.js';
-
-/** Routes the HTTP API serves without the authorizer (see infra/constructs/api.ts). */
-export function isPublicRoute(method: string, path: string): boolean {
-  if (path.startsWith('/local/')) return true;
-  if (method === 'GET' && (path === '/v1/health' || /^\/v1\/sheets\/[^/]+$/.test(path))) return true;
-  return (method === 'GET' || method === 'POST') && path === '/v1/unsubscribe';
-}
 
 export type LocalRoute = (req: IncomingMessage, url: URL, body: Buffer) => Promise<HttpResult | undefined>;
 
 export interface LocalHttpOptions {
-  handle: (event: HttpEvent) => Promise<HttpResult>;
+  /** The Lambda handlers behind the routes: api takes every path the table does not give render. */
+  handlers: Record<RouteTarget, (event: HttpEvent) => Promise<HttpResult>>;
   tokens: LocalTokens;
   /** Routes under /local/ that exist only on the local runtime. */
   local?: LocalRoute;
@@ -65,8 +61,9 @@ async function serve(options: LocalHttpOptions, req: IncomingMessage, res: Serve
     const result = await options.local(req, url, body);
     return send(res, result ?? jsonResult(404, errorBody('not_found', `The route ${url.pathname} was not found`)));
   }
+  const { route } = matchRoute(method, url.pathname);
   let claims: Record<string, string | number | boolean | string[]> | undefined;
-  if (!isPublicRoute(method, url.pathname)) {
+  if (route?.auth) {
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
     const verified = token ? await options.tokens.verify(token) : undefined;
@@ -78,7 +75,8 @@ async function serve(options: LocalHttpOptions, req: IncomingMessage, res: Serve
     }
     claims = Object.fromEntries(Object.entries(verified).map(([k, v]) => [k, typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : (v as string)]));
   }
-  send(res, await options.handle(toEvent(req, url, method, body, claims)));
+  const event = toEvent(req, url, method, body, claims, route ? `${route.method} ${route.path}` : '$default');
+  send(res, await options.handlers[route?.target ?? 'api'](event));
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
@@ -102,6 +100,7 @@ export function toEvent(
   method: string,
   body: Buffer,
   claims?: Record<string, string | number | boolean | string[]>,
+  routeKey = '$default',
 ): HttpEvent {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
@@ -113,7 +112,7 @@ export function toEvent(
   const now = new Date();
   return {
     version: '2.0',
-    routeKey: '$default',
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
@@ -125,7 +124,7 @@ export function toEvent(
       domainPrefix: 'localhost',
       http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
-      routeKey: '$default',
+      routeKey,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),

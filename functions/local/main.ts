@@ -6,9 +6,19 @@ import './quiet-warnings.js';
 import { resolve } from 'node:path';
 import { buildTemplates } from '../../scripts/build-templates.js';
 import { PolicyError, policyFromJson } from '../core/policy.js';
-import { numberEnv, optionalEnv } from '../config.js';
+import { SettingsError } from '../settings.js';
 import { PrerequisiteError, startDynamo } from './dynamo.js';
 import { startSes } from './ses.js';
+
+const optionalEnv = (name: string) => process.env[name]?.trim() || undefined;
+
+function numberEnv(name: string, fallback: number): number {
+  const raw = optionalEnv(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new PrerequisiteError(`${name} must be a port number, got "${raw}"`);
+  return n;
+}
 
 const consoleLogger = {
   info: () => {},
@@ -21,7 +31,11 @@ async function main() {
   const apiPort = numberEnv('PORT', 3000);
   const sesPort = numberEnv('SES_PORT', 8005);
   const dynamoPort = numberEnv('DYNAMODB_PORT', 8000);
-  const policy = policyFromJson(optionalEnv('CADENCE_POLICY'), optionalEnv('RESEND_LEAD_MINUTES') ? { resendLeadMinutes: numberEnv('RESEND_LEAD_MINUTES', 10) } : {});
+  const cadencePolicy = optionalEnv('CADENCE_POLICY');
+  // Checked here too so a bad policy is one clear line before anything starts.
+  policyFromJson(cadencePolicy);
+  const jitter = optionalEnv('SCHEDULER_JITTER');
+  if (jitter && jitter !== 'minute' && jitter !== 'none') throw new PrerequisiteError(`SCHEDULER_JITTER must be "minute" or "none", got "${jitter}"`);
   // Templates are precompiled into a module the runtime imports: build it before loading that.
   buildTemplates();
   const { startLocalRuntime } = await import('./runtime.js');
@@ -43,20 +57,23 @@ async function main() {
       tableName: optionalEnv('TABLE_NAME') ?? 'followthrough',
       dataDir,
       apiPort,
+      awsPort: numberEnv('AWS_PORT', 4566),
       senderEmail: optionalEnv('SENDER_EMAIL') ?? 'followthrough@example.com',
-      policy,
+      ...(cadencePolicy ? { cadencePolicy } : {}),
+      ...(jitter === 'minute' ? { jitter: 'minute' as const } : {}),
       autoFire: true,
       logger: consoleLogger,
     });
     stops.push(() => runtime.stop());
-    const pending = runtime.scheduler.list().length;
+    const pending = runtime.aws.scheduler.list().length;
     console.log(
       [
         'followthrough is running locally (Ctrl-C stops it)',
         `  API     ${runtime.url}/v1   (GET /v1/health needs no token)`,
         `  Inbox   http://localhost:${sesPort}   every email sent, as the local SES received it`,
         `  SMS     ${runtime.url}/local/sms   reminders sent by SMS`,
-        `  Data    ${dataDir}   DynamoDB Local, ${pending} pending schedule${pending === 1 ? '' : 's'}, signing key`,
+        `  AWS     ${runtime.aws.endpoint}   local EventBridge Scheduler, SMS and Secrets Manager endpoints`,
+        `  Data    ${dataDir}   DynamoDB Local, ${pending} pending schedule${pending === 1 ? '' : 's'}, signing key, lambda.env`,
         'Try:',
         `  TOKEN=$(npm run -s token -- rep-1)`,
         `  curl -s -X PUT ${runtime.url}/v1/reps/me -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
@@ -70,7 +87,8 @@ async function main() {
 
 function fail(error: unknown): number {
   if (error instanceof PrerequisiteError || error instanceof PolicyError) console.error(`followthrough: ${error.message}`);
-  else if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') console.error(`followthrough: a port is taken (${(error as Error).message}): set PORT, SES_PORT or DYNAMODB_PORT`);
+  else if (error instanceof SettingsError) console.error(`followthrough: ${error.message}`);
+  else if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') console.error(`followthrough: a port is taken (${(error as Error).message}): set PORT, SES_PORT, DYNAMODB_PORT or AWS_PORT`);
   else console.error(`followthrough: could not start: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
 }

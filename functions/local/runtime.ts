@@ -1,135 +1,196 @@
 /**
- * The whole system on one machine: the same application as on AWS (composeApp), with DynamoDB
- * Local, the local SES endpoint, the local scheduler and the local HTTP front door.
+ * The whole system on one machine, through the same Lambda handlers AWS runs: DynamoDB Local, the
+ * local SES, and wire-compatible local endpoints for EventBridge Scheduler, End User Messaging SMS
+ * and Secrets Manager. Every handler is built by its own module's createHandler from the
+ * environment the stack would set (.data/lambda.env), and its SDK clients find the local services
+ * through the standard AWS_ENDPOINT_URL_<SERVICE> variables.
  */
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoStore } from '../adapters/dynamo-store.js';
-import { SesMailer } from '../adapters/ses-mailer.js';
-import { composeApp, type App } from '../app/compose.js';
-import type { HttpResult } from '../app/http.js';
-import { LinkSigner } from '../app/links.js';
-import { SesEventHandler } from '../app/ses-events.js';
-import type { Logger } from '../app/service.js';
-import type { CadencePolicy } from '../core/cadence.js';
-import { resolvePolicy } from '../core/policy.js';
-import { systemClock, type Clock, type SmsSender } from '../ports.js';
+import type { HttpEvent, HttpResult } from '../http/router.js';
+import { silentLogger, type Logger } from '../ports/logger.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import { AsyncInvoker, type OnFailureRecord } from './aws/lambda-invoke.js';
+import { startLocalAws, type LocalAws } from './aws/server.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
 import { LocalTokens } from './jwt.js';
-import { LocalScheduler } from './scheduler.js';
-import { sesClient } from './ses.js';
-import { LocalSmsOutbox } from './sms-outbox.js';
+import { LOCAL_ACCOUNT, LOCAL_ARNS, localLambdaEnv, writeLambdaEnv } from './lambda-env.js';
+
+export const LOCAL_SCHEDULE_GROUP = 'followthrough-touches';
+const LINK_SECRET_NAME = 'followthrough-links';
 
 export interface LocalRuntimeOptions {
   dynamoEndpoint: string;
   sesEndpoint: string;
   tableName: string;
-  /** Where schedules, keys and the SMS outbox live; absent keeps them in memory (tests). */
+  /** Where schedules, keys, the SMS outbox and lambda.env live; absent keeps them in memory (tests). */
   dataDir?: string;
   /** Where the signing key lives when there is no dataDir. */
   keyFile?: string;
   apiPort: number;
+  /** The local AWS endpoints' port (0: any free one). */
+  awsPort?: number;
   senderEmail: string;
-  policy?: CadencePolicy;
+  /** The cadence policy JSON, as CADENCE_POLICY on AWS. */
+  cadencePolicy?: string;
   clock?: Clock;
   /** Fire schedules on a timer (npm start) rather than only on runDue() (tests). */
   autoFire?: boolean;
+  /** `minute`: fire anywhere within the due minute, as EventBridge Scheduler does. */
+  jitter?: 'none' | 'minute';
+  random?: () => number;
   /** Signs unsubscribe and sheet links; by default a secret kept in dataDir (random in memory without one). */
   linkSecret?: string;
   unsubscribeMailto?: string;
-  /** Where SMS go; the local outbox (GET /local/sms) by default. */
-  sms?: SmsSender;
   logger?: Logger;
 }
 
+type Http = (event: HttpEvent) => Promise<HttpResult>;
+
 export interface LocalRuntime {
   url: string;
-  app: App;
-  scheduler: LocalScheduler;
-  outbox: LocalSmsOutbox;
+  /** The environment the functions run with, as written to .data/lambda.env. */
+  env: Record<string, string>;
+  aws: LocalAws;
   tokens: LocalTokens;
   dynamo: DynamoDBClient;
+  handlers: {
+    api: Http;
+    render: Http;
+    fire: ReturnType<typeof import('../handlers/fire.js').createHandler>;
+    events: ReturnType<typeof import('../handlers/events.js').createHandler>;
+  };
+  /** Fires every schedule due at the clock's now, runs retries that fell due, and waits for them; resolves with how many schedules ran. */
+  runDue(): Promise<number>;
+  /** Lambda's asynchronous invocations of the fire function (retries waiting, a hook to run them now). */
+  lambda: AsyncInvoker;
+  /** On-failure records of fire invocations that failed every attempt. */
+  failures: OnFailureRecord[];
   stop(): Promise<void>;
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const clock = options.clock ?? systemClock;
-  const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  await ensureTable(dynamo, options.tableName);
-  const policy = options.policy ?? resolvePolicy();
+  const log = options.logger ?? silentLogger;
   const dataFile = (name: string) => (options.dataDir ? join(options.dataDir, name) : undefined);
   const tokens = await LocalTokens.open(dataFile('jwt-key.json') ?? options.keyFile ?? join(process.cwd(), '.data', 'jwt-key.json'));
 
-  let app: App | undefined;
-  const scheduler = new LocalScheduler({
-    file: dataFile('schedules.jsonl'),
-    deadLetterFile: dataFile('dead-letters.jsonl'),
+  let handlers: LocalRuntime['handlers'] | undefined;
+  const failures: OnFailureRecord[] = [];
+  // Scheduler invokes the fire function asynchronously: Lambda's own retries, then the on-failure destination.
+  const lambda = new AsyncInvoker({ clock, autoRun: options.autoFire ?? false, onError: (id, error) => log.warn('fire attempt failed', { requestId: id, error: String(error) }) });
+  const http = await startHttp({
+    handlers: { api: (e) => handlers!.api(e), render: (e) => handlers!.render(e) },
+    tokens,
+    local: (req, url, body) => localRoutes(req, url, body),
+    port: options.apiPort,
+  });
+
+  const aws = await startLocalAws({
+    port: options.awsPort ?? 0,
+    dataDir: options.dataDir,
     clock,
+    jitter: options.jitter ?? 'none',
+    ...(options.random ? { random: options.random } : {}),
     autoRun: options.autoFire ?? false,
-    // Same as Scheduler: the target gets the Input JSON as its event.
-    invoke: async (event) => app!.firer.fire(event),
-    onError: (name, error) => options.logger?.error('scheduled invocation failed', { schedule: name, error: String(error) }),
+    accountId: LOCAL_ACCOUNT,
+    region: LOCAL_REGION,
+    scheduleGroups: [LOCAL_SCHEDULE_GROUP],
+    secrets: { [LINK_SECRET_NAME]: options.linkSecret ?? loadOrCreateSecret(dataFile('link-secret')) },
+    invoke: async (arn, input) => {
+      if (arn !== LOCAL_ARNS.fire) throw Object.assign(new Error(`Function not found: ${arn}`), { name: 'ResourceNotFoundException' });
+      await lambda.asyncInvoke(handlers!.fire, JSON.parse(input) as unknown, {
+        functionArn: LOCAL_ARNS.fire,
+        onFailure: (record) => {
+          failures.push(record);
+          log.error('fire failed after retries', { touch: record.requestPayload, error: record.responsePayload.errorMessage });
+          if (options.dataDir) appendJsonLine(join(options.dataDir, 'fire-failures.jsonl'), record);
+        },
+      });
+    },
   });
-  const local: LocalRoute = async (req, url, body) => localRoutes(req, url, body);
-  // The server starts first: links in messages need its address.
-  const http = await startHttp({ handle: (event) => app!.api.handle(event), tokens, local, port: options.apiPort });
-  const store = new DynamoStore({ client: dynamo, tableName: options.tableName });
-  const outbox = new LocalSmsOutbox(clock, dataFile('sms-outbox.jsonl'));
-  app = composeApp({
-    store,
-    scheduler,
-    mailer: new SesMailer({ client: sesClient(options.sesEndpoint) }),
-    sms: options.sms ?? outbox,
-    clock,
-    policy,
-    senderEmail: options.senderEmail,
-    signer: new LinkSigner(options.linkSecret ?? loadOrCreateSecret(dataFile('link-secret'))),
+
+  const env = localLambdaEnv({
+    tableName: options.tableName,
+    scheduleGroup: LOCAL_SCHEDULE_GROUP,
     publicApiUrl: http.url,
-    unsubscribeMailto: options.unsubscribeMailto,
-    logger: options.logger,
+    senderEmail: options.senderEmail,
+    ...(options.cadencePolicy ? { cadencePolicy: options.cadencePolicy } : {}),
+    ...(options.unsubscribeMailto ? { unsubscribeMailto: options.unsubscribeMailto } : {}),
+    smsOriginationIdentity: 'phone-local0001',
+    endpoints: { dynamodb: options.dynamoEndpoint, sesv2: options.sesEndpoint, scheduler: aws.endpoint, sms: aws.endpoint, secrets: aws.endpoint },
   });
-  const sesEvents = new SesEventHandler({ store, service: app.service, logger: options.logger, now: () => clock.now() });
+  // The SDK reads the endpoint variables from the process environment, as it does on Lambda.
+  Object.assign(process.env, env);
+  if (options.dataDir) writeLambdaEnv(join(options.dataDir, 'lambda.env'), env);
+
+  const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  await ensureTable(dynamo, options.tableName);
+
+  // The handler modules, each built as its Lambda builds itself, with this runtime's clock.
+  const [api, render, fire, events] = await Promise.all([
+    import('../handlers/api.js'),
+    import('../handlers/render.js'),
+    import('../handlers/fire.js'),
+    import('../handlers/events.js'),
+  ]);
+  handlers = {
+    api: api.createHandler(env, clock) as Http,
+    render: render.createHandler(env, clock) as Http,
+    fire: fire.createHandler(env, clock),
+    events: events.createHandler(env, clock),
+  };
 
   /** Routes only the local runtime has: stand-ins for what AWS delivers by other paths. */
   async function localRoutes(req: IncomingMessage, url: URL, body: Buffer): Promise<HttpResult | undefined> {
-    if (req.method === 'GET' && url.pathname === '/local/sms') return outbox.respond(req.headers.accept);
+    if (req.method === 'GET' && url.pathname === '/local/sms') return wire(aws.sms.outboxPage(req.headers.accept));
     if (req.method === 'POST' && url.pathname === '/local/ses-events') {
-      // What EventBridge would hand the events Lambda: post an SES event (bounce, complaint) here.
+      // What EventBridge would hand the events function: post an SES event (bounce, complaint) here.
       let event: unknown;
       try {
         event = JSON.parse(body.toString('utf8'));
       } catch {
         return jsonResult(400, { error: { code: 'invalid_request', message: 'Post an SES event as JSON' } });
       }
-      return jsonResult(200, await sesEvents.handle(event));
+      return jsonResult(200, await handlers!.events(event));
     }
     return undefined;
   }
 
-  // Touches that fell due while the runtime was down fire now.
-  if (options.autoFire) void scheduler.runDue();
-
   return {
     url: http.url,
-    app,
-    scheduler,
-    outbox,
+    env,
+    aws,
     tokens,
     dynamo,
+    handlers,
+    lambda,
+    failures,
+    async runDue() {
+      const ran = await aws.scheduler.runDue();
+      await lambda.runDue();
+      await lambda.idle();
+      return ran;
+    },
     async stop() {
       await http.close();
-      await scheduler.close();
+      await aws.close();
+      await lambda.close();
       dynamo.destroy();
     },
   };
 }
 
-/** The local stand-in for the Secrets Manager secret: made once, kept under .data/. */
+/** A local service's answer as the HTTP front sends it. */
+function wire(response: { status: number; headers: Record<string, string>; body: string }): HttpResult {
+  return { statusCode: response.status, headers: response.headers, body: response.body };
+}
+
+/** The local stand-in for the Secrets Manager secret's value: made once, kept under .data/. */
 function loadOrCreateSecret(file: string | undefined): string {
   if (!file) return randomBytes(32).toString('hex');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -137,4 +198,9 @@ function loadOrCreateSecret(file: string | undefined): string {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+function appendJsonLine(file: string, value: unknown) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(value) + '\n', { flag: 'a' });
 }

@@ -1,6 +1,5 @@
 /** npm run token -- <repId>: prints a JWT the local runtime accepts for that rep. */
 import { resolve } from 'node:path';
-import { optionalEnv } from '../config.js';
 import { LocalTokens } from './jwt.js';
 
 const repId = process.argv[2];
@@ -8,5 +7,5 @@ if (!repId || !/^[A-Za-z0-9_.@-]{1,128}$/.test(repId)) {
   console.error('followthrough: give a rep id: npm run token -- <repId> (letters, digits, . _ @ -)');
   process.exit(1);
 }
-const tokens = await LocalTokens.open(resolve(optionalEnv('DATA_DIR') ?? '.data', 'jwt-key.json'));
+const tokens = await LocalTokens.open(resolve(process.env.DATA_DIR?.trim() || '.data', 'jwt-key.json'));
 console.log(await tokens.sign(repId));

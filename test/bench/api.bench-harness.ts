@@ -6,6 +6,7 @@
  *
  * The touches the API run creates are kept: figure 1 fires them.
  */
+import { benchAppOn, pendingPayloads, runtimeScheduler } from './app.bench-harness.js';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,6 @@ import { monotonicFactory } from 'ulid';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
 import type { Call, Prospect, Touch } from '../../functions/core/schemas.js';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime.js';
-import { LocalScheduler } from '../../functions/local/scheduler.js';
 import type { FirePayload } from '../../functions/core/schemas.js';
 import { callbackWithMaterials, prospectInput, repInput, SENDER, START } from './fixtures.bench-harness.js';
 import { chunks, HandClock, log, median, percentile, pool, round } from './lib.bench-harness.js';
@@ -63,7 +63,7 @@ export async function apiFigure(options: {
   });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   try {
-    const service = runtime.app.service;
+    const service = benchAppOn(runtime, clock, tableName).service;
     const store = new DynamoStore({ client: runtime.dynamo, tableName });
     await service.putRep(REP, repInput('bench'));
     const token = await runtime.tokens.sign(REP);
@@ -99,7 +99,7 @@ export async function apiFigure(options: {
     // The raw side: one prospect read ahead of time (not timed), then per outcome exactly the
     // transaction the service commits and the two schedule creations.
     const template = await sampleOutcome(store, service, rawIds[0]!);
-    const rawScheduler = new LocalScheduler({ clock, invoke: async () => undefined });
+    const rawScheduler = runtimeScheduler(runtime, clock);
     const newId = monotonicFactory();
     const rawProspects = new Map<string, Prospect>();
     await pool(rawIds.slice(1), 32, async (id) => rawProspects.set(id, (await store.getProspect(REP, id))!));
@@ -176,7 +176,7 @@ export async function apiFigure(options: {
     const rawPerSecond = median(rawRates);
 
     // The API run's schedules, as Scheduler would deliver them: figure 1 fires these.
-    const all = runtime.scheduler.payloads();
+    const all = pendingPayloads(runtime);
     const warmSet = new Set(apiIds.slice(0, warmup));
     return {
       tableName,
@@ -201,7 +201,7 @@ export async function apiFigure(options: {
           p99Ms: round(percentile(rawLat, 99), 1),
         },
         ratio: round(apiPerSecond / rawPerSecond, 3),
-        rawWork: 'DynamoStore.commitOutcome (TransactWrite: prospect put with version check, call put, 2 touch puts) + 2 LocalScheduler.create',
+        rawWork: 'DynamoStore.commitOutcome (TransactWrite: prospect put with version check, call put, 2 touch puts) + 2 CreateSchedule on the local Scheduler endpoint',
       },
     };
   } finally {
@@ -214,7 +214,7 @@ export async function apiFigure(options: {
  * One real outcome through the service, read back: the call, touches and prospect changes the
  * raw side then writes again with new ids, so both sides write items of the same size.
  */
-async function sampleOutcome(store: DynamoStore, service: LocalRuntime['app']['service'], prospectId: string) {
+async function sampleOutcome(store: DynamoStore, service: ReturnType<typeof benchAppOn>['service'], prospectId: string) {
   await service.postCall(REP, prospectId, callbackWithMaterials());
   const bundle = (await store.getProspectBundle(REP, prospectId))!;
   const { prospect } = bundle;

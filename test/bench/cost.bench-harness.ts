@@ -14,13 +14,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DateTime } from 'luxon';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { SesMailer } from '../../functions/adapters/ses-mailer.js';
-import { composeApp } from '../../functions/app/compose.js';
-import type { HttpEvent } from '../../functions/app/http.js';
+import { benchApp as composeApp } from './app.bench-harness.js';
+import type { HttpEvent } from '../../functions/http/router.js';
 import { resolvePolicy } from '../../functions/core/policy.js';
 import type { FirePayload } from '../../functions/core/schemas.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/dynamo.js';
 import { sesClient } from '../../functions/local/ses.js';
-import type { Mailer, ScheduleRequest, TouchScheduler } from '../../functions/ports.js';
+import type { Mailer, ScheduleRequest, TouchScheduler } from '../../functions/ports/index.js';
 import { MATERIALS, prospectInput, repInput, SENDER, START } from './fixtures.bench-harness.js';
 import { HandClock, log, median, pool, round } from './lib.bench-harness.js';
 

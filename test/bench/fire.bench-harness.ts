@@ -7,12 +7,12 @@
 import { BatchWriteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { SesMailer } from '../../functions/adapters/ses-mailer.js';
-import { composeApp } from '../../functions/app/compose.js';
+import { benchApp as composeApp } from './app.bench-harness.js';
 import type { FirePayload } from '../../functions/core/schemas.js';
 import { resolvePolicy } from '../../functions/core/policy.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/dynamo.js';
 import { sesClient } from '../../functions/local/ses.js';
-import type { Mailer, OutgoingEmail } from '../../functions/ports.js';
+import type { Mailer, OutgoingEmail } from '../../functions/ports/index.js';
 import { AFTER_CALLBACK, SENDER } from './fixtures.bench-harness.js';
 import { chunks, HandClock, log, median, pool, round } from './lib.bench-harness.js';
 

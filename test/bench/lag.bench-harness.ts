@@ -14,7 +14,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
-import { composeApp } from '../../functions/app/compose.js';
+import { benchAppOn } from './app.bench-harness.js';
 import { resolvePolicy } from '../../functions/core/policy.js';
 import { startLocalRuntime } from '../../functions/local/runtime.js';
 import { prospectInput, repInput, SENDER } from './fixtures.bench-harness.js';
@@ -55,15 +55,8 @@ export async function lagFigure(options: {
   try {
     const setupClock = new HandClock(Date.now());
     const store = new DynamoStore({ client: runtime.dynamo, tableName });
-    // The same application, with a hand clock, writing into the runtime's scheduler.
-    const setup = composeApp({
-      store,
-      scheduler: runtime.scheduler,
-      mailer: { send: () => Promise.reject(new Error('setup does not send')) },
-      clock: setupClock,
-      policy: resolvePolicy(),
-      senderEmail: SENDER,
-    });
+    // The same application, with a hand clock, writing into the runtime's Scheduler endpoint.
+    const setup = benchAppOn(runtime, setupClock, tableName);
     await setup.service.putRep(REP, repInput('lag'));
     const ids = Array.from({ length: options.touches }, (_, i) => `lag-${i}`);
     await pool(ids, 32, (id) => setup.service.createProspect(REP, prospectInput(id)));
@@ -75,12 +68,12 @@ export async function lagFigure(options: {
     log(`lag: posting ${ids.length} outcomes due at ${callbackAt} (in ${round((dueAt - Date.now()) / 1000, 1)} s)`);
     await pool(ids, 16, (id) => setup.service.postCall(REP, id, { outcome: 'callback_agreed', callbackAt, sendRecap: false, hotButtons: ['uptime'] }));
     const setupSlackMs = dueAt - Date.now();
-    const pending = runtime.scheduler.list().filter((s) => s.at === dueAt).length;
+    const pending = runtime.aws.scheduler.list().filter((s) => s.at.getTime() === dueAt).length;
     if (pending !== ids.length && setupSlackMs > 0) log(`lag: expected ${ids.length} schedules at the due second, found ${pending}`);
 
     // Wait for the timer to fire them all (schedules delete themselves once run).
     const deadline = dueAt + 90_000;
-    while (runtime.scheduler.list().some((s) => s.at <= dueAt) && Date.now() < deadline) {
+    while (runtime.aws.scheduler.list().some((s) => s.at.getTime() <= dueAt) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const drainMs = Date.now() - dueAt;

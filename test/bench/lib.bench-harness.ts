@@ -2,7 +2,7 @@
  * Small helpers shared by the benchmark figures: statistics, a bounded worker pool, a clock the
  * harness moves by hand, and the markdown table. Nothing here measures anything by itself.
  */
-import type { Clock } from '../../functions/ports.js';
+import type { Clock } from '../../functions/ports/index.js';
 
 export function median(values: number[]): number {
   return percentile(values, 50);

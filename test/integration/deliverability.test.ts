@@ -5,7 +5,7 @@
  */
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinkSigner } from '../../functions/app/links.js';
+import { LinkTokens } from '../../functions/core/link-tokens.js';
 import type { StoredEmail } from '../../functions/local/ses.js';
 import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
 
@@ -48,7 +48,7 @@ describe('deliverable email on the local runtime', () => {
     });
     expect(posted.body.plan.map((t: { kind: string }) => t.kind)).toEqual(['recap', 'resend_materials', 'rep_reminder']);
 
-    await rt.fireUntil(START);
+    await rt.fireNow();
     const [recap] = await rt.inbox(email);
     expect(recap!.subject).toMatch(/^Recap of our call: next call Wednesday, November 25 at 2:00 PM CST/);
     expect(recap!.body.text).toContain('What we discussed: Scrap rate on line 2');
@@ -96,7 +96,7 @@ describe('deliverable email on the local runtime', () => {
     rt.clock.set(START);
     const { id, email } = await newProspect();
     await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-11-27T10:00', materials: [{ title: 'Spec', url: 'https://example.com/s' }] });
-    await rt.fireUntil(START);
+    await rt.fireNow();
     const [recap] = await rt.inbox(email);
     const url = /<([^>]+)>/.exec(header(recap!, 'List-Unsubscribe')!)![1]!;
     const repMailBefore = (await rt.inbox(repEmail)).length;
@@ -115,7 +115,7 @@ describe('deliverable email on the local runtime', () => {
     const after = await touchesOf(id);
     expect(after.find((t) => t.kind === 'resend_materials')).toMatchObject({ status: 'cancelled', reason: 'the address unsubscribed' });
     expect(after.find((t) => t.kind === 'rep_reminder')!.status).toBe('scheduled');
-    await rt.fireUntil(rt.clock.now());
+    await rt.fireNow();
     const notices = (await rt.inbox(repEmail)).slice(repMailBefore);
     expect(notices.map((e) => e.subject)).toEqual([`Dee Prospect ${n}: unsubscribed from email`]);
     expect((await rt.call('GET', `/v1/prospects/${id}`)).body.prospect.emailSuppressed).toMatchObject({ reason: 'unsubscribed' });
@@ -123,7 +123,7 @@ describe('deliverable email on the local runtime', () => {
     // Twice: same answer, nothing new.
     const again = await fetch(url, { method: 'POST', headers: { accept: 'application/json' } });
     expect(await again.json()).toMatchObject({ unsubscribed: true, changed: false });
-    await rt.fireUntil(rt.clock.now());
+    await rt.fireNow();
     expect((await rt.inbox(repEmail)).slice(repMailBefore)).toHaveLength(1);
 
     // A new callback plans no prospect email to a suppressed address; the reminder still comes.
@@ -138,13 +138,13 @@ describe('deliverable email on the local runtime', () => {
     rt.clock.set(START);
     const { id, email } = await newProspect();
     await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-11-27T10:00' });
-    await rt.fireUntil(START);
+    await rt.fireNow();
     const url = new URL(/<([^>]+)>/.exec(header((await rt.inbox(email))[0]!, 'List-Unsubscribe')!)![1]!);
     const token = url.searchParams.get('token')!;
     const [body, mac] = token.split('.') as [string, string];
     // Altered: the claim edited to another prospect, the signature kept.
     const otherClaim = Buffer.from(JSON.stringify(['rep-1', 'd-1', email])).toString('base64url');
-    const foreign = new LinkSigner('a-different-deployment-secret-0123456789').unsubscribeToken({ repId: 'rep-1', prospectId: id, email });
+    const foreign = new LinkTokens('a-different-deployment-secret-0123456789').unsubscribeToken({ repId: 'rep-1', prospectId: id, email });
     const bad = ['forged.token', `${otherClaim}.${mac}`, `${body}.${mac.slice(0, -2)}AA`, foreign, '', `${token}.x`];
 
     for (const t of bad) {
@@ -166,7 +166,7 @@ describe('deliverable email on the local runtime', () => {
     rt.clock.set(START);
     const { id, email } = await newProspect();
     await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-11-27T10:00', materials: [{ title: 'Spec', url: 'https://example.com/s' }] });
-    await rt.fireUntil(START);
+    await rt.fireNow();
     const [recap] = await rt.inbox(email);
     const recapTouch = (await touchesOf(id)).find((t) => t.kind === 'recap')!;
 
@@ -183,7 +183,7 @@ describe('deliverable email on the local runtime', () => {
     const after = await touchesOf(id);
     expect(after.find((t) => t.kind === 'resend_materials')!.status).toBe('cancelled');
     expect(after.find((t) => t.kind === 'rep_reminder')!.status).toBe('scheduled');
-    await rt.fireUntil(rt.clock.now());
+    await rt.fireNow();
     expect((await rt.inbox(repEmail)).map((e) => e.subject)).toContain(`Dee Prospect ${n}: ${noticeTitle}`);
     // The address stays suppressed for any prospect that has it.
     const twin = await rt.call('POST', '/v1/prospects', { name: 'Same Address', email, timezone: 'America/Chicago' });
@@ -195,7 +195,7 @@ describe('deliverable email on the local runtime', () => {
     rt.clock.set(START);
     const { id, email } = await newProspect();
     await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-11-27T10:00' });
-    await rt.fireUntil(START);
+    await rt.fireNow();
     const recapTouch = (await touchesOf(id)).find((t) => t.kind === 'recap')!;
     const event = {
       source: 'aws.ses',
@@ -215,11 +215,11 @@ describe('deliverable email on the local runtime', () => {
     const materials = [{ title: 'Spec', url: 'https://example.com/s' }];
     // Monday: recap now, resend before Tuesday's call. Tuesday: another callback, recap and resend.
     await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-11-24T10:00', materials });
-    await rt.fireUntil(START);
+    await rt.fireNow();
     await rt.fireUntil('2026-11-24T15:50:00Z');
     rt.clock.set('2026-11-24T16:05:00Z');
     await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-11-25T10:00', materials });
-    await rt.fireUntil('2026-11-24T16:05:00Z');
+    await rt.fireNow();
     await rt.fireUntil('2026-11-25T15:50:00Z');
 
     const prospectMail = (await touchesOf(id)).filter((t) => t.recipient === 'prospect');
@@ -243,6 +243,6 @@ describe('deliverable email on the local runtime', () => {
     const touch = (await touchesOf(id)).find((t) => t.kind === 'resend_materials')!;
     // A stale delivery on the holiday itself is refused and the reason recorded.
     rt.clock.set('2026-11-26T16:00:00Z');
-    expect(await rt.app.firer.fire({ v: 1, touchId: touch.id, repId: 'rep-1', prospectId: id, dueAt: touch.dueAt })).toMatchObject({ result: 'skipped', reason: 'a public holiday in US' });
+    expect(await rt.handlers.fire({ v: 1, touchId: touch.id, repId: 'rep-1', prospectId: id, dueAt: touch.dueAt })).toMatchObject({ result: 'skipped', reason: 'a public holiday in US' });
   });
 });

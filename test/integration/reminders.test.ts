@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PinpointSMSVoiceV2Client, PutOptedOutNumberCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smsSegments } from '../../functions/core/sms-text.js';
-import { LocalSmsOutbox, type OutboxMessage } from '../../functions/local/sms-outbox.js';
+import { LocalSmsService, type OutboxMessage } from '../../functions/local/aws/sms-service.js';
 import { FakeClock } from '../support/clock.js';
 import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
 
@@ -79,8 +80,8 @@ describe('reminders by SMS and email', () => {
     expect((await fetch(link)).status).toBe(400);
 
     // .data/ keeps the outbox across restarts.
-    const reopened = new LocalSmsOutbox(new FakeClock(START), join(dataDir, 'sms-outbox.jsonl'));
-    expect(reopened.list()[0]!.messageId).toBe(sms!.messageId);
+    const reopened = new LocalSmsService({ clock: new FakeClock(START), region: 'us-east-1', accountId: '000000000000', dataDir });
+    expect(reopened.messages()[0]!.messageId).toBe(sms!.messageId);
   });
 
   it('emails an email rep the call-prep sheet', async () => {
@@ -101,39 +102,35 @@ describe('reminders by SMS and email', () => {
     await rt.call('POST', '/v1/prospects', { id: 'sw', name: 'Switch Prospect', timezone: 'America/New_York' }, { repId: 'max' });
     await rt.call('POST', '/v1/prospects/sw/calls', { outcome: 'callback_agreed', callbackAt: '2026-11-24T11:00' }, { repId: 'max' });
     await rt.call('PUT', '/v1/reps/me', { name: 'Max Rep', email: repEmail, phone: '+15551238888', timezone: 'America/New_York', reminderChannel: 'email' }, { repId: 'max' });
-    const smsBefore = rt.outbox.list().length;
+    const smsBefore = rt.aws.sms.messages().length;
 
     await rt.fireUntil('2026-11-24T16:00:00Z');
 
     expect((await rt.inbox(repEmail)).map((e) => e.subject)).toEqual([expect.stringContaining('Call Switch Prospect')]);
-    expect(rt.outbox.list()).toHaveLength(smsBefore);
+    expect(rt.aws.sms.messages()).toHaveLength(smsBefore);
   });
 
   it('falls back to email when the SMS cannot be sent, and the touch records both attempts', async () => {
-    const failing = await testRuntime({ start: START });
-    try {
-      const repEmail = uniqueEmail('fay');
-      // A rep whose number SMS refuses: the local outbox answers like the service does.
-      await failing.call('PUT', '/v1/reps/me', { name: 'Fay Rep', email: repEmail, phone: '+15551230000', timezone: 'America/New_York', reminderChannel: 'sms' });
-      await failing.call('POST', '/v1/prospects', { id: 'p', name: 'Pat', timezone: 'America/New_York' });
-      await failing.call('POST', '/v1/prospects/p/calls', { outcome: 'callback_agreed', callbackAt: '2026-11-24T11:00' });
-      failing.outbox.send = async () => {
-        throw Object.assign(new Error('The destination is opted out'), { name: 'ValidationException' });
-      };
+    rt.clock.set(START);
+    const repEmail = uniqueEmail('fay');
+    // A rep whose number is on the opt-out list: SMS refuses it the way the service does.
+    const sms = new PinpointSMSVoiceV2Client({ endpoint: rt.aws.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await sms.send(new PutOptedOutNumberCommand({ OptOutListName: 'Default', OptedOutNumber: '+15551230077' }));
+    sms.destroy();
+    await rt.call('PUT', '/v1/reps/me', { name: 'Fay Rep', email: repEmail, phone: '+15551230077', timezone: 'America/New_York', reminderChannel: 'sms' }, { repId: 'fay' });
+    await rt.call('POST', '/v1/prospects', { id: 'p', name: 'Pat', timezone: 'America/New_York' }, { repId: 'fay' });
+    await rt.call('POST', '/v1/prospects/p/calls', { outcome: 'callback_agreed', callbackAt: '2026-11-24T11:00' }, { repId: 'fay' });
 
-      await failing.fireUntil('2026-11-24T16:00:00Z');
+    await rt.fireUntil('2026-11-24T16:00:00Z');
 
-      const [email] = await failing.inbox(repEmail);
-      expect(email!.subject).toContain('Call Pat');
-      const touch = (await failing.call('GET', '/v1/prospects/p')).body.touches[0];
-      expect(touch).toMatchObject({ status: 'sent', channel: 'sms', messageId: email!.messageId });
-      expect(touch.deliveries).toEqual([
-        { at: '2026-11-24T16:00:00Z', channel: 'sms', ok: false, error: 'ValidationException: The destination is opted out' },
-        { at: '2026-11-24T16:00:00Z', channel: 'email', ok: true, messageId: email!.messageId },
-      ]);
-    } finally {
-      await failing.stop();
-    }
+    const [email] = await rt.inbox(repEmail);
+    expect(email!.subject).toContain('Call Pat');
+    const touch = (await rt.call('GET', '/v1/prospects/p', undefined, { repId: 'fay' })).body.touches[0];
+    expect(touch).toMatchObject({ status: 'sent', channel: 'sms', messageId: email!.messageId });
+    expect(touch.deliveries).toEqual([
+      { at: '2026-11-24T16:00:00Z', channel: 'sms', ok: false, error: 'ConflictException: The destination phone number +15551230077 is opted out.' },
+      { at: '2026-11-24T16:00:00Z', channel: 'email', ok: true, messageId: email!.messageId },
+    ]);
   });
 
   it('previews every kind with its template, and the voicemail differs by hot button and stall reason', async () => {

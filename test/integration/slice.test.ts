@@ -61,7 +61,7 @@ describe('callback_agreed on the local runtime', () => {
       ['resend_materials', '2026-11-25T20:50:00Z', '2026-11-25T14:50:00-06:00'],
       ['rep_reminder', '2026-11-25T21:00:00Z', '2026-11-25T15:00:00-06:00'],
     ]);
-    expect(rt.scheduler.list().map((s) => new Date(s.at).toISOString())).toEqual([
+    expect(rt.aws.scheduler.list().map((s) => new Date(s.at).toISOString())).toEqual([
       '2026-11-25T20:50:00.000Z',
       '2026-11-25T21:00:00.000Z',
     ]);
@@ -105,7 +105,7 @@ describe('callback_agreed on the local runtime', () => {
     expect(touches[0]!.messageId).toBe(resend!.messageId);
     expect(touches[1]!.messageId).toBe(reminder!.messageId);
     expect(touches[1]!.template).toBe('email/rep_reminder + voicemail/uptime');
-    expect(rt.scheduler.list()).toHaveLength(0);
+    expect(rt.aws.scheduler.list()).toHaveLength(0);
   });
 
   it('sends nothing when the same schedule payload is delivered again', async () => {
@@ -115,14 +115,14 @@ describe('callback_agreed on the local runtime', () => {
       callbackAt: '2026-11-27T10:00:00-06:00',
       sendRecap: false,
     });
-    const payload = JSON.parse(rt.scheduler.list()[0]!.input);
+    const payload = JSON.parse(rt.aws.scheduler.list()[0]!.input);
     expect(payload).toEqual({ v: 1, touchId: posted.body.plan[0].id, repId: 'rep-1', prospectId: 'dana', dueAt: '2026-11-27T16:00:00Z' });
     await rt.fireUntil('2026-11-27T16:00:00Z');
     const before = (await rt.inbox(repEmail)).length;
 
     // Act: Scheduler delivers the same payload twice more (at-least-once), one of them concurrently.
     rt.clock.set('2026-11-27T16:00:05Z');
-    const results = await Promise.all([rt.app.firer.fire(payload), rt.app.firer.fire(payload)]);
+    const results = await Promise.all([rt.handlers.fire(payload), rt.handlers.fire(payload)]);
 
     // Assess
     expect(results.map((r) => r.result)).toEqual(['ignored', 'ignored']);

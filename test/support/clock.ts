@@ -1,4 +1,4 @@
-import type { Clock } from '../../functions/ports.js';
+import type { Clock } from '../../functions/ports/index.js';
 
 /** A clock the test moves by hand. */
 export class FakeClock implements Clock {

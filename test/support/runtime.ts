@@ -1,6 +1,7 @@
 /**
- * A local runtime per test file on the shared emulators: its own table, its own HTTP port,
- * a fake clock, and helpers to call the API as a rep and read the inbox.
+ * A local runtime per test file on the shared emulators: its own table, its own HTTP and local AWS
+ * ports, a fake clock, and helpers to call the API as a rep and read the inbox. Everything runs
+ * through the Lambda handlers, as `npm start` does.
  */
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,6 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime.js';
 import { readInbox, type StoredEmail } from '../../functions/local/ses.js';
-import type { CadencePolicy } from '../../functions/core/cadence.js';
 import { FakeClock } from './clock.js';
 
 export interface TestRuntime extends LocalRuntime {
@@ -18,11 +18,25 @@ export interface TestRuntime extends LocalRuntime {
   call(method: string, path: string, body?: unknown, options?: { repId?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   /** Emails sent to `address` so far, oldest first. */
   inbox(address: string): Promise<StoredEmail[]>;
-  /** Moves the clock to `at` and fires every schedule due by then. */
+  /** Moves the clock to `at` and fires every schedule due by then (and waits for the deliveries). */
   fireUntil(at: Date | string): Promise<number>;
+  /**
+   * Fires what was just planned for "now": Scheduler takes only future times, so the adapter sets
+   * a due-now touch 30 s ahead, as it does on AWS; this moves the clock past that.
+   */
+  fireNow(): Promise<number>;
 }
 
-export async function testRuntime(options: { start: string; policy?: CadencePolicy; dataDir?: string }): Promise<TestRuntime> {
+export interface TestRuntimeOptions {
+  start: string;
+  /** The cadence policy as JSON (CADENCE_POLICY). */
+  cadencePolicy?: string;
+  dataDir?: string;
+  jitter?: 'none' | 'minute';
+  random?: () => number;
+}
+
+export async function testRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
   const clock = new FakeClock(options.start);
   const sesEndpoint = inject('sesEndpoint');
   const runtime = await startLocalRuntime({
@@ -32,8 +46,11 @@ export async function testRuntime(options: { start: string; policy?: CadencePoli
     dataDir: options.dataDir,
     keyFile: join(tmpdir(), `followthrough-test-key-${process.pid}.json`),
     apiPort: 0,
+    awsPort: 0,
     senderEmail: 'followthrough@example.com',
-    policy: options.policy,
+    ...(options.cadencePolicy ? { cadencePolicy: options.cadencePolicy } : {}),
+    ...(options.jitter ? { jitter: options.jitter } : {}),
+    ...(options.random ? { random: options.random } : {}),
     clock,
   });
   const tokens = new Map<string, string>();
@@ -71,7 +88,11 @@ export async function testRuntime(options: { start: string; policy?: CadencePoli
     },
     async fireUntil(at) {
       clock.set(at);
-      return runtime.scheduler.runDue();
+      return runtime.runDue();
+    },
+    async fireNow() {
+      clock.advance(31_000);
+      return runtime.runDue();
     },
   };
 }

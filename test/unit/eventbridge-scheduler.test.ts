@@ -19,7 +19,7 @@ import {
   scheduleRequest,
   type EventBridgeSchedulerOptions,
 } from '../../functions/adapters/eventbridge-scheduler.js';
-import type { ScheduleRequest } from '../../functions/ports.js';
+import type { ScheduleRequest } from '../../functions/ports/index.js';
 
 // Documented CreateSchedule / DeleteSchedule constraints (EventBridge Scheduler API reference):
 // Name and GroupName: 1-64 chars of [0-9a-zA-Z-_.]; ClientToken: 1-64 chars of [a-zA-Z0-9-_];

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { html, json, Router, type HttpEvent, type HttpResult, type RouteHandler } from '../../functions/app/http.js';
-import type { Logger } from '../../functions/app/service.js';
-import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../functions/core/errors.js';
+import { html, json, Router, type HttpEvent, type HttpResult, type RouteHandler } from '../../functions/http/router.js';
+import type { Logger } from '../../functions/ports/logger.js';
+import { ConflictError, NotFoundError, RuleError, ValidationError } from '../../functions/core/errors.js';
 import { startHttp, type LocalHttpOptions } from '../../functions/local/http-server.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalTokens } from '../../functions/local/jwt.js';
 
@@ -145,11 +145,11 @@ describe('Router', () => {
 
   describe('JSON bodies', () => {
     const parse: RouteHandler = async (ctx) => ({ body: { got: ctx.json() } });
-    const router = new Router().on('POST', '/v1/things', parse);
+    const router = new Router().on('POST', '/v1/prospects', parse);
 
     it('parses a JSON body', async () => {
       // Prepare
-      const request = event({ method: 'POST', path: '/v1/things', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: '{"a":[1,2]}' });
+      const request = event({ method: 'POST', path: '/v1/prospects', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: '{"a":[1,2]}' });
 
       // Act
       const result = await router.handle(request);
@@ -162,7 +162,7 @@ describe('Router', () => {
     it('parses a base64-encoded JSON body and a +json media type', async () => {
       // Prepare
       const body = Buffer.from('{"name":"Zoë"}').toString('base64');
-      const request = event({ method: 'POST', path: '/v1/things', headers: { 'content-type': 'application/merge-patch+json' }, body, isBase64Encoded: true });
+      const request = event({ method: 'POST', path: '/v1/prospects', headers: { 'content-type': 'application/merge-patch+json' }, body, isBase64Encoded: true });
 
       // Act
       const result = await router.handle(request);
@@ -180,7 +180,7 @@ describe('Router', () => {
       ['a body of whitespace', { headers: JSON_HEADERS, body: ' \n\t' }, /needs a JSON body/],
     ])('answers 400 for %s', async (_label, parts, message) => {
       // Prepare
-      const request = event({ method: 'POST', path: '/v1/things', ...parts });
+      const request = event({ method: 'POST', path: '/v1/prospects', ...parts });
 
       // Act
       const result = await router.handle(request);
@@ -195,8 +195,8 @@ describe('Router', () => {
     it('answers 413 for a body over 64 KiB, and takes one of exactly 64 KiB', async () => {
       // Prepare
       const sized = (bytes: number) => JSON.stringify({ note: 'x'.repeat(bytes - '{"note":""}'.length) });
-      const atLimit = event({ method: 'POST', path: '/v1/things', headers: JSON_HEADERS, body: sized(64 * 1024) });
-      const overLimit = event({ method: 'POST', path: '/v1/things', headers: JSON_HEADERS, body: sized(64 * 1024 + 1) });
+      const atLimit = event({ method: 'POST', path: '/v1/prospects', headers: JSON_HEADERS, body: sized(64 * 1024) });
+      const overLimit = event({ method: 'POST', path: '/v1/prospects', headers: JSON_HEADERS, body: sized(64 * 1024 + 1) });
 
       // Act
       const results = [await router.handle(atLimit), await router.handle(overLimit)];
@@ -208,7 +208,7 @@ describe('Router', () => {
 
     it('counts bytes, not characters, toward the 64 KiB limit', async () => {
       // Prepare: 33,000 characters, but 66,000 bytes in UTF-8
-      const request = event({ method: 'POST', path: '/v1/things', headers: JSON_HEADERS, body: JSON.stringify({ note: 'é'.repeat(33_000) }) });
+      const request = event({ method: 'POST', path: '/v1/prospects', headers: JSON_HEADERS, body: JSON.stringify({ note: 'é'.repeat(33_000) }) });
 
       // Act
       const result = await router.handle(request);
@@ -223,7 +223,7 @@ describe('Router', () => {
       [new ValidationError('callbackAt is not valid', [{ path: 'callbackAt', message: 'Use ISO-8601' }]), 400, 'invalid_request'],
       [new NotFoundError('The prospect p-1'), 404, 'not_found'],
       [new ConflictError('already_called', 'That call was already logged'), 409, 'already_called'],
-      [new UnprocessableError('due_in_past', 'dueAt is in the past', [{ path: 'dueAt', message: 'Pick a time from now on' }]), 422, 'due_in_past'],
+      [new RuleError('due_in_past', 'dueAt is in the past', [{ path: 'dueAt', message: 'Pick a time from now on' }]), 422, 'due_in_past'],
     ])('maps %s to its status and the error shape', async (error, status, code) => {
       // Prepare
       const router = new Router().on('GET', '/v1/boom', async () => {
@@ -350,12 +350,17 @@ describe('startHttp', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const record = async (e: HttpEvent) => {
+    seen.push(e);
+    return json(200, { ok: true });
+  };
+
+  /** Both functions behind one test handler. */
+  const both = (h: (e: HttpEvent) => Promise<HttpResult>) => ({ handlers: { api: h, render: h } });
+
   async function start(overrides: Partial<LocalHttpOptions> = {}) {
     server = await startHttp({
-      handle: async (e) => {
-        seen.push(e);
-        return json(200, { ok: true });
-      },
+      handlers: { api: record, render: record },
       tokens,
       port: 0,
       ...overrides,
@@ -432,8 +437,8 @@ describe('startHttp', () => {
       const bytes = Buffer.from([0, 1, 2, 250, 255]);
 
       // Act
-      await fetch(`${base}/v1/things`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"name":"Zoë"}' });
-      await fetch(`${base}/v1/things`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: bytes });
+      await fetch(`${base}/v1/prospects`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"name":"Zoë"}' });
+      await fetch(`${base}/v1/reps/me`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: bytes });
 
       // Assess
       expect(seen[0]).toMatchObject({ body: '{"name":"Zoë"}', isBase64Encoded: false });
@@ -448,7 +453,7 @@ describe('startHttp', () => {
       const token = await tokens.sign('rep-42');
 
       // Act
-      await fetch(`${base}/v1/me`, { headers: { authorization: `bearer ${token}` } });
+      await fetch(`${base}/v1/reps/me`, { headers: { authorization: `bearer ${token}` } });
 
       // Assess
       const claims = seen[0]!.requestContext.authorizer?.jwt?.claims;
@@ -459,7 +464,7 @@ describe('startHttp', () => {
     it('answers with the status, headers and body the handler returns, decoding base64', async () => {
       // Prepare
       await start({
-        handle: async () => ({ statusCode: 202, headers: { 'content-type': 'application/pdf', 'x-extra': 'yes' }, body: Buffer.from('%PDF-1').toString('base64'), isBase64Encoded: true }),
+        ...both(async () => ({ statusCode: 202, headers: { 'content-type': 'application/pdf', 'x-extra': 'yes' }, body: Buffer.from('%PDF-1').toString('base64'), isBase64Encoded: true })),
       });
 
       // Act
@@ -473,7 +478,7 @@ describe('startHttp', () => {
   });
 
   describe('authorization', () => {
-    async function expect401(headers: Record<string, string>, path = '/v1/me') {
+    async function expect401(headers: Record<string, string>, path = '/v1/reps/me') {
       const res = await fetch(`${base}${path}`, { headers });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
@@ -576,7 +581,7 @@ describe('startHttp', () => {
       const good = await signWith({});
 
       // Act
-      const res = await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${good}` } });
+      const res = await fetch(`${base}/v1/reps/me`, { headers: { authorization: `Bearer ${good}` } });
 
       // Assess
       expect(res.status).toBe(200);
@@ -607,16 +612,43 @@ describe('startHttp', () => {
       ['GET', '/v1/sheets/tok/extra'],
       ['GET', '/v1/sheets/'],
       ['GET', '/v1/healthz'],
-    ])('still wants a token for %s %s', async (method, path) => {
-      // Prepare
+    ])('hands %s %s (no route of the API) to the api function without a token check, as API Gateway does', async (method, path) => {
+      // Prepare: the api function answers 404 or 405 for these itself.
       await start();
 
       // Act
       const res = await fetch(`${base}${path}`, { method });
 
       // Assess
-      expect(res.status).toBe(401);
-      expect(seen).toEqual([]);
+      expect(res.status).toBe(200);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.requestContext.authorizer).toBeUndefined();
+      expect(seen[0]!.routeKey).toBe('$default');
+    });
+
+    it('sends previews and sheets to the render function, everything else to the api function', async () => {
+      // Prepare
+      const targets: string[] = [];
+      await start({
+        handlers: {
+          api: async (e) => (targets.push(`api ${e.routeKey}`), json(200, {})),
+          render: async (e) => (targets.push(`render ${e.routeKey}`), json(200, {})),
+        },
+      });
+      const token = await tokens.sign('rep-1');
+
+      // Act
+      for (const path of ['/v1/prospects/p1/preview?kind=sms', '/v1/sheets/abc', '/v1/prospects/p1', '/v1/nowhere']) {
+        await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      }
+
+      // Assess
+      expect(targets).toEqual([
+        'render GET /v1/prospects/{id}/preview',
+        'render GET /v1/sheets/{token}',
+        'api GET /v1/prospects/{id}',
+        'api $default',
+      ]);
     });
   });
 
@@ -627,7 +659,7 @@ describe('startHttp', () => {
       const token = await tokens.sign('rep-1');
 
       // Act
-      const res = await fetch(`${base}/v1/things`, {
+      const res = await fetch(`${base}/v1/prospects`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ note: 'x'.repeat(300 * 1024) }),
@@ -641,12 +673,12 @@ describe('startHttp', () => {
 
     it('answers 413 through the Router for a body between 64 KiB and the read limit', async () => {
       // Prepare
-      const router = new Router().on('POST', '/v1/things', async (ctx) => ({ body: { got: ctx.json() } }));
-      await start({ handle: (e) => router.handle(e) });
+      const router = new Router().on('POST', '/v1/prospects', async (ctx) => ({ body: { got: ctx.json() } }));
+      await start(both((e) => router.handle(e)));
       const token = await tokens.sign('rep-1');
 
       // Act
-      const res = await fetch(`${base}/v1/things`, {
+      const res = await fetch(`${base}/v1/prospects`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ note: 'x'.repeat(100 * 1024) }),
@@ -658,7 +690,7 @@ describe('startHttp', () => {
 
     it('answers 500 without the error text when the handler throws', async () => {
       // Prepare
-      await start({ handle: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:8000')) });
+      await start(both(() => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:8000'))));
 
       // Act
       const res = await fetch(`${base}/v1/health`);

@@ -1,0 +1,74 @@
+/**
+ * The routes of the public API (shared/API.md) that the api function serves: zod parses in, the
+ * use case decides, present() shapes the answer.
+ */
+import type { ApiUseCases } from '../compose.js';
+import { CallInput, idSchema, ProspectInput, ProspectPatch, RepInput, TouchPatch } from '../core/schemas.js';
+import type { Logger } from '../ports/logger.js';
+import { openApiDocument } from './openapi.js';
+import { presentBundle, presentProspect, presentRecordedCall, presentTouch } from './present.js';
+import { escapeHtml, htmlPage, wantsJson } from './public-pages.js';
+import { FollowupsQuery, IdempotencyKey, TokenQuery } from './queries.js';
+import { json, Router, type RequestContext } from './router.js';
+import { parse } from './validate.js';
+
+const id = (ctx: RequestContext, name = 'id') => parse(idSchema, ctx.params[name], `The ${name} in the path`);
+
+export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
+  const u = useCases;
+  const router = new Router(logger);
+  router
+    .on('GET', '/v1/health', async () => ({ body: { ok: true } }))
+    .on('PUT', '/v1/reps/me', async (c) => ({ body: await u.saveRep(c.repId(), parse(RepInput, c.json())) }))
+    .on('GET', '/v1/reps/me', async (c) => ({ body: await u.readRep(c.repId()) }))
+    .on('POST', '/v1/prospects', async (c) => ({ status: 201, body: presentProspect(await u.createProspect(c.repId(), parse(ProspectInput, c.json()))) }))
+    .on('GET', '/v1/prospects/{id}', async (c) => ({ body: presentBundle(await u.readProspect(c.repId(), id(c))) }))
+    .on('PATCH', '/v1/prospects/{id}', async (c) => ({ body: presentProspect(await u.updateProspect(c.repId(), id(c), parse(ProspectPatch, c.json()))) }))
+    .on('POST', '/v1/prospects/{id}/calls', async (c) => {
+      const repId = c.repId();
+      const key = c.header('idempotency-key');
+      const input = {
+        repId,
+        prospectId: id(c),
+        call: parse(CallInput, c.json()),
+        ...(key !== undefined ? { idempotencyKey: parse(IdempotencyKey, key, 'The Idempotency-Key header') } : {}),
+      };
+      return { status: 201, body: presentRecordedCall(await u.recordCall(input)) };
+    })
+    .on('GET', '/v1/followups', async (c) => {
+      const repId = c.repId();
+      const result = await u.listFollowups(repId, parse(FollowupsQuery, c.query, 'The query'));
+      return { body: { from: result.from, to: result.to, touches: result.touches.map((t) => ({ ...presentTouch(t), prospectName: t.prospectName })) } };
+    })
+    .on('PATCH', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.rescheduleTouch(c.repId(), id(c), parse(TouchPatch, c.json()).dueAt)) }))
+    .on('DELETE', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.cancelTouch(c.repId(), id(c))) }))
+    .on('GET', '/v1/openapi.json', async (c) => {
+      c.repId();
+      return { body: openApiDocument() };
+    });
+
+  // One-click unsubscribe (RFC 8058): POST unsubscribes at once; GET shows a page with a button
+  // that posts to the same address. The token is verified before anything is read or changed.
+  const invalid = (c: RequestContext) =>
+    wantsJson(c)
+      ? json(400, { error: { code: 'invalid_token', message: 'This unsubscribe link is not valid: use the link from the email as it was sent' } })
+      : htmlPage(400, 'This link is not valid', '<p>Use the unsubscribe link from the email exactly as it was sent, or reply to the email and ask to be removed.</p>');
+  const token = (c: RequestContext) => parse(TokenQuery, { token: c.query.token ?? '' }, 'The query').token;
+  router.on('GET', '/v1/unsubscribe', async (c) => {
+    const checked = await u.checkUnsubscribe(token(c));
+    if (!checked.valid) return invalid(c);
+    return htmlPage(
+      200,
+      'Unsubscribe',
+      `<p>Stop emails to <strong>${escapeHtml(checked.claim.email)}</strong> about your conversations with us?</p>
+<form method="post"><button type="submit" style="font-size:1rem;padding:.6rem 1.2rem">Unsubscribe</button></form>`,
+    );
+  });
+  router.on('POST', '/v1/unsubscribe', async (c) => {
+    const done = await u.unsubscribe(token(c));
+    if (!done.valid) return invalid(c);
+    if (wantsJson(c)) return json(200, { unsubscribed: true, email: done.claim.email, changed: done.result?.changed ?? false });
+    return htmlPage(200, 'You are unsubscribed', `<p>No more emails will go to <strong>${escapeHtml(done.claim.email)}</strong>.</p>`);
+  });
+  return router;
+}

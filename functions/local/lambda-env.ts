@@ -1,0 +1,61 @@
+/**
+ * The environment the stack sets on the functions, with local values: the names come from the
+ * same settings schema (functions/settings.ts) and the endpoints from the local services. Written to
+ * .data/lambda.env so a bundle from cdk.out runs against the local system.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LOCAL_REGION } from './dynamo.js';
+
+export const LOCAL_ACCOUNT = '000000000000';
+
+export const LOCAL_ARNS = {
+  fire: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:followthrough-fire`,
+  schedulerRole: `arn:aws:iam::${LOCAL_ACCOUNT}:role/followthrough-scheduler`,
+  scheduleDlq: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:followthrough-schedule-dlq`,
+  linkSecret: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:followthrough-links`,
+} as const;
+
+export interface LocalEnvOptions {
+  tableName: string;
+  scheduleGroup: string;
+  publicApiUrl: string;
+  senderEmail: string;
+  cadencePolicy?: string;
+  unsubscribeMailto?: string;
+  smsOriginationIdentity: string;
+  endpoints: { dynamodb: string; sesv2: string; scheduler: string; sms: string; secrets: string };
+}
+
+export function localLambdaEnv(o: LocalEnvOptions): Record<string, string> {
+  return {
+    TABLE_NAME: o.tableName,
+    SCHEDULE_GROUP: o.scheduleGroup,
+    FIRE_FUNCTION_ARN: LOCAL_ARNS.fire,
+    SCHEDULER_ROLE_ARN: LOCAL_ARNS.schedulerRole,
+    SCHEDULE_DLQ_ARN: LOCAL_ARNS.scheduleDlq,
+    LINK_SECRET_ARN: LOCAL_ARNS.linkSecret,
+    SENDER_EMAIL: o.senderEmail,
+    PUBLIC_API_URL: o.publicApiUrl,
+    SMS_ORIGINATION_IDENTITY: o.smsOriginationIdentity,
+    ...(o.cadencePolicy ? { CADENCE_POLICY: o.cadencePolicy } : {}),
+    ...(o.unsubscribeMailto ? { UNSUBSCRIBE_MAILTO: o.unsubscribeMailto } : {}),
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    // The SDK's standard per-service endpoint variables: the handlers' clients reach the local services through them.
+    AWS_ENDPOINT_URL_DYNAMODB: o.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SESV2: o.endpoints.sesv2,
+    AWS_ENDPOINT_URL_SCHEDULER: o.endpoints.scheduler,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: o.endpoints.sms,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: o.endpoints.secrets,
+  };
+}
+
+/** KEY=value lines, values quoted where the shell would need it. */
+export function writeLambdaEnv(file: string, env: Record<string, string>): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const quote = (v: string) => (/^[A-Za-z0-9_./:@-]*$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const lines = Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`);
+  writeFileSync(file, `# Written by npm start: the functions' environment against the local system.\n${lines.join('\n')}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,19 @@
+import type { Prospect, Touch } from '../core/schemas.js';
+import type { SheetClaim, UnsubscribeClaim } from '../core/link-tokens.js';
+
+/**
+ * Signed public links: one-click unsubscribe and the call-prep sheet behind an SMS. Async because
+ * the signing secret is fetched on first use (and fetched again after a failure).
+ */
+export interface Links {
+  /** `base` overrides the configured public URL (a preview answers with the address it was asked on). */
+  unsubscribeUrl(prospect: Pick<Prospect, 'repId' | 'id' | 'email'>, base?: string): Promise<string>;
+  sheetUrl(touch: Pick<Touch, 'repId' | 'prospectId' | 'id'>, now: Date, base?: string): Promise<string>;
+  verifyUnsubscribe(token: string): Promise<UnsubscribeClaim | undefined>;
+  verifySheet(token: string, now: Date): Promise<SheetClaim | undefined>;
+}
+
+/** Where the link-signing secret comes from (Secrets Manager on AWS). */
+export interface SecretSource {
+  get(): Promise<string>;
+}

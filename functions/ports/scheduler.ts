@@ -1,0 +1,17 @@
+import type { FirePayload } from '../core/fire-payload.js';
+
+/** One one-time schedule: deliver `payload` to the fire handler at `at` (adapters render it in UTC). */
+export interface ScheduleRequest {
+  /** Unique, 1-64 chars of [0-9A-Za-z-_.]; derived from the touch id. */
+  name: string;
+  at: Date;
+  payload: FirePayload;
+}
+
+/** EventBridge Scheduler as the use cases see it: one-time schedules that invoke the fire handler. */
+export interface TouchScheduler {
+  /** Creates the schedule, replacing one of the same name. */
+  create(request: ScheduleRequest): Promise<void>;
+  /** Deletes a schedule; one that is already gone is not an error. */
+  delete(name: string): Promise<void>;
+}

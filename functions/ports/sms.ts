@@ -1,0 +1,12 @@
+export interface OutgoingSms {
+  /** E.164. */
+  to: string;
+  body: string;
+  /** Carried to delivery events (touch id), at most five short pairs. */
+  context?: Record<string, string>;
+}
+
+/** AWS End User Messaging SMS SendTextMessage as the use cases see it. */
+export interface SmsSender {
+  send(sms: OutgoingSms): Promise<{ messageId: string }>;
+}

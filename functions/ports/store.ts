@@ -1,0 +1,99 @@
+/**
+ * The store port: everything the use cases need from the table, in domain terms. The DynamoDB
+ * adapter implements it; unit tests use an in-memory fake of the same interface.
+ */
+import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
+
+export interface ProspectBundle {
+  prospect: Prospect;
+  /** Oldest first. */
+  calls: Call[];
+  /** By due time. */
+  touches: Touch[];
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: unknown;
+}
+
+export interface OutcomeCommit {
+  /** The prospect as it will be; its version is one more than `expectedVersion`. */
+  prospect: Prospect;
+  expectedVersion: number;
+  /** The call recorded, when the change comes from one. */
+  call?: Call;
+  newTouches: Touch[];
+  /** Pending touches this outcome supersedes. */
+  cancelTouches: { touch: Touch; reason: string }[];
+  idempotency?: IdempotencyRecord;
+}
+
+export interface TouchUpdate {
+  status?: Touch['status'];
+  reason?: string | null;
+  messageId?: string;
+  sentAt?: string;
+  template?: string;
+  subject?: string;
+  dueAt?: string;
+  promiseAt?: string | null;
+  claimedAt?: string | null;
+  deliveries?: Touch['deliveries'];
+  /** Denormalized from the prospect: kept in step when the prospect changes. */
+  timezone?: string;
+  prospectName?: string;
+}
+
+/** An address no prospect-facing email may go to any more. */
+export interface Suppression {
+  email: string;
+  reason: 'unsubscribed' | 'bounced' | 'complained';
+  at: string;
+  repId?: string;
+  prospectId?: string;
+}
+
+export interface Store {
+  getRep(repId: string): Promise<Rep | undefined>;
+  putRep(rep: Rep): Promise<void>;
+
+  /** Fails with ConflictError when the id is taken. */
+  createProspect(prospect: Prospect): Promise<void>;
+  getProspect(repId: string, prospectId: string): Promise<Prospect | undefined>;
+  getProspectBundle(repId: string, prospectId: string): Promise<ProspectBundle | undefined>;
+  /** Writes the prospect if its stored version is `expectedVersion`; VersionConflictError otherwise. */
+  saveProspect(prospect: Prospect, expectedVersion: number): Promise<void>;
+
+  /**
+   * Records a change to a prospect atomically (a call and its plan, or a suppression and the
+   * touches it cancels); VersionConflictError when the prospect moved on meanwhile.
+   */
+  commitOutcome(commit: OutcomeCommit): Promise<void>;
+  getIdempotency(repId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Replaces the answer an existing idempotency record gives (what scheduling changed after the commit). */
+  updateIdempotencyResponse(repId: string, key: string, response: unknown): Promise<void>;
+
+  getTouch(repId: string, prospectId: string, touchId: string): Promise<Touch | undefined>;
+  /** Finds a touch by id alone (for routes that name only the touch). */
+  findTouch(touchId: string): Promise<Touch | undefined>;
+  /**
+   * Takes a due touch for sending, in one write: succeeds only while it is scheduled (and at
+   * `dueAt`, when given) and nobody holds a claim newer than `staleBefore`. Returns the claimed
+   * touch, or else the touch as it stands (absent when there is none).
+   */
+  claimTouch(
+    ref: { repId: string; prospectId: string; id: string; dueAt?: string },
+    now: string,
+    staleBefore: string,
+  ): Promise<{ claimed?: Touch; current?: Touch }>;
+  /** Updates a touch; with `ifStatus`, only while it still has that status (returns false otherwise). */
+  updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean>;
+  getSuppression(email: string): Promise<Suppression | undefined>;
+  /** Adds the address to the suppression list; false when it was there already. */
+  addSuppression(suppression: Suppression): Promise<boolean>;
+  /** The rep's scheduled touches with dueAt in [from, to), by due time. */
+  listFollowups(repId: string, from: string, to: string, limit?: number): Promise<Touch[]>;
+}

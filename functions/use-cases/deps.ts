@@ -1,0 +1,34 @@
+/**
+ * Everything a use case may be given. Each use case takes only the part it needs (Pick<...>), so
+ * a Lambda composes only what its routes use and unit tests pass in-memory fakes of the ports.
+ */
+import type { CadencePlanner } from '../core/cadence.js';
+import type { TemplateLibrary } from '../core/templates.js';
+import type { Clock } from '../ports/clock.js';
+import type { Links } from '../ports/links.js';
+import type { Logger } from '../ports/logger.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { TouchScheduler } from '../ports/scheduler.js';
+import type { SmsSender } from '../ports/sms.js';
+import type { Store } from '../ports/store.js';
+
+export interface UseCaseDeps {
+  store: Store;
+  scheduler: TouchScheduler;
+  mailer: Mailer;
+  /** Absent when no SMS channel is configured: SMS reminders then go by email. */
+  sms?: SmsSender;
+  links: Links;
+  clock: Clock;
+  logger: Logger;
+  planner: CadencePlanner;
+  library: TemplateLibrary;
+  mail: MailSettings;
+}
+
+export interface MailSettings {
+  sender: string;
+  unsubscribeMailto?: string;
+  /** The domain of the Message-ID SES gives each email (<MessageId@domain>), to thread a resend under its recap. */
+  messageIdDomain: string;
+}

@@ -1,0 +1,147 @@
+/**
+ * A schedule went off for a touch. Claim it in one conditional write (only while it is still
+ * scheduled for that time), check the rules that hold at send time, send it, record the result.
+ * A repeated or stale delivery sends nothing.
+ */
+import { prospectEmailBlock } from '../core/delivery.js';
+import { composeEmail } from '../core/email.js';
+import type { FirePayload } from '../core/fire-payload.js';
+import { messageInput } from '../core/message-input.js';
+import { renderEmail, renderSms, type MessageInput } from '../core/messages.js';
+import type { Prospect, Rep, Touch } from '../core/schemas.js';
+import { toUtcIso } from '../core/time.js';
+import { MailRejectedError } from '../ports/mailer.js';
+import type { ProspectBundle } from '../ports/store.js';
+import type { UseCaseDeps } from './deps.js';
+
+export type FireResult =
+  | { result: 'sent'; touchId: string; messageId: string; channel: 'email' | 'sms' }
+  | { result: 'skipped'; touchId: string; reason: string }
+  | { result: 'ignored'; touchId?: string; reason: string };
+
+export type FireDeps = Pick<UseCaseDeps, 'store' | 'mailer' | 'sms' | 'links' | 'clock' | 'logger' | 'planner' | 'library' | 'mail'>;
+
+/** A claim older than this is from a crashed delivery and may be taken over: three fire timeouts. */
+export const CLAIM_TTL_SECONDS = 90;
+
+/** Another delivery of the same touch is in flight; thrown so the invocation is retried later. */
+export class TouchBusyError extends Error {
+  constructor(touchId: string) {
+    super(`touch ${touchId} is being sent by another delivery; retry later`);
+    this.name = 'TouchBusyError';
+  }
+}
+
+export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<FireResult> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const ref = { repId: payload.repId, prospectId: payload.prospectId, id: payload.touchId, dueAt: payload.dueAt };
+  const { claimed, current } = await store.claimTouch(ref, toUtcIso(now), toUtcIso(new Date(now.getTime() - CLAIM_TTL_SECONDS * 1000)));
+  if (!claimed) {
+    if (!current) return { result: 'ignored', touchId: payload.touchId, reason: 'no such touch' };
+    if (current.status !== 'scheduled') return { result: 'ignored', touchId: current.id, reason: `touch is ${current.status}` };
+    if (payload.dueAt && payload.dueAt !== current.dueAt) return { result: 'ignored', touchId: current.id, reason: 'touch was rescheduled; this delivery is stale' };
+    // Another delivery holds a fresh claim. Fail so the invocation is retried: if that delivery
+    // died mid-way, a retry after the claim goes stale takes the touch over.
+    throw new TouchBusyError(current.id);
+  }
+
+  const [bundle, rep] = await Promise.all([store.getProspectBundle(claimed.repId, claimed.prospectId), store.getRep(claimed.repId)]);
+  if (!bundle || !rep) return finish(deps, claimed, 'failed', 'prospect or rep no longer exists');
+
+  if (claimed.recipient === 'prospect') {
+    const listed = bundle.prospect.email ? await store.getSuppression(bundle.prospect.email) : undefined;
+    const block = prospectEmailBlock({ touch: claimed, prospect: bundle.prospect, touches: bundle.touches, listed, now }, deps.planner);
+    if (block) return finish(deps, claimed, 'skipped', block.message);
+  }
+
+  try {
+    // The rep's channel as it is now: a rep who switched to email since the plan gets email.
+    if (claimed.kind === 'rep_reminder' && rep.reminderChannel === 'sms') return await sendSms(deps, claimed, rep, bundle);
+    return await sendEmail(deps, claimed, rep, bundle);
+  } catch (error) {
+    return failed(deps, claimed, error);
+  }
+}
+
+async function linksFor(deps: FireDeps, touch: Touch, prospect: Prospect, now: Date): Promise<{ sheet?: string; unsubscribe?: string }> {
+  if (touch.recipient === 'prospect') return { unsubscribe: await deps.links.unsubscribeUrl(prospect) };
+  if (touch.kind === 'rep_reminder') return { sheet: await deps.links.sheetUrl(touch, now) };
+  return {};
+}
+
+async function sendEmail(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectBundle): Promise<FireResult> {
+  const now = deps.clock.now();
+  const links = await linksFor(deps, touch, bundle.prospect, now);
+  const input: MessageInput = messageInput(touch, bundle, rep, now, links);
+  const rendered = renderEmail(input, deps.library);
+  const recap = touch.kind === 'resend_materials'
+    ? bundle.touches.find((t) => t.kind === 'recap' && t.callId === touch.callId && t.status === 'sent' && t.messageId)
+    : undefined;
+  const email = composeEmail({
+    touch,
+    rendered,
+    rep,
+    prospect: bundle.prospect,
+    call: input.call,
+    senderEmail: deps.mail.sender,
+    unsubscribeUrl: links.unsubscribe,
+    unsubscribeMailto: deps.mail.unsubscribeMailto,
+    ...(recap ? { thread: { messageIdHeader: `<${recap.messageId}@${deps.mail.messageIdDomain}>`, subject: recap.subject } } : {}),
+    inviteMinutes: deps.planner.policy.inviteMinutes,
+    now,
+  });
+  const { messageId } = await deps.mailer.send(email);
+  return sent(deps, touch, 'email', messageId, rendered.template, email.subject);
+}
+
+/**
+ * The reminder by SMS: short, with a signed link to the full sheet. Without an SMS channel, or
+ * when sending fails, it goes by email instead, and the touch records both attempts.
+ */
+async function sendSms(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectBundle): Promise<FireResult> {
+  const now = deps.clock.now();
+  let failure: string;
+  if (!deps.sms) {
+    failure = 'no SMS channel is configured';
+  } else if (!rep.phone) {
+    failure = 'the rep has no phone number';
+  } else {
+    const sms = renderSms(messageInput(touch, bundle, rep, now, await linksFor(deps, touch, bundle.prospect, now)), deps.library);
+    try {
+      const { messageId } = await deps.sms.send({ to: rep.phone, body: sms.body, context: { touch: touch.id } });
+      return await sent(deps, touch, 'sms', messageId, sms.template);
+    } catch (error) {
+      failure = `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300);
+      deps.logger.warn('SMS failed; falling back to email', { touchId: touch.id, error: failure });
+    }
+  }
+  const fallback: Touch = { ...touch, deliveries: [...(touch.deliveries ?? []), { at: toUtcIso(now), channel: 'sms', ok: false, error: failure }] };
+  try {
+    return await sendEmail(deps, fallback, rep, bundle);
+  } catch (error) {
+    return failed(deps, fallback, error);
+  }
+}
+
+async function sent(deps: FireDeps, touch: Touch, channel: 'email' | 'sms', messageId: string, template: string, subject?: string): Promise<FireResult> {
+  const sentAt = toUtcIso(deps.clock.now());
+  const deliveries = touch.deliveries?.length ? [...touch.deliveries, { at: sentAt, channel, ok: true, messageId }] : undefined;
+  await deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, deliveries, claimedAt: null, reason: null });
+  deps.logger.info('touch sent', { touchId: touch.id, kind: touch.kind, channel, messageId });
+  return { result: 'sent', touchId: touch.id, messageId, channel };
+}
+
+async function finish(deps: FireDeps, touch: Touch, status: 'skipped' | 'failed', reason: string): Promise<FireResult> {
+  await deps.store.updateTouch(touch, { status, reason, claimedAt: null, deliveries: touch.deliveries });
+  deps.logger.info(`touch ${status}`, { touchId: touch.id, kind: touch.kind, reason });
+  return status === 'skipped' ? { result: 'skipped', touchId: touch.id, reason } : { result: 'ignored', touchId: touch.id, reason };
+}
+
+async function failed(deps: FireDeps, touch: Touch, error: unknown): Promise<FireResult> {
+  if (error instanceof MailRejectedError) return finish(deps, touch, 'failed', error.message);
+  // Release the claim so a retry of this invocation can take the touch (unless it was cancelled meanwhile).
+  await deps.store.updateTouch(touch, { claimedAt: null }, 'scheduled');
+  deps.logger.warn('send failed; the invocation will be retried', { touchId: touch.id, error: String(error) });
+  throw error;
+}

@@ -1,0 +1,56 @@
+/**
+ * SES feedback through EventBridge: a permanent bounce or a complaint suppresses the address,
+ * cancels the prospect's pending emails and tells the rep; a transient bounce is only recorded.
+ * The touch is found from the tags every email carries.
+ */
+import type { SesEvent } from '../core/ses-event.js';
+import { toUtcIso } from '../core/time.js';
+import type { UseCaseDeps } from './deps.js';
+import { suppressEmail } from './suppress-email.js';
+
+export type SesEventResult =
+  | { result: 'suppressed'; reason: 'bounced' | 'complained'; emails: string[]; touchId?: string }
+  | { result: 'recorded'; touchId?: string; detail: string }
+  | { result: 'ignored'; reason: string };
+
+export async function handleSesEvent(deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'logger'>, event: SesEvent): Promise<SesEventResult> {
+  const { detail } = event;
+  const log = deps.logger;
+  const touchId = detail.mail.tags?.touch?.[0];
+  const touch = touchId ? await deps.store.findTouch(touchId) : undefined;
+  const nowIso = toUtcIso(deps.clock.now());
+
+  if (detail.eventType === 'Bounce' && detail.bounce && detail.bounce.bounceType !== 'Permanent') {
+    const note = `${detail.bounce.bounceType} bounce${detail.bounce.bounceSubType ? ` (${detail.bounce.bounceSubType})` : ''}`;
+    if (touch) {
+      const deliveries = [...(touch.deliveries ?? []), { at: nowIso, channel: 'email' as const, ok: false, messageId: detail.mail.messageId, error: note }];
+      await deps.store.updateTouch(touch, { deliveries });
+    }
+    log.info('transient bounce recorded', { touchId, note });
+    return { result: 'recorded', ...(touchId ? { touchId } : {}), detail: note };
+  }
+
+  let reason: 'bounced' | 'complained';
+  let emails: string[];
+  if (detail.eventType === 'Bounce' && detail.bounce) {
+    reason = 'bounced';
+    emails = detail.bounce.bouncedRecipients.map((r) => r.emailAddress);
+  } else if (detail.eventType === 'Complaint' && detail.complaint) {
+    reason = 'complained';
+    emails = detail.complaint.complainedRecipients.map((r) => r.emailAddress);
+  } else {
+    return { result: 'ignored', reason: `event ${detail.eventType} needs no action` };
+  }
+
+  if (touch && touch.recipient === 'rep') {
+    // The rep's own address bounced: stopping their reminders would hurt more; log it loudly.
+    log.error('an email to the rep bounced or was marked as spam', { repId: touch.repId, touchId: touch.id, reason });
+    return { result: 'recorded', touchId: touch.id, detail: `rep address ${reason}` };
+  }
+  for (const email of emails) {
+    if (touch) await suppressEmail(deps, { repId: touch.repId, prospectId: touch.prospectId, email, reason });
+    else await deps.store.addSuppression({ email: email.toLowerCase(), reason, at: nowIso });
+  }
+  log.info('address suppressed after SES feedback', { reason, touchId, count: emails.length });
+  return { result: 'suppressed', reason, emails, ...(touchId ? { touchId } : {}) };
+}

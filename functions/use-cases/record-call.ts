@@ -1,0 +1,113 @@
+/**
+ * Records a call outcome: the call (never overwritten), the touches that keep its promises, the
+ * prospect's new state, and the pending touches it supersedes, in one transaction conditioned on
+ * the prospect's version; then the schedules. The same Idempotency-Key answers the first result.
+ */
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { ConflictError, IdempotencyRaceError, NotFoundError, RuleError } from '../core/errors.js';
+import { outcomeRecords } from '../core/outcome.js';
+import type { Call, CallInput, Touch } from '../core/schemas.js';
+import { toUtcIso } from '../core/time.js';
+import type { UseCaseDeps } from './deps.js';
+import { newId } from './support/ids.js';
+import { backOffOrThrow } from './support/retry.js';
+import { applySchedules } from './support/schedules.js';
+
+export interface RecordCallInput {
+  repId: string;
+  prospectId: string;
+  call: CallInput;
+  idempotencyKey?: string;
+}
+
+export interface RecordedCall {
+  call: Call;
+  /** The touches planned, as they stand after scheduling. */
+  touches: Touch[];
+  /** After voicemail or no answer: when the next attempt is (the promise the script made). */
+  nextAttemptAt?: string;
+  /** The prospect's zone, for showing times. */
+  timezone: string;
+}
+
+export async function recordCall(
+  deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'planner' | 'logger'>,
+  input: RecordCallInput,
+): Promise<RecordedCall> {
+  const { repId, prospectId, idempotencyKey } = input;
+  const requestHash = hashRequest(prospectId, input.call);
+  if (idempotencyKey) {
+    const replay = await replayed(deps, repId, idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+  for (let writeAttempt = 1; ; writeAttempt++) {
+    const [bundle, rep] = await Promise.all([deps.store.getProspectBundle(repId, prospectId), deps.store.getRep(repId)]);
+    if (!bundle) throw new NotFoundError(`Prospect ${prospectId}`);
+    if (!rep) throw new RuleError('rep_profile_missing', 'Create your rep profile first, so reminders know where to go');
+    const { prospect } = bundle;
+    const suppressed = Boolean(prospect.emailSuppressed || (prospect.email ? await deps.store.getSuppression(prospect.email) : undefined));
+    const records = outcomeRecords(
+      { input: input.call, prospect, reminderChannel: rep.reminderChannel, emailSuppressed: suppressed, now: DateTime.fromJSDate(deps.clock.now()).toUTC(), newId },
+      deps.planner,
+    );
+    const superseded = bundle.touches.filter((t) => t.status === 'scheduled');
+    const result: RecordedCall = {
+      call: records.call,
+      touches: records.touches,
+      ...(records.plan.nextAttemptAt ? { nextAttemptAt: toUtcIso(records.plan.nextAttemptAt) } : {}),
+      timezone: prospect.timezone,
+    };
+    try {
+      await deps.store.commitOutcome({
+        prospect: records.prospect,
+        expectedVersion: prospect.version,
+        call: records.call,
+        newTouches: records.touches,
+        cancelTouches: superseded.map((touch) => ({ touch, reason: `superseded by the ${input.call.outcome} call ${records.call.id}` })),
+        ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash, statusCode: 201, response: result } } : {}),
+      });
+    } catch (error) {
+      if (error instanceof IdempotencyRaceError && idempotencyKey) {
+        const replay = await replayed(deps, repId, idempotencyKey, requestHash);
+        if (replay) return replay;
+      }
+      await backOffOrThrow(error, writeAttempt);
+      continue;
+    }
+    const statuses = records.touches.map((t) => t.status);
+    await applySchedules(deps, records.touches, superseded, records.prospect);
+    // A replay answers what the first call answered: a touch that could not be scheduled included.
+    if (idempotencyKey && records.touches.some((t, i) => t.status !== statuses[i])) {
+      await deps.store.updateIdempotencyResponse(repId, idempotencyKey, result);
+    }
+    deps.logger.info('call recorded', { repId, prospectId, outcome: input.call.outcome, touches: records.touches.length, superseded: superseded.length });
+    return result;
+  }
+}
+
+async function replayed(deps: Pick<UseCaseDeps, 'store'>, repId: string, key: string, requestHash: string): Promise<RecordedCall | undefined> {
+  const record = await deps.store.getIdempotency(repId, key);
+  if (!record) return undefined;
+  if (record.requestHash !== requestHash) {
+    throw new ConflictError('idempotency_key_reused', 'This Idempotency-Key was used with a different request: use a new key for a new call');
+  }
+  return record.response as RecordedCall;
+}
+
+function hashRequest(prospectId: string, input: unknown): string {
+  return createHash('sha256').update(prospectId).update('\n').update(stableJson(input)).digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .filter((k) => record[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson(record[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,62 @@
+/** Settings from the environment: one schema, read once, failing fast with the variable's name. */
+import { describe, expect, it } from 'vitest';
+import { loadSettings, SettingsError } from '../../functions/settings.js';
+
+const API_ENV = {
+  TABLE_NAME: 'followthrough-test',
+  SCHEDULE_GROUP: 'followthrough-touches',
+  FIRE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:fire',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+  SCHEDULE_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+  LINK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:links',
+  AWS_REGION: 'eu-west-1',
+};
+
+describe('loadSettings', () => {
+  it('reads what the api function needs, with the default policy', () => {
+    const settings = loadSettings(API_ENV, 'api');
+    expect(settings.schedules).toEqual({
+      group: 'followthrough-touches',
+      targetArn: API_ENV.FIRE_FUNCTION_ARN,
+      roleArn: API_ENV.SCHEDULER_ROLE_ARN,
+      deadLetterArn: API_ENV.SCHEDULE_DLQ_ARN,
+    });
+    expect(settings.policy.resendLeadMinutes).toBe(10);
+    expect(settings.region).toBe('eu-west-1');
+  });
+
+  it('takes resendLeadMinutes from the cadence policy, its one source', () => {
+    const settings = loadSettings({ ...API_ENV, CADENCE_POLICY: '{"resendLeadMinutes":15}', RESEND_LEAD_MINUTES: '30' }, 'api');
+    expect(settings.policy.resendLeadMinutes).toBe(15);
+  });
+
+  it.each([
+    ['api', 'SCHEDULE_GROUP'],
+    ['api', 'LINK_SECRET_ARN'],
+    ['fire', 'SENDER_EMAIL'],
+    ['fire', 'PUBLIC_API_URL'],
+    ['events', 'FIRE_FUNCTION_ARN'],
+    ['render', 'TABLE_NAME'],
+  ] as const)('the %s function fails at start without %s, naming it', (role, missing) => {
+    const env: Record<string, string | undefined> = { ...API_ENV, SENDER_EMAIL: 'sales@example.com', PUBLIC_API_URL: 'https://api.example.com/' };
+    env[missing] = '  ';
+    expect(() => loadSettings(env, role)).toThrow(SettingsError);
+    expect(() => loadSettings(env, role)).toThrow(new RegExp(`^Missing setting ${missing}: the ${role} function needs it`));
+  });
+
+  it.each([
+    ['FIRE_FUNCTION_ARN', 'fire', /expected an ARN like arn:aws:lambda/],
+    ['SENDER_EMAIL', 'not-an-address', /SENDER_EMAIL is not valid: expected the SES-verified address/],
+    ['CADENCE_POLICY', '{"resendLeadMinutes":-1}', /CADENCE_POLICY is not valid: Cadence policy: resendLeadMinutes/],
+    ['CADENCE_POLICY', '{not json', /CADENCE_POLICY is not valid: Cadence policy: CADENCE_POLICY is not valid JSON/],
+    ['AWS_REGION', 'Mars', /AWS_REGION is not valid: expected a region/],
+  ])('refuses a malformed %s, saying what it expects', (name, value, message) => {
+    expect(() => loadSettings({ ...API_ENV, SENDER_EMAIL: 'a@b.example', PUBLIC_API_URL: 'https://x.example/', [name]: value }, 'fire')).toThrow(message);
+  });
+
+  it('gives the fire function its mail settings, with the Message-ID domain of its region', () => {
+    const fire = loadSettings({ TABLE_NAME: 't-1', SENDER_EMAIL: 'sales@example.com', PUBLIC_API_URL: 'https://api.example.com/', LINK_SECRET_ARN: API_ENV.LINK_SECRET_ARN, AWS_REGION: 'eu-west-1' }, 'fire');
+    expect(fire.mail).toEqual({ sender: 'sales@example.com', messageIdDomain: 'eu-west-1.amazonses.com' });
+    expect(fire.sms).toBeUndefined();
+  });
+});
