@@ -186,6 +186,14 @@ export class FollowthroughStack extends Stack {
       });
     }
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'FireLogGroupName', {
+      value: this.fireFunction.logGroup.logGroupName,
+      description: 'Where each touch firing is logged: aws logs tail <name> --follow',
+    });
+    new CfnOutput(this, 'SweepLogGroupName', {
+      value: this.sweepFunction.logGroup.logGroupName,
+      description: 'What the sweep found and repaired, and the fire failures it recorded',
+    });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduling.touchScheduleGroup.scheduleGroupName });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.scheduling.deadLetterQueue.queueUrl,

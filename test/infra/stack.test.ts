@@ -353,6 +353,8 @@ describe('FollowthroughStack (defaults)', () => {
         'UserPoolClientId',
         'CognitoDomainUrl',
         'TableName',
+        'FireLogGroupName',
+        'SweepLogGroupName',
         'ScheduleGroupName',
         'DeadLetterQueueUrl',
         'FireFailureDeadLetterQueueUrl',
