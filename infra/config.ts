@@ -1,9 +1,9 @@
 /**
  * Deploy-time configuration, read once from CDK context and validated before any construct is built.
  *
- * Required: `senderEmail`. Optional: `stackName`, `resendLeadMinutes`, `jwtIssuer` + `jwtAudience`,
- * `alarmEmail`, `smsOriginationIdentity`, `smsConfigurationSet`, `cadencePolicy`. Values come from `cdk.json` or `-c key=value`
- * (always strings on the command line, so numbers are parsed here).
+ * Required: `senderEmail`. Optional: `stackName`, `jwtIssuer` + `jwtAudience`, `alarmEmail`,
+ * `smsOriginationIdentity`, `smsConfigurationSet`, `cadencePolicy`. Values come from `cdk.json` or `-c key=value`.
+ * Keys that were removed (`resendLeadMinutes`) fail with a message saying where the setting went.
  */
 
 import { policyFromJson } from '../functions/core/policy.js';
@@ -42,8 +42,6 @@ export interface FollowthroughConfig {
   readonly senderEmail: string;
   /** The domain part of {@link senderEmail}. */
   readonly senderDomain: string;
-  /** Minutes before an agreed callback that the materials are resent. */
-  readonly resendLeadMinutes: number;
   readonly jwt?: JwtConfig;
   readonly alarmEmail?: string;
   readonly sms?: SmsConfig;
@@ -52,7 +50,6 @@ export interface FollowthroughConfig {
 }
 
 export const DEFAULT_STACK_NAME = 'Followthrough';
-export const DEFAULT_RESEND_LEAD_MINUTES = 10;
 
 const EMAIL = /^[^\s@]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
@@ -93,17 +90,17 @@ function parseSenderEmail(read: ContextReader): { senderEmail: string; senderDom
   return { senderEmail, senderDomain: match[1].toLowerCase() };
 }
 
-function parseResendLeadMinutes(read: ContextReader): number {
-  const text = optionalString(read, 'resendLeadMinutes');
-  if (text === undefined) return DEFAULT_RESEND_LEAD_MINUTES;
-  const minutes = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(minutes) || minutes < 0 || minutes > 1440) {
-    throw new ConfigError(
-      'resendLeadMinutes',
-      `Invalid context "resendLeadMinutes": "${text}" must be a whole number of minutes from 0 to 1440.`,
-    );
-  }
-  return minutes;
+/**
+ * Context keys that used to exist. Passing one fails rather than being silently ignored, so a deployer who set it
+ * learns that their value no longer takes effect and where it belongs now.
+ */
+function rejectRemovedKeys(read: ContextReader): void {
+  if (read('resendLeadMinutes') === undefined) return;
+  throw new ConfigError(
+    'resendLeadMinutes',
+    'Context "resendLeadMinutes" is no longer read: the cadence policy is the one source of the resend lead. ' +
+      'Remove it (from cdk.json too) and put it in cadencePolicy, e.g. -c cadencePolicy=\'{"resendLeadMinutes":15}\'.',
+  );
 }
 
 function parseJwt(read: ContextReader): JwtConfig | undefined {
@@ -216,6 +213,7 @@ function parseStackName(read: ContextReader): string {
  * @param read how to read a key, e.g. `(key) => app.node.tryGetContext(key)`
  */
 export function parseConfig(read: ContextReader): FollowthroughConfig {
+  rejectRemovedKeys(read);
   const { senderEmail, senderDomain } = parseSenderEmail(read);
   const jwt = parseJwt(read);
   const alarmEmail = parseAlarmEmail(read);
@@ -225,7 +223,6 @@ export function parseConfig(read: ContextReader): FollowthroughConfig {
     stackName: parseStackName(read),
     senderEmail,
     senderDomain,
-    resendLeadMinutes: parseResendLeadMinutes(read),
     ...(jwt ? { jwt } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(sms ? { sms } : {}),

@@ -1,13 +1,13 @@
 import path from 'node:path';
-import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { FollowthroughConfig } from './config.js';
+import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
-import { Data } from './constructs/data.js';
-import { FollowthroughFunction, REPO_ROOT } from './constructs/function.js';
+import { BY_DUE_INDEX, BY_REP_DUE_INDEX, BY_TOUCH_ID_INDEX, Data } from './constructs/data.js';
+import { BASE_TABLE, FollowthroughFunction, REPO_ROOT, type TableAccess } from './constructs/function.js';
 import { Messaging } from './constructs/messaging.js';
-import { Scheduling } from './constructs/scheduling.js';
+import { type ScheduleAction, Scheduling } from './constructs/scheduling.js';
 
 /** The Lambda handler files, each exporting `handler`. */
 export interface HandlerEntries {
@@ -15,17 +15,47 @@ export interface HandlerEntries {
   readonly api: string;
   /** Invoked by EventBridge Scheduler at a touch's due minute. */
   readonly fire: string;
-  /** Handles SES bounce, complaint, delivery and reject events. */
+  /** Handles SES bounce and complaint events. */
   readonly events: string;
-  /** Serves the routes that render templates: previews and call-prep sheets. */
+  /** Serves the routes that render templates (previews, call-prep sheets) and the rep console. */
   readonly render: string;
+  /** Runs every five minutes, and on each fire that failed: keeps the promises schedules missed. */
+  readonly sweep: string;
 }
+
+export type FunctionName = keyof HandlerEntries;
 
 export const DEFAULT_ENTRIES: HandlerEntries = {
   api: path.join(REPO_ROOT, 'functions/handlers/api.ts'),
   fire: path.join(REPO_ROOT, 'functions/handlers/fire.ts'),
   events: path.join(REPO_ROOT, 'functions/handlers/events.ts'),
   render: path.join(REPO_ROOT, 'functions/handlers/render.ts'),
+  sweep: path.join(REPO_ROOT, 'functions/handlers/sweep.ts'),
+};
+
+/**
+ * The table calls each function makes, and nothing more. Where a function writes transactions, its item actions
+ * are the ones inside them (see {@link TableAccess}): the api's outcome commit puts, updates and condition-checks;
+ * the fire claim checks that the prospect, rep and suppression are as the touch was prepared; the events function
+ * and the sweep update touches and put records (a suppression, a rep notice).
+ */
+export const TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> = {
+  api: {
+    items: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+    query: [BASE_TABLE, BY_REP_DUE_INDEX, BY_TOUCH_ID_INDEX],
+  },
+  fire: { items: ['GetItem', 'BatchGetItem', 'UpdateItem', 'ConditionCheckItem'], query: [BASE_TABLE] },
+  events: { items: ['GetItem', 'PutItem', 'UpdateItem'], query: [BASE_TABLE, BY_TOUCH_ID_INDEX] },
+  render: { items: ['GetItem', 'BatchGetItem'], query: [BASE_TABLE] },
+  sweep: { items: ['GetItem', 'PutItem', 'UpdateItem'], query: [BY_DUE_INDEX] },
+};
+
+/** The Scheduler calls of the functions that manage touch schedules (fire and render make none). */
+export const SCHEDULE_ACCESS: Readonly<Partial<Record<FunctionName, readonly ScheduleAction[]>>> = {
+  api: ['CreateSchedule', 'DeleteSchedule'],
+  // The rep's notice after a bounce is a touch like any other: scheduled now, sent by the fire function.
+  events: ['CreateSchedule', 'DeleteSchedule'],
+  sweep: ['CreateSchedule', 'DeleteSchedule', 'GetSchedule'],
 };
 
 export interface FollowthroughStackProps extends StackProps {
@@ -37,8 +67,9 @@ export interface FollowthroughStackProps extends StackProps {
 }
 
 /**
- * followthrough: the HTTP API, the single table, one EventBridge Scheduler schedule per touch, SES and SMS
- * sending, and the SES event feedback loop. Environment-agnostic: synthesizes offline with no lookups.
+ * followthrough: the HTTP API and the rep console, the single table, one EventBridge Scheduler schedule per touch
+ * with a sweep behind them, SES and SMS sending, the SES event feedback loop, and an alarm on every dead end.
+ * Environment-agnostic: synthesizes offline with no lookups.
  */
 export class FollowthroughStack extends Stack {
   readonly data: Data;
@@ -46,6 +77,8 @@ export class FollowthroughStack extends Stack {
   readonly fireFunction: FollowthroughFunction;
   readonly eventsFunction: FollowthroughFunction;
   readonly renderFunction: FollowthroughFunction;
+  readonly sweepFunction: FollowthroughFunction;
+  readonly alarms: Alarms;
   readonly scheduling: Scheduling;
   readonly messaging: Messaging;
   readonly api: Api;
@@ -54,7 +87,7 @@ export class FollowthroughStack extends Stack {
     super(scope, id, { stackName: props.config.stackName, ...props });
     const { config } = props;
     const entries = { ...DEFAULT_ENTRIES, ...props.entries };
-    const externalModules = props.externalModules;
+    const externalModules = props.externalModules ? { externalModules: props.externalModules } : {};
 
     this.data = new Data(this, 'Data');
 
@@ -62,40 +95,57 @@ export class FollowthroughStack extends Stack {
       entry: entries.api,
       description: 'followthrough HTTP API',
       timeout: Duration.seconds(10),
-      environment: { RESEND_LEAD_MINUTES: String(config.resendLeadMinutes) },
-      ...(externalModules ? { externalModules } : {}),
+      ...externalModules,
     });
     this.fireFunction = new FollowthroughFunction(this, 'FireFunction', {
       entry: entries.fire,
       description: 'followthrough: fires a touch at its due minute',
       timeout: Duration.seconds(30),
-      ...(externalModules ? { externalModules } : {}),
+      ...externalModules,
     });
     this.eventsFunction = new FollowthroughFunction(this, 'EventsFunction', {
       entry: entries.events,
       description: 'followthrough: SES bounce and complaint handling',
       timeout: Duration.seconds(30),
-      ...(externalModules ? { externalModules } : {}),
+      ...externalModules,
     });
     this.renderFunction = new FollowthroughFunction(this, 'RenderFunction', {
       entry: entries.render,
-      description: 'followthrough: previews and call-prep sheets',
+      description: 'followthrough: previews, call-prep sheets and the rep console',
       timeout: Duration.seconds(10),
-      ...(externalModules ? { externalModules } : {}),
+      ...externalModules,
     });
-    const functions = [this.apiFunction, this.fireFunction, this.eventsFunction, this.renderFunction];
-    for (const fn of functions) {
-      // The render function only reads: previews and sheets change nothing.
-      fn.bindTable(this.data.table, fn === this.renderFunction ? 'read' : 'readWrite');
+    this.sweepFunction = new FollowthroughFunction(this, 'SweepFunction', {
+      entry: entries.sweep,
+      description: 'followthrough: delivers touches still scheduled past their time; records failed fires',
+      timeout: Duration.seconds(60),
+      ...externalModules,
+    });
+    const functions: Record<FunctionName, FollowthroughFunction> = {
+      api: this.apiFunction,
+      fire: this.fireFunction,
+      events: this.eventsFunction,
+      render: this.renderFunction,
+      sweep: this.sweepFunction,
+    };
+    for (const [name, fn] of Object.entries(functions) as Array<[FunctionName, FollowthroughFunction]>) {
+      fn.bindTable(this.data.table, TABLE_ACCESS[name]);
       if (config.cadencePolicy) fn.addEnvironment('CADENCE_POLICY', config.cadencePolicy);
-      acknowledgeFunctionFindings(fn, this.data.table);
+      Validations.of(fn.function).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: 'Pinned to nodejs22.x, the runtime the code, esbuild target and tests are built for; upgraded deliberately.',
+      });
     }
 
+    this.alarms = new Alarms(this, 'Alarms', { ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}) });
+
     this.scheduling = new Scheduling(this, 'Scheduling', {
-      fireFunction: this.fireFunction.function,
-      apiFunction: this.apiFunction,
-      alsoSchedules: [this.eventsFunction],
-      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      fireFunction: this.fireFunction,
+      sweepFunction: this.sweepFunction,
+      schedulers: (Object.entries(SCHEDULE_ACCESS) as Array<[FunctionName, readonly ScheduleAction[]]>).map(
+        ([name, actions]) => ({ fn: functions[name], actions }),
+      ),
+      alarms: this.alarms,
     });
 
     this.messaging = new Messaging(this, 'Messaging', {
@@ -105,6 +155,7 @@ export class FollowthroughStack extends Stack {
       fireFunction: this.fireFunction,
       eventsFunction: this.eventsFunction,
       renderFunction: this.renderFunction,
+      alarms: this.alarms,
       ...(config.sms ? { sms: config.sms } : {}),
     });
 
@@ -115,30 +166,46 @@ export class FollowthroughStack extends Stack {
     });
     // fire is no integration of the API, so this adds no cycle; the api function reads its URL from requests.
     this.fireFunction.addEnvironment('PUBLIC_API_URL', this.api.url);
+    // What the console's /app/config.json tells the browser: where to sign in, and as which (public) client.
+    if (this.api.userPoolDomain && this.api.userPoolClient) {
+      this.renderFunction.addEnvironment('COGNITO_DOMAIN_URL', this.api.userPoolDomain.baseUrl());
+      this.renderFunction.addEnvironment('COGNITO_CLIENT_ID', this.api.userPoolClient.userPoolClientId);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
-    if (this.api.userPool && this.api.userPoolClient) {
+    new CfnOutput(this, 'ConsoleUrl', { value: this.api.consoleUrl, description: 'The rep console: open it and sign in' });
+    if (this.api.userPool && this.api.userPoolClient && this.api.userPoolDomain) {
       new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', {
         value: this.api.userPoolClient.userPoolClientId,
         description: 'App client id: the JWT audience',
       });
+      new CfnOutput(this, 'CognitoDomainUrl', {
+        value: this.api.userPoolDomain.baseUrl(),
+        description: 'The Cognito hosted sign-in domain the console sends reps to',
+      });
     }
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
-    new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduling.scheduleGroup.scheduleGroupName });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.scheduling.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'FireLogGroupName', {
+      value: this.fireFunction.logGroup.logGroupName,
+      description: 'Where each touch firing is logged: aws logs tail <name> --follow',
+    });
+    new CfnOutput(this, 'SweepLogGroupName', {
+      value: this.sweepFunction.logGroup.logGroupName,
+      description: 'What the sweep found and repaired, and the fire failures it recorded',
+    });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduling.touchScheduleGroup.scheduleGroupName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.scheduling.deadLetterQueue.queueUrl,
+      description: 'Schedules that could not invoke their function',
+    });
+    new CfnOutput(this, 'FireFailureDeadLetterQueueUrl', {
+      value: this.scheduling.fireFailureDeadLetterQueue.queueUrl,
+      description: 'Failed fires the sweep could not record',
+    });
+    new CfnOutput(this, 'SesEventsDeadLetterQueueUrl', {
+      value: this.messaging.sesEventsDeadLetterQueue.queueUrl,
+      description: 'SES bounces and complaints that were not processed',
+    });
   }
-}
-
-/** cdk-nag findings every function shares, acknowledged on that function only. */
-function acknowledgeFunctionFindings(fn: FollowthroughFunction, table: Table): void {
-  Validations.of(fn.function).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason: 'Pinned to nodejs22.x, the runtime the code, esbuild target and tests are built for; upgraded deliberately.',
-  });
-  const tableId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
-  Validations.of(fn.role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-    reason: "Queries use the table's own byRepDue and byTouchId indexes; the wildcard covers only this table's indexes.",
-  });
 }

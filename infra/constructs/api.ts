@@ -1,20 +1,44 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, FeaturePlan, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  ManagedLoginVersion,
+  Mfa,
+  OAuthScope,
+  UserPool,
+  UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { JwtConfig } from '../config.js';
 
-/** Routes that answer without a token: health, one-click unsubscribe, signed call-prep sheet links. */
-export const PUBLIC_ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; render?: boolean }> = [
-  { method: HttpMethod.GET, path: '/v1/health' },
-  { method: HttpMethod.GET, path: '/v1/unsubscribe' },
-  { method: HttpMethod.POST, path: '/v1/unsubscribe' },
-  { method: HttpMethod.GET, path: '/v1/sheets/{token}', render: true },
+/**
+ * Routes that answer without a token: health, one-click unsubscribe, signed call-prep sheet links, and the rep
+ * console's page and assets (its API calls carry the token; `/app/config.json` tells it where to sign in).
+ */
+export const PUBLIC_ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; render?: boolean; why: string }> = [
+  { method: HttpMethod.GET, path: '/v1/health', why: 'carries no data' },
+  { method: HttpMethod.GET, path: '/v1/unsubscribe', why: 'checks its own signed token' },
+  { method: HttpMethod.POST, path: '/v1/unsubscribe', why: 'checks its own signed token (RFC 8058 one-click)' },
+  { method: HttpMethod.GET, path: '/v1/sheets/{token}', render: true, why: 'checks its own signed token' },
+  { method: HttpMethod.GET, path: '/app', render: true, why: 'serves the console page, which holds no rep data' },
+  {
+    method: HttpMethod.GET,
+    path: '/app/{proxy+}',
+    render: true,
+    why: 'serves the console assets and /app/config.json (public sign-in settings); rep data comes from /v1 with a token',
+  },
 ];
+
+/** Where the console takes the authorization code, and where sign-out returns to, under the API's URL. */
+export const CONSOLE_CALLBACK_PATH = '/app/callback';
+export const CONSOLE_SIGN_OUT_PATH = '/app/';
 
 /** Routes that render templates, served by the render function (behind the authorizer). */
 export const RENDER_ROUTES: ReadonlyArray<{ method: HttpMethod; path: string }> = [
@@ -24,7 +48,7 @@ export const RENDER_ROUTES: ReadonlyArray<{ method: HttpMethod; path: string }> 
 export interface ApiProps {
   /** The function behind every route but the rendering ones. */
   readonly handler: IFunction;
-  /** The function behind previews and sheets, which carries the templates. */
+  /** The function behind previews, sheets and the console, which carries the templates. */
   readonly renderHandler: IFunction;
   /** An external issuer; when absent a Cognito user pool and app client are made. */
   readonly jwt?: JwtConfig;
@@ -35,18 +59,31 @@ export interface ApiProps {
 }
 
 /**
- * The HTTP API: `ANY /v1/{proxy+}` behind a JWT authorizer (Cognito by default), a few public routes, and
- * a throttled `$default` stage with access logs.
+ * The HTTP API: `ANY /v1/{proxy+}` behind a JWT authorizer (Cognito by default), a few public routes (the rep
+ * console among them), and a throttled `$default` stage with access logs. Without an external issuer it makes the
+ * Cognito user pool, a public app client for the console (authorization code with PKCE, no secret) and a Cognito
+ * domain for the hosted sign-in.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly userPool?: UserPool;
   readonly userPoolClient?: UserPoolClient;
+  readonly userPoolDomain?: UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const stack = Stack.of(this);
+
+    // Made first: the app client's callback URL needs its address. That is no cycle: the client depends on the API,
+    // the authorizer on the client, the routes on the authorizer, and the API itself on none of them.
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `${stack.stackName}-api`,
+      description: 'followthrough HTTP API v1',
+      createDefaultStage: false,
+    });
+    // The $default stage is served at the root: https://<api id>.execute-api.<region>.amazonaws.com
+    const origin = this.httpApi.apiEndpoint;
 
     let issuer: string;
     let audience: string[];
@@ -83,11 +120,27 @@ export class Api extends Construct {
             'Threat protection needs the Cognito Plus feature plan (a per-user charge); operators can switch featurePlan to PLUS. Self sign-up is off and the password policy is strong.',
         },
       );
+      // A public client (it runs in the browser and could not keep a secret) with the authorization code grant, for
+      // which Cognito supports PKCE; the implicit grant, which hands tokens over in the URL, is off (Cognito Developer
+      // Guide, "User pool app clients: app client types" and "OAuth 2.0 grants").
       const userPoolClient = userPool.addClient('Client', {
         generateSecret: false,
         // SRP for apps; admin password auth lets an operator with IAM rights mint a rep's token from the CLI.
         authFlows: { userSrp: true, adminUserPassword: true },
         preventUserExistenceErrors: true,
+        oAuth: {
+          flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+          scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+          callbackUrls: [`${origin}${CONSOLE_CALLBACK_PATH}`],
+          logoutUrls: [`${origin}${CONSOLE_SIGN_OUT_PATH}`],
+        },
+        supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      });
+      // A prefix domain must be unique in the region across all accounts; the stack's creation UUID makes it so
+      // without asking the deployer to pick one. The classic hosted UI needs no branding resource.
+      this.userPoolDomain = userPool.addDomain('Domain', {
+        cognitoDomain: { domainPrefix: `followthrough-${Fn.select(2, Fn.split('/', stack.stackId))}` },
+        managedLoginVersion: ManagedLoginVersion.CLASSIC_HOSTED_UI,
       });
       issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${userPool.userPoolId}`;
       audience = [userPoolClient.userPoolClientId];
@@ -97,12 +150,6 @@ export class Api extends Construct {
 
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', issuer, { jwtAudience: audience });
     const integration = new HttpLambdaIntegration('ApiIntegration', props.handler);
-
-    this.httpApi = new HttpApi(this, 'HttpApi', {
-      apiName: `${stack.stackName}-api`,
-      description: 'followthrough HTTP API v1',
-      createDefaultStage: false,
-    });
 
     this.httpApi.addRoutes({
       path: '/v1/{proxy+}',
@@ -136,11 +183,16 @@ export class Api extends Construct {
   get url(): string {
     return this.stage.url;
   }
+
+  /** The rep console's address. */
+  get consoleUrl(): string {
+    return `${this.httpApi.apiEndpoint}/app`;
+  }
 }
 
-function acknowledgePublicRoute(route: HttpRoute, { method, path }: { method: HttpMethod; path: string }): void {
+function acknowledgePublicRoute(route: HttpRoute, { method, path, why }: { method: HttpMethod; path: string; why: string }): void {
   Validations.of(route).acknowledge({
     id: 'AwsSolutions-APIG4',
-    reason: `${method} ${path} is public by design (API.md): it carries no rep data or checks its own signed token.`,
+    reason: `${method} ${path} is public by design: it ${why}.`,
   });
 }

@@ -23,6 +23,24 @@ const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const requir
  */
 export const DEFAULT_EXTERNAL_MODULES: readonly string[] = [];
 
+/**
+ * The item-level DynamoDB actions a function may be granted. `TransactWriteItems` has no IAM action of its own: each
+ * Put, Update and ConditionCheck inside a transaction is authorized as `PutItem`, `UpdateItem` and
+ * `ConditionCheckItem` ("Using IAM with DynamoDB transactions", DynamoDB Developer Guide), so a function that writes
+ * transactions holds the item actions its transactions contain.
+ */
+export type TableItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem' | 'DeleteItem';
+
+/** In {@link TableAccess.query}: the base table itself rather than one of its indexes. */
+export const BASE_TABLE = '<table>';
+
+/** The table calls one function makes. */
+export interface TableAccess {
+  readonly items: readonly TableItemAction[];
+  /** Where it may Query: {@link BASE_TABLE} and/or index names. */
+  readonly query?: readonly string[];
+}
+
 export interface FollowthroughFunctionProps {
   /** The handler file (TypeScript), exporting `handler`. */
   readonly entry: string;
@@ -102,10 +120,30 @@ export class FollowthroughFunction extends Construct {
     return this;
   }
 
-  /** Grants read/write (or only read) on the table and its indexes and sets `TABLE_NAME`. */
-  bindTable(table: ITable, access: 'readWrite' | 'read' = 'readWrite'): this {
-    if (access === 'read') table.grantReadData(this.function);
-    else table.grantReadWriteData(this.function);
+  /**
+   * Grants exactly the table calls in `access` and sets `TABLE_NAME`. Item actions apply to the table; `Query` to the
+   * base table and/or the named indexes only.
+   */
+  bindTable(table: ITable, access: TableAccess): this {
+    if (access.items.length > 0) {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'TableItems',
+          actions: [...new Set(access.items)].sort().map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+        }),
+      );
+    }
+    const queried = [...new Set(access.query ?? [])];
+    if (queried.length > 0) {
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'TableQuery',
+          actions: ['dynamodb:Query'],
+          resources: queried.map((target) => (target === BASE_TABLE ? table.tableArn : `${table.tableArn}/index/${target}`)),
+        }),
+      );
+    }
     this.function.addEnvironment('TABLE_NAME', table.tableName);
     return this;
   }

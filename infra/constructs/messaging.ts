@@ -1,7 +1,9 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ConfigurationSet,
@@ -11,35 +13,48 @@ import {
   EventDestination,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SmsConfig } from '../config.js';
+import type { Alarms } from './alarms.js';
 import type { FollowthroughFunction } from './function.js';
 
-/** The SES events the events function handles, as EventBridge detail types. */
-export const SES_EVENT_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received', 'Email Delivered', 'Email Rejected'];
+/**
+ * The SES events the events function acts on, as EventBridge detail types. Deliveries and rejects are neither
+ * published nor routed: the function has nothing to do with them, and each one would be an invocation.
+ */
+export const SES_EVENT_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'];
 
 export interface MessagingProps {
   /** The SES-verified address mail is sent from. */
   readonly senderEmail: string;
   /** The domain of {@link senderEmail}; sending is allowed through either identity. */
   readonly senderDomain: string;
+  /** Verifies unsubscribe links: reads the link secret. */
   readonly apiFunction: FollowthroughFunction;
+  /** Sends mail and SMS and signs links. */
   readonly fireFunction: FollowthroughFunction;
+  /** Handles bounces and complaints: touches the table and schedules, never mail or the secret. */
   readonly eventsFunction: FollowthroughFunction;
-  /** Reads the link secret to verify sheet links. */
-  readonly renderFunction?: FollowthroughFunction;
+  /** Verifies sheet links: reads the link secret. */
+  readonly renderFunction: FollowthroughFunction;
   readonly sms?: SmsConfig;
+  readonly alarms: Alarms;
 }
 
 /**
- * Outbound mail and SMS: the SES configuration set (TLS required, reputation metrics) that publishes bounce,
- * complaint, delivery and reject events to the default event bus, the rule that hands them to the events
- * function, the secret that signs public links, and send permissions scoped to the sender identity.
+ * Outbound mail and SMS: the SES configuration set (TLS required, reputation metrics) that publishes bounce and
+ * complaint events to the default event bus, the rule that hands them to the events function (with its own
+ * dead-letter queue, alarmed), the secret that signs public links, and send permissions scoped to the sender
+ * identity, for the fire function only.
  */
 export class Messaging extends Construct {
   readonly configurationSet: ConfigurationSet;
   readonly linkSecret: Secret;
   readonly sesEventsRule: Rule;
+  /** SES events that could not be delivered to the events function, or that it failed on after its retries. */
+  readonly sesEventsDeadLetterQueue: Queue;
+  readonly sesEventsFailedAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
@@ -56,25 +71,50 @@ export class Messaging extends Construct {
     new ConfigurationSetEventDestination(this, 'EventBusDestination', {
       configurationSet: this.configurationSet,
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
-      events: [
-        EmailSendingEvent.BOUNCE,
-        EmailSendingEvent.COMPLAINT,
-        EmailSendingEvent.DELIVERY,
-        EmailSendingEvent.REJECT,
-      ],
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
 
+    this.sesEventsDeadLetterQueue = new Queue(this, 'SesEventsDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.sesEventsDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the SES events; a DLQ of a DLQ adds nothing.',
+    });
     this.sesEventsRule = new Rule(this, 'SesEventsRule', {
-      description: 'SES bounce, complaint, delivery and reject events of the followthrough configuration set.',
+      description: 'SES bounce and complaint events of the followthrough configuration set.',
       eventPattern: {
         source: ['aws.ses'],
         detailType: SES_EVENT_DETAIL_TYPES,
         detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
       },
       targets: [
-        new LambdaFunction(eventsFunction.function, { retryAttempts: 8, maxEventAge: Duration.hours(24) }),
+        // A bounce must stop the cadence's mail but need not do so within the minute: EventBridge keeps trying for a
+        // day, then dead-letters (EventBridge User Guide, "Event retry policy and using dead-letter queues"; CDK
+        // adds the queue policy that lets only this rule send, by aws:SourceArn).
+        new LambdaFunction(eventsFunction.function, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: this.sesEventsDeadLetterQueue,
+        }),
       ],
     });
+    // EventBridge invokes the function asynchronously, so its dead-letter queue covers delivery only; an error the
+    // function throws is retried by Lambda and would then be dropped. The on-failure destination keeps those in
+    // the same queue (as Lambda invocation records whose requestPayload is the SES event).
+    eventsFunction.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.sesEventsDeadLetterQueue),
+    });
+    this.sesEventsFailedAlarm = props.alarms.watchUnconsumedQueue(
+      'ses-events-failed',
+      this.sesEventsDeadLetterQueue,
+      'An SES bounce or complaint was not processed: the address may not be suppressed. See the SES events ' +
+        "dead-letter queue and the events function's log.",
+    );
 
     const sendEmail = new iam.PolicyStatement({
       sid: 'SendFromSenderIdentity',
@@ -89,11 +129,9 @@ export class Messaging extends Construct {
         }),
       ],
     });
-    for (const fn of [fireFunction, eventsFunction]) {
-      fn.addToRolePolicy(sendEmail);
-      fn.addEnvironment('SENDER_EMAIL', props.senderEmail);
-      fn.addEnvironment('SES_CONFIGURATION_SET', this.configurationSet.configurationSetName);
-    }
+    fireFunction.addToRolePolicy(sendEmail);
+    fireFunction.addEnvironment('SENDER_EMAIL', props.senderEmail);
+    fireFunction.addEnvironment('SES_CONFIGURATION_SET', this.configurationSet.configurationSetName);
 
     this.linkSecret = new Secret(this, 'LinkSecret', {
       description: 'Signs public links (unsubscribe tokens, call-prep sheet links).',
@@ -104,7 +142,7 @@ export class Messaging extends Construct {
       reason:
         'Rotating the link-signing key would invalidate unsubscribe links already delivered in e-mails; it is rotated by hand when needed.',
     });
-    for (const fn of [apiFunction, fireFunction, eventsFunction, ...(props.renderFunction ? [props.renderFunction] : [])]) {
+    for (const fn of [apiFunction, fireFunction, props.renderFunction]) {
       this.linkSecret.grantRead(fn.function);
       fn.addEnvironment('LINK_SECRET_ARN', this.linkSecret.secretArn);
     }

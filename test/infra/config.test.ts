@@ -23,7 +23,6 @@ describe('parseConfig', () => {
       stackName: 'Followthrough',
       senderEmail: 'Rep.Team@Sales.Example.com',
       senderDomain: 'sales.example.com',
-      resendLeadMinutes: 10,
     });
   });
 
@@ -32,8 +31,9 @@ describe('parseConfig', () => {
     [{ senderEmail: '  ' }, 'senderEmail', /Missing context "senderEmail"/],
     [{ senderEmail: 'no-at-sign' }, 'senderEmail', /Invalid context "senderEmail"/],
     [{ senderEmail: 'a@localhost' }, 'senderEmail', /Invalid context "senderEmail"/],
-    [{ senderEmail: 'a@example.com', resendLeadMinutes: '-5' }, 'resendLeadMinutes', /resendLeadMinutes/],
-    [{ senderEmail: 'a@example.com', resendLeadMinutes: '2.5' }, 'resendLeadMinutes', /whole number/],
+    [{ senderEmail: 'a@example.com', resendLeadMinutes: 10 }, 'resendLeadMinutes', /put it in cadencePolicy/],
+    [{ senderEmail: 'a@example.com', resendLeadMinutes: '15' }, 'resendLeadMinutes', /no longer read/],
+    [{ senderEmail: 'a@example.com', cadencePolicy: '{"resendLeadMinutes":-5}' }, 'cadencePolicy', /Invalid context "cadencePolicy"/],
     [{ senderEmail: 'a@example.com', jwtIssuer: 'https://issuer.example.com' }, 'jwtAudience', /Missing context "jwtAudience"/],
     [{ senderEmail: 'a@example.com', jwtAudience: 'abc' }, 'jwtIssuer', /Missing context "jwtIssuer"/],
     [{ senderEmail: 'a@example.com', jwtIssuer: 'http://issuer.example.com', jwtAudience: 'a' }, 'jwtIssuer', /https/],
@@ -52,9 +52,11 @@ describe('parseConfig', () => {
     expect(error.message).toMatch(message);
   });
 
-  it('accepts numbers from cdk.json and strings from -c', () => {
-    expect(parseConfig(reader({ senderEmail: 'a@example.com', resendLeadMinutes: 0 })).resendLeadMinutes).toBe(0);
-    expect(parseConfig(reader({ senderEmail: 'a@example.com', resendLeadMinutes: '30' })).resendLeadMinutes).toBe(30);
+  it('takes the resend lead from the cadence policy, as a JSON string from -c or an object from cdk.json', () => {
+    const fromCli = parseConfig(reader({ senderEmail: 'a@example.com', cadencePolicy: '{"resendLeadMinutes":30}' }));
+    expect(fromCli.cadencePolicy).toBe('{"resendLeadMinutes":30}');
+    const fromCdkJson = parseConfig(reader({ senderEmail: 'a@example.com', cadencePolicy: { resendLeadMinutes: 0 } }));
+    expect(fromCdkJson.cadencePolicy).toBe('{"resendLeadMinutes":0}');
   });
 
   it('splits and trims jwtAudience', () => {

@@ -20,6 +20,7 @@ const ENTRIES = {
   fire: path.join(FIXTURES, 'fire.ts'),
   events: path.join(FIXTURES, 'events.ts'),
   render: path.join(FIXTURES, 'render.ts'),
+  sweep: path.join(FIXTURES, 'sweep.ts'),
 };
 /** The context the CLI would pass: cdk.json (feature flags and defaults) plus the required sender. */
 const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
@@ -77,6 +78,26 @@ function actionsOf(statements: Statement[]): string[] {
   return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 }
 
+function policyOfRole(template: Template, roleLogicalId: string): { statements: Statement[]; actions: string[] } {
+  const statements = statementsOfRole(template, roleLogicalId);
+  return { statements, actions: actionsOf(statements) };
+}
+
+/** The statement with this Sid, which must exist. */
+function statementWithSid(statements: Statement[], sid: string): Statement {
+  const found = statements.find((s) => s.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid} in ${JSON.stringify(statements)}`);
+  return found;
+}
+
+function resourceOf(template: Template, logicalId: string): { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; DependsOn?: unknown } {
+  const resource = template.toJSON().Resources[logicalId];
+  if (!resource) throw new Error(`no resource ${logicalId}`);
+  return resource;
+}
+
+const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
+
 function environmentOf(template: Template, functionLogicalId: string): Record<string, unknown> {
   const fn = template.toJSON().Resources[functionLogicalId] as {
     Properties: { Environment: { Variables: Record<string, unknown> } };
@@ -84,13 +105,31 @@ function environmentOf(template: Template, functionLogicalId: string): Record<st
   return fn.Properties.Environment.Variables;
 }
 
+const FUNCTION_NAMES = ['api', 'fire', 'events', 'render', 'sweep'] as const;
+type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+function functionsOf(stack: FollowthroughStack): Record<FunctionName, FollowthroughStack['apiFunction']> {
+  return {
+    api: stack.apiFunction,
+    fire: stack.fireFunction,
+    events: stack.eventsFunction,
+    render: stack.renderFunction,
+    sweep: stack.sweepFunction,
+  };
+}
+
+/** `Fn::Select` of the UUID in the stack's ARN, as the stack writes it into names unique per stack creation. */
+const STACK_UUID = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+
 describe('FollowthroughStack (defaults)', () => {
   let stack: FollowthroughStack;
   let template: Template;
   let outdir: string;
+  let id: (construct: { node: { defaultChild?: unknown } }) => string;
 
   beforeAll(() => {
     ({ stack, template, outdir } = synth());
+    id = (construct) => logicalId(stack, construct);
   }, SYNTH_TIMEOUT);
 
   it('synthesizes with cdk-nag AwsSolutions checks and no unacknowledged finding', () => {
@@ -101,292 +140,203 @@ describe('FollowthroughStack (defaults)', () => {
     expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
   });
 
-  it('makes the table on demand, PITR on, retained, AWS-managed encryption, TTL on expiresAt', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    template.hasResource('AWS::DynamoDB::Table', {
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-      Properties: {
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: { SSEEnabled: true },
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-        AttributeDefinitions: Match.arrayWith([
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'gsi1pk', AttributeType: 'S' },
-          { AttributeName: 'gsi1sk', AttributeType: 'S' },
-          { AttributeName: 'touchId', AttributeType: 'S' },
-        ]),
-        GlobalSecondaryIndexes: Match.arrayWith([
-          {
-            IndexName: 'byRepDue',
-            KeySchema: [
-              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-          {
-            IndexName: 'byTouchId',
-            KeySchema: [{ AttributeName: 'touchId', KeyType: 'HASH' }],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ]),
-      },
-    });
-  });
-
-  it('builds every Lambda as nodejs22.x on arm64 with its own log group kept a month', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+  it('builds five Lambdas as nodejs22.x on arm64, each with its own log group kept a month', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       MemorySize: 512,
       LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
     });
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 5);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Timeout: 10,
-      Environment: { Variables: Match.objectLike({ RESEND_LEAD_MINUTES: '10' }) },
-    });
+    // Five function log groups and the API's access logs.
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
+    expect(resourceOf(template, id(stack.sweepFunction.function)).Properties.Timeout).toBe(60);
   });
 
   it('uses no managed policies on the execution roles (explicit log-group grants instead)', () => {
-    for (const fn of [stack.apiFunction, stack.fireFunction, stack.eventsFunction, stack.renderFunction]) {
-      const role = template.toJSON().Resources[logicalId(stack, fn.role)] as { Properties: Record<string, unknown> };
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    for (const fn of Object.values(functionsOf(stack))) {
+      expect(resourceOf(template, id(fn.role)).Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
 
   it('bundles an ESM file with the createRequire banner and a source map', () => {
-    const fire = template.toJSON().Resources[logicalId(stack, stack.fireFunction.function)] as {
-      Properties: { Code: { S3Key: string } };
-    };
+    const fire = resourceOf(template, id(stack.fireFunction.function)) as unknown as { Properties: { Code: { S3Key: string } } };
     const assetDir = path.join(outdir, `asset.${fire.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
     const bundle = readFileSync(path.join(assetDir, 'index.mjs'), 'utf8');
     expect(bundle.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);")).toBe(true);
     expect(existsSync(path.join(assetDir, 'index.mjs.map'))).toBe(true);
-    expect(environmentOf(template, logicalId(stack, stack.fireFunction.function)).NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(environmentOf(template, id(stack.fireFunction.function)).NODE_OPTIONS).toBe('--enable-source-maps');
   });
 
-  it('gives each function exactly the environment its handler reads', () => {
-    const keys = (fn: { function: unknown }) =>
-      Object.keys(environmentOf(template, logicalId(stack, fn.function as never))).sort();
-    const common = ['LINK_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'];
-    expect(keys(stack.apiFunction)).toEqual(
-      [...common, 'FIRE_FUNCTION_ARN', 'RESEND_LEAD_MINUTES', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN', 'SCHEDULE_GROUP'].sort(),
-    );
-    expect(keys(stack.fireFunction)).toEqual([...common, 'PUBLIC_API_URL', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET'].sort());
-    expect(keys(stack.eventsFunction)).toEqual(
-      [...common, 'FIRE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN', 'SCHEDULE_GROUP', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET'].sort(),
-    );
-    const fireEnv = environmentOf(template, logicalId(stack, stack.fireFunction.function));
+  it('gives each function exactly the environment its handler reads (the plan\'s Lambda environment contract)', () => {
+    const keys = (fn: FunctionName) => Object.keys(environmentOf(template, id(functionsOf(stack)[fn].function))).sort();
+    const common = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'];
+    const scheduling = ['FIRE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN', 'SCHEDULE_GROUP'];
+    expect(keys('api')).toEqual([...common, ...scheduling, 'LINK_SECRET_ARN'].sort());
+    expect(keys('fire')).toEqual([...common, 'LINK_SECRET_ARN', 'PUBLIC_API_URL', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET'].sort());
+    expect(keys('events')).toEqual([...common, ...scheduling].sort());
+    expect(keys('render')).toEqual([...common, 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN_URL', 'LINK_SECRET_ARN'].sort());
+    expect(keys('sweep')).toEqual([...common, ...scheduling].sort());
+
+    const fireEnv = environmentOf(template, id(stack.fireFunction.function));
     expect(fireEnv.SENDER_EMAIL).toBe('followthrough@sales.example.com');
-    expect(fireEnv.POWERTOOLS_SERVICE_NAME).toBe('followthrough');
+    expect(JSON.stringify(fireEnv.PUBLIC_API_URL)).toContain('.execute-api.');
+    for (const name of ['api', 'events', 'sweep'] as const) {
+      expect(environmentOf(template, id(functionsOf(stack)[name].function))).toMatchObject({
+        SCHEDULE_GROUP: { Ref: id(stack.scheduling.touchScheduleGroup) },
+        FIRE_FUNCTION_ARN: getAtt(id(stack.fireFunction.function)),
+        SCHEDULER_ROLE_ARN: getAtt(id(stack.scheduling.schedulerRole)),
+        SCHEDULE_DLQ_ARN: getAtt(id(stack.scheduling.deadLetterQueue)),
+      });
+    }
   });
 
-  describe('scheduling', () => {
-    it('makes a schedule group and an encrypted, SSL-only dead-letter queue kept 14 days', () => {
-      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'followthrough-touches' });
-      template.hasResourceProperties('AWS::SQS::Queue', {
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: 14 * 24 * 3600,
+  describe('the deploy works (issue 10, item 1)', () => {
+    it('lets Scheduler assume the touch role only for schedules of this account in the touch schedule GROUP', () => {
+      const role = resourceOf(template, id(stack.scheduling.schedulerRole));
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnEquals: { 'aws:SourceArn': getAtt(id(stack.scheduling.touchScheduleGroup)) },
+            },
+          },
+        ],
       });
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      // The ARN is the group's own (arn:...:schedule-group/<name>), never a schedule's or a name prefix.
+      expect(resourceOf(template, id(stack.scheduling.touchScheduleGroup)).Type).toBe('AWS::Scheduler::ScheduleGroup');
+      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).not.toMatch(/:schedule\//);
+    });
+
+    it('names schedule groups uniquely per stack creation and deletes them (and their schedules) with the stack', () => {
+      for (const [group, kind] of [
+        [stack.scheduling.touchScheduleGroup, 'touches'],
+        [stack.scheduling.sweepScheduleGroup, 'sweep'],
+      ] as const) {
+        const resource = resourceOf(template, id(group));
+        expect(resource.DeletionPolicy).toBe('Delete');
+        expect(resource.Properties.Name).toEqual({ 'Fn::Join': ['', [`followthrough-${kind}-`, STACK_UUID]] });
+      }
+    });
+
+    it('protects the table from deletion and retains it, on demand, PITR, AWS-managed encryption, TTL on expiresAt', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          DeletionProtectionEnabled: true,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { SSEEnabled: true },
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          GlobalSecondaryIndexes: Match.arrayWith([
+            {
+              IndexName: 'byRepDue',
+              KeySchema: [
+                { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+                { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+            {
+              IndexName: 'byTouchId',
+              KeySchema: [{ AttributeName: 'touchId', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
           ]),
         },
       });
     });
 
-    it('alarms on the first dead-lettered message', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Namespace: 'AWS/SQS',
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        Dimensions: [
-          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, stack.scheduling.deadLetterQueue), 'QueueName'] } },
-        ],
+    it('makes the console\'s app client public, authorization code only, with callback and sign-out at the console', () => {
+      const client = resourceOf(template, id(stack.api.userPoolClient!)).Properties;
+      const apiEndpoint = getAtt(id(stack.api.httpApi), 'ApiEndpoint');
+      expect(client).toMatchObject({
+        GenerateSecret: false,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: ['openid', 'email', 'profile'],
+        SupportedIdentityProviders: ['COGNITO'],
+        CallbackURLs: [{ 'Fn::Join': ['', [apiEndpoint, '/app/callback']] }],
+        LogoutURLs: [{ 'Fn::Join': ['', [apiEndpoint, '/app/']] }],
       });
-      template.resourceCountIs('AWS::SNS::Topic', 0);
+      template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
     });
 
-    it('lets only EventBridge Scheduler of this account assume the scheduler role', () => {
-      const role = template.toJSON().Resources[logicalId(stack, stack.scheduling.schedulerRole)] as {
-        Properties: { AssumeRolePolicyDocument: { Statement: Statement[] }; ManagedPolicyArns?: unknown };
-      };
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-      const [statement, ...others] = role.Properties.AssumeRolePolicyDocument.Statement;
-      expect(others).toEqual([]);
-      expect(statement).toEqual({
-        Action: 'sts:AssumeRole',
-        Effect: 'Allow',
-        Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          ArnLike: { 'aws:SourceArn': expect.anything() },
-        },
-      });
-      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain(':schedule/followthrough-touches/*');
-    });
-
-    it('lets the scheduler role invoke only the fire function and dead-letter only to the DLQ', () => {
-      const fireArn = { 'Fn::GetAtt': [logicalId(stack, stack.fireFunction.function), 'Arn'] };
-      const statements = statementsOfRole(template, logicalId(stack, stack.scheduling.schedulerRole));
-      expect(statements).toEqual([
-        {
-          Sid: 'InvokeFireFunction',
-          Effect: 'Allow',
-          Action: 'lambda:InvokeFunction',
-          Resource: [fireArn, { 'Fn::Join': ['', [fireArn, ':*']] }],
-        },
-        {
-          Sid: 'DeadLetter',
-          Effect: 'Allow',
-          Action: 'sqs:SendMessage',
-          Resource: { 'Fn::GetAtt': [logicalId(stack, stack.scheduling.deadLetterQueue), 'Arn'] },
-        },
-      ]);
-    });
-
-    it('lets the api function manage schedules in the group and pass the role only to Scheduler', () => {
-      const statements = statementsOfRole(template, logicalId(stack, stack.apiFunction.role));
-      const manage = statements.find((s) => s.Sid === 'ManageTouchSchedules');
-      expect(actionsOf(manage ? [manage] : [])).toEqual([
-        'scheduler:CreateSchedule',
-        'scheduler:DeleteSchedule',
-        'scheduler:GetSchedule',
-        'scheduler:UpdateSchedule',
-      ]);
-      expect(JSON.stringify(manage?.Resource)).toContain(':schedule/followthrough-touches/*');
-
-      const passRole = statements.filter((s) => actionsOf([s]).includes('iam:PassRole'));
-      expect(passRole).toEqual([
-        {
-          Sid: 'PassSchedulerRole',
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: { 'Fn::GetAtt': [logicalId(stack, stack.scheduling.schedulerRole), 'Arn'] },
-          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-        },
-      ]);
-      // The events function schedules the rep's notice after a bounce, under the same limits; fire passes no role.
-      const events = statementsOfRole(template, logicalId(stack, stack.eventsFunction.role));
-      expect(events.filter((s) => actionsOf([s]).includes('iam:PassRole'))).toEqual(passRole);
-      expect(actionsOf(statementsOfRole(template, logicalId(stack, stack.fireFunction.role)))).not.toContain('iam:PassRole');
-    });
-  });
-
-  describe('messaging', () => {
-    it('makes an SES configuration set with TLS required, reputation metrics and sending on', () => {
-      template.hasResourceProperties('AWS::SES::ConfigurationSet', {
-        DeliveryOptions: { TlsPolicy: 'REQUIRE' },
-        ReputationOptions: { ReputationMetricsEnabled: true },
-        SendingOptions: { SendingEnabled: true },
-      });
-    });
-
-    it('publishes bounce, complaint, delivery and reject events to the default bus and routes them to the events function', () => {
-      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-        EventDestination: {
-          Enabled: true,
-          MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'delivery', 'reject']),
-          EventBridgeDestination: { EventBusArn: Match.anyValue() },
-        },
-      });
-      template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: {
-          source: ['aws.ses'],
-          'detail-type': Match.arrayWith(['Email Bounced', 'Email Complaint Received']),
-          detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: logicalId(stack, stack.messaging.configurationSet) }] } } },
-        },
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack, stack.eventsFunction.function), 'Arn'] } })],
-      });
-    });
-
-    it('allows ses:SendEmail only from the sender address, its domain and the configuration set', () => {
-      const statements = statementsOfRole(template, logicalId(stack, stack.fireFunction.role)).filter((s) =>
-        actionsOf([s]).some((a) => a.startsWith('ses:')),
-      );
-      expect(statements).toHaveLength(1);
-      expect(statements[0]?.Action).toBe('ses:SendEmail');
-      const resources = JSON.stringify(statements[0]?.Resource);
-      expect(resources).toContain(':identity/followthrough@sales.example.com');
-      expect(resources).toContain(':identity/sales.example.com');
-      expect(resources).toContain(':configuration-set/');
-      expect(actionsOf(statementsOfRole(template, logicalId(stack, stack.apiFunction.role)))).not.toContain('ses:SendEmail');
-    });
-
-    it('generates a 64-character link-signing secret without punctuation, readable by all three functions', () => {
-      template.hasResourceProperties('AWS::SecretsManager::Secret', {
-        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
-      });
-      for (const fn of [stack.apiFunction, stack.fireFunction, stack.eventsFunction]) {
-        expect(actionsOf(statementsOfRole(template, logicalId(stack, fn.role)))).toContain('secretsmanager:GetSecretValue');
-      }
-    });
-
-    it('grants no SMS permission unless an origination identity is configured', () => {
-      for (const fn of [stack.apiFunction, stack.fireFunction, stack.eventsFunction]) {
-        expect(actionsOf(statementsOfRole(template, logicalId(stack, fn.role))).some((a) => a.startsWith('sms-voice:'))).toBe(false);
-      }
-    });
-  });
-
-  describe('api', () => {
-    it('protects ANY /v1/{proxy+} with a JWT authorizer on the Cognito user pool client', () => {
-      template.resourceCountIs('AWS::Cognito::UserPool', 1);
-      template.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
+    it('has no dependency cycle between the API, the client and the JWT authorizer (the API depends on neither)', () => {
+      // Synth in beforeAll would have failed on a cycle; this pins the direction of the references.
+      const clientId = id(stack.api.userPoolClient!);
+      expect(JSON.stringify(resourceOf(template, id(stack.api.httpApi)))).not.toContain(clientId);
       template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
         AuthorizerType: 'JWT',
         IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: {
-          Audience: [{ Ref: logicalId(stack, stack.api.userPoolClient!) }],
-          Issuer: Match.anyValue(),
-        },
-      });
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: 'ANY /v1/{proxy+}',
-        AuthorizationType: 'JWT',
-        AuthorizerId: { Ref: Match.anyValue() },
+        ApiId: { Ref: id(stack.api.httpApi) },
+        JwtConfiguration: { Audience: [{ Ref: clientId }], Issuer: Match.anyValue() },
       });
     });
 
-    it.each(['GET /v1/health', 'GET /v1/unsubscribe', 'POST /v1/unsubscribe', 'GET /v1/sheets/{token}'])(
+    it('makes a Cognito domain for the classic hosted sign-in, unique per stack, and tells the render function', () => {
+      const domainId = id(stack.api.userPoolDomain!);
+      expect(resourceOf(template, domainId).Properties).toEqual({
+        Domain: { 'Fn::Join': ['', ['followthrough-', STACK_UUID]] },
+        ManagedLoginVersion: 1,
+        UserPoolId: { Ref: id(stack.api.userPool!) },
+      });
+      const domainUrl = { 'Fn::Join': ['', ['https://', { Ref: domainId }, '.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com']] };
+      expect(environmentOf(template, id(stack.renderFunction.function))).toMatchObject({
+        COGNITO_DOMAIN_URL: domainUrl,
+        COGNITO_CLIENT_ID: { Ref: id(stack.api.userPoolClient!) },
+      });
+      template.hasOutput('CognitoDomainUrl', { Value: domainUrl });
+      template.hasOutput('ConsoleUrl', { Value: { 'Fn::Join': ['', [getAtt(id(stack.api.httpApi), 'ApiEndpoint'), '/app']] } });
+    });
+  });
+
+  describe('routes', () => {
+    const routes = () => {
+      const found = template.findResources('AWS::ApiGatewayV2::Route') as Record<
+        string,
+        { Properties: { RouteKey: string; Target: unknown; AuthorizationType?: string; AuthorizerId?: unknown } }
+      >;
+      return Object.fromEntries(Object.values(found).map((r) => [r.Properties.RouteKey, r.Properties]));
+    };
+    const targetOf = (key: string) => {
+      const integrationId = JSON.stringify(routes()[key]!.Target).match(/"Ref":"([^"]+)"/)![1]!;
+      return JSON.stringify(resourceOf(template, integrationId).Properties.IntegrationUri);
+    };
+
+    it('protects ANY /v1/{proxy+} with the JWT authorizer', () => {
+      expect(routes()['ANY /v1/{proxy+}']).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: expect.any(String) } });
+    });
+
+    it.each(['GET /v1/health', 'GET /v1/unsubscribe', 'POST /v1/unsubscribe', 'GET /v1/sheets/{token}', 'GET /app', 'GET /app/{proxy+}'])(
       'leaves %s public',
       (routeKey) => {
-        const routes = template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });
-        const [route] = Object.values(routes) as Array<{ Properties: Record<string, unknown> }>;
+        const route = routes()[routeKey];
         expect(route).toBeDefined();
-        expect(route?.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
-        expect(route?.Properties.AuthorizerId).toBeUndefined();
+        expect(route?.AuthorizationType ?? 'NONE').toBe('NONE');
+        expect(route?.AuthorizerId).toBeUndefined();
       },
     );
 
-    it('sends previews (behind the authorizer) and sheets (public) to the render function, which may only read the table', () => {
-      const routes = template.findResources('AWS::ApiGatewayV2::Route') as Record<string, { Properties: { RouteKey: string; Target: unknown; AuthorizationType?: string } }>;
-      const byKey = Object.fromEntries(Object.values(routes).map((r) => [r.Properties.RouteKey, r.Properties]));
-      const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<string, { Properties: { IntegrationUri: unknown } }>;
-      const renderArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack, stack.renderFunction.function), 'Arn'] });
-      const targetOf = (key: string) => {
-        const id = JSON.stringify(byKey[key]!.Target).match(/"Ref":"([^"]+)"/)![1]!;
-        return JSON.stringify(integrations[id]!.Properties.IntegrationUri);
-      };
-      expect(targetOf('GET /v1/prospects/{id}/preview')).toBe(renderArn);
-      expect(byKey['GET /v1/prospects/{id}/preview']!.AuthorizationType).toBe('JWT');
-      expect(targetOf('GET /v1/sheets/{token}')).toBe(renderArn);
+    it('sends the console, previews (behind the authorizer) and sheets (public) to the render function', () => {
+      const renderArn = JSON.stringify(getAtt(id(stack.renderFunction.function)));
+      for (const key of ['GET /app', 'GET /app/{proxy+}', 'GET /v1/sheets/{token}', 'GET /v1/prospects/{id}/preview']) {
+        expect(targetOf(key)).toBe(renderArn);
+      }
+      expect(routes()['GET /v1/prospects/{id}/preview']!.AuthorizationType).toBe('JWT');
       expect(targetOf('ANY /v1/{proxy+}')).not.toBe(renderArn);
-      const actions = actionsOf(statementsOfRole(template, logicalId(stack, stack.renderFunction.role)));
-      expect(actions.filter((a) => a.startsWith('dynamodb:'))).not.toContainEqual(expect.stringMatching(/Put|Update|Delete|Write/));
-      expect(actions).toContain('dynamodb:Query');
     });
 
     it('has a throttled $default stage with access logs and exports the outputs', () => {
@@ -396,40 +346,409 @@ describe('FollowthroughStack (defaults)', () => {
         DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
         AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
       });
-      for (const output of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'ScheduleGroupName', 'DeadLetterQueueUrl']) {
+      for (const output of [
+        'ApiUrl',
+        'ConsoleUrl',
+        'UserPoolId',
+        'UserPoolClientId',
+        'CognitoDomainUrl',
+        'TableName',
+        'FireLogGroupName',
+        'SweepLogGroupName',
+        'ScheduleGroupName',
+        'DeadLetterQueueUrl',
+        'FireFailureDeadLetterQueueUrl',
+        'SesEventsDeadLetterQueueUrl',
+      ]) {
         template.hasOutput(output, {});
       }
-      expect(JSON.stringify(environmentOf(template, logicalId(stack, stack.fireFunction.function)).PUBLIC_API_URL)).toContain(
-        '.execute-api.',
+    });
+  });
+
+  describe('every failure is visible (issue 10, item 2)', () => {
+    it('keeps a fire that failed Lambda\'s two retries, or waited an hour, on the fire-failure queue', () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: id(stack.fireFunction.function) },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: getAtt(id(stack.scheduling.fireFailureQueue)) } },
+      });
+      // Lambda sends the record with the function's own role.
+      const { statements } = policyOfRole(template, id(stack.fireFunction.role));
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: getAtt(id(stack.scheduling.fireFailureQueue)) }),
       );
+    });
+
+    it('redrives a fire failure the sweep could not record to its own DLQ after five receives', () => {
+      expect(resourceOf(template, id(stack.scheduling.fireFailureQueue)).Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+        // Six times the sweep's 60 s timeout.
+        VisibilityTimeout: 360,
+        RedrivePolicy: { deadLetterTargetArn: getAtt(id(stack.scheduling.fireFailureDeadLetterQueue)), maxReceiveCount: 5 },
+      });
+    });
+
+    it('encrypts every queue and refuses it over plain HTTP', () => {
+      const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+      expect(queues).toHaveLength(4);
+      const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as Array<{
+        Properties: { Queues: Array<{ Ref: string }>; PolicyDocument: { Statement: Statement[] } };
+      }>;
+      for (const queue of queues) {
+        expect(resourceOf(template, queue).Properties.SqsManagedSseEnabled).toBe(true);
+        const denies = policies
+          .filter((p) => p.Properties.Queues.some((q) => q.Ref === queue))
+          .flatMap((p) => p.Properties.PolicyDocument.Statement)
+          .filter((s) => s.Effect === 'Deny');
+        expect(denies).toContainEqual(expect.objectContaining({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      }
+    });
+
+    it('alarms on every fire failure as it arrives, and on anything left in a dead-letter queue', () => {
+      const queueName = (queue: { node: { defaultChild?: unknown } }) => [{ Name: 'QueueName', Value: getAtt(id(queue), 'QueueName') }];
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'Followthrough-fire-failed',
+        Namespace: 'AWS/SQS',
+        MetricName: 'NumberOfMessagesSent',
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Dimensions: queueName(stack.scheduling.fireFailureQueue),
+      });
+      for (const queue of [
+        stack.scheduling.deadLetterQueue,
+        stack.scheduling.fireFailureDeadLetterQueue,
+        stack.messaging.sesEventsDeadLetterQueue,
+      ]) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+          Dimensions: queueName(queue),
+        });
+      }
+      // Without alarmEmail there is no topic, and no alarm notifies anyone.
+      template.resourceCountIs('AWS::SNS::Topic', 0);
+      for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, unknown> }>) {
+        expect(alarm.Properties.AlarmActions).toBeUndefined();
+      }
+    });
+
+    it('gives the SES-events rule target its own dead-letter queue and retry policy, writable only by that rule', () => {
+      const dlq = id(stack.messaging.sesEventsDeadLetterQueue);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Targets: [
+          Match.objectLike({
+            Arn: getAtt(id(stack.eventsFunction.function)),
+            DeadLetterConfig: { Arn: getAtt(dlq) },
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: dlq }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Condition: { ArnEquals: { 'aws:SourceArn': getAtt(id(stack.messaging.sesEventsRule)) } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('keeps an SES event the events function failed on after its retries in the same dead-letter queue', () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: id(stack.eventsFunction.function) },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3600,
+        DestinationConfig: { OnFailure: { Destination: getAtt(id(stack.messaging.sesEventsDeadLetterQueue)) } },
+      });
+    });
+  });
+
+  describe('the sweep (issue 10, item 3)', () => {
+    it('runs every 5 minutes from a recurring schedule in its own group, into the schedule DLQ when undeliverable', () => {
+      const schedule = resourceOf(template, id(stack.scheduling.sweepSchedule));
+      const group = id(stack.scheduling.sweepScheduleGroup);
+      expect(schedule.DependsOn).toContain(group);
+      expect(schedule.Properties).toMatchObject({
+        ScheduleExpression: 'rate(5 minutes)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        GroupName: resourceOf(template, group).Properties.Name,
+        Target: {
+          Arn: getAtt(id(stack.sweepFunction.function)),
+          RoleArn: getAtt(id(stack.scheduling.sweepSchedulerRole)),
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
+          DeadLetterConfig: { Arn: getAtt(id(stack.scheduling.deadLetterQueue)) },
+        },
+      });
+      const input = JSON.parse((schedule.Properties.Target as { Input: string }).Input) as unknown;
+      expect(input).toEqual({ v: 1, source: 'followthrough.sweep', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    });
+
+    it('runs the sweep schedule as a role only its group can assume, which may only invoke the sweep', () => {
+      const role = resourceOf(template, id(stack.scheduling.sweepSchedulerRole));
+      expect(role.Properties.AssumeRolePolicyDocument).toMatchObject({
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnEquals: { 'aws:SourceArn': getAtt(id(stack.scheduling.sweepScheduleGroup)) },
+            },
+          },
+        ],
+      });
+      const sweepArn = getAtt(id(stack.sweepFunction.function));
+      expect(policyOfRole(template, id(stack.scheduling.sweepSchedulerRole)).statements).toEqual([
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [sweepArn, { 'Fn::Join': ['', [sweepArn, ':*']] }] },
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(id(stack.scheduling.deadLetterQueue)) },
+      ]);
+    });
+
+    it('consumes the fire-failure queue ten records at a time, reporting failures record by record', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: getAtt(id(stack.scheduling.fireFailureQueue)),
+        FunctionName: { Ref: id(stack.sweepFunction.function) },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    });
+
+    it('does not retry a failed scheduled run (the next is 5 minutes away) and alarms when it keeps failing', () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: id(stack.sweepFunction.function) },
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 300,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'Followthrough-sweep-failing',
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: id(stack.sweepFunction.function) } }],
+        Period: 300,
+        EvaluationPeriods: 3,
+        Threshold: 1,
+      });
+    });
+
+    it('adds the sparse byDue index: keys, plus the attributes that rebuild a fire payload', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'gsi2pk', AttributeType: 'S' },
+          { AttributeName: 'gsi2sk', AttributeType: 'S' },
+        ]),
+        GlobalSecondaryIndexes: Match.arrayWith([
+          {
+            IndexName: 'byDue',
+            KeySchema: [
+              { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['touchId', 'repId', 'prospectId', 'dueAt', 'kind'] },
+          },
+        ]),
+      });
+    });
+  });
+
+  describe('least privilege (issue 10, item 7)', () => {
+    const tableArn = () => getAtt(id(stack.data.table));
+    const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${index}`]] });
+
+    it.each([
+      ['api', ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byRepDue', 'byTouchId']],
+      ['fire', ['BatchGetItem', 'ConditionCheckItem', 'GetItem', 'UpdateItem'], ['<table>']],
+      ['events', ['GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byTouchId']],
+      ['render', ['BatchGetItem', 'GetItem'], ['<table>']],
+      ['sweep', ['GetItem', 'PutItem', 'UpdateItem'], ['byDue']],
+    ] as const)('grants %s the table items %j and Query on %j, by action', (name, items, queried) => {
+      const { statements, actions } = policyOfRole(template, id(functionsOf(stack)[name].role));
+      expect(statementWithSid(statements, 'TableItems')).toEqual({
+        Sid: 'TableItems',
+        Effect: 'Allow',
+        Action: items.map((a) => `dynamodb:${a}`),
+        Resource: tableArn(),
+      });
+      const resources = queried.map((q) => (q === '<table>' ? tableArn() : indexArn(q)));
+      expect(statementWithSid(statements, 'TableQuery')).toEqual({
+        Sid: 'TableQuery',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: resources.length === 1 ? resources[0] : resources,
+      });
+      // Nothing else on DynamoDB: no Scan, batch writes, deletes, PartiQL or wildcards.
+      expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(
+        [...items.map((a) => `dynamodb:${a}`), 'dynamodb:Query'].sort(),
+      );
+    });
+
+    it.each([
+      ['api', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']],
+      ['events', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']],
+      ['sweep', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule']],
+    ] as const)('lets %s make only %j calls, on touch schedules, and pass the role only to Scheduler', (name, scheduler) => {
+      const { statements, actions } = policyOfRole(template, id(functionsOf(stack)[name].role));
+      expect(actions.filter((a) => a.startsWith('scheduler:'))).toEqual([...scheduler]);
+      const manage = statementWithSid(statements, 'ManageTouchSchedules');
+      expect(JSON.stringify(manage.Resource)).toContain(`:schedule/",{"Ref":"${id(stack.scheduling.touchScheduleGroup)}"},"/*"`);
+      expect(statements.filter((s) => actionsOf([s]).includes('iam:PassRole'))).toEqual([
+        {
+          Sid: 'PassSchedulerRole',
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: getAtt(id(stack.scheduling.schedulerRole)),
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        },
+      ]);
+    });
+
+    it('gives fire and render no Scheduler call and no PassRole', () => {
+      for (const name of ['fire', 'render'] as const) {
+        const { actions } = policyOfRole(template, id(functionsOf(stack)[name].role));
+        expect(actions.filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole')).toEqual([]);
+      }
+    });
+
+    it('lets the touch schedules\' role invoke only the fire function and dead-letter only to the schedule DLQ', () => {
+      expect(policyOfRole(template, id(stack.scheduling.schedulerRole)).statements).toEqual([
+        { Sid: 'InvokeFireFunction', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(id(stack.fireFunction.function)) },
+        { Sid: 'DeadLetter', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(id(stack.scheduling.deadLetterQueue)) },
+      ]);
+    });
+
+    it('lets only the fire function send e-mail, and only from the sender address, its domain and the configuration set', () => {
+      for (const name of ['api', 'events', 'render', 'sweep'] as const) {
+        expect(policyOfRole(template, id(functionsOf(stack)[name].role)).actions.some((a) => a.startsWith('ses:'))).toBe(false);
+      }
+      const sesStatements = policyOfRole(template, id(stack.fireFunction.role)).statements.filter((s) =>
+        actionsOf([s]).some((a) => a.startsWith('ses:')),
+      );
+      expect(sesStatements).toHaveLength(1);
+      expect(sesStatements[0]?.Action).toBe('ses:SendEmail');
+      const resources = JSON.stringify(sesStatements[0]?.Resource);
+      expect(resources).toContain(':identity/followthrough@sales.example.com');
+      expect(resources).toContain(':identity/sales.example.com');
+      expect(resources).toContain(':configuration-set/');
+    });
+
+    it('lets api, fire and render read the link-signing secret, and neither events nor sweep', () => {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+      });
+      for (const name of FUNCTION_NAMES) {
+        const reads = policyOfRole(template, id(functionsOf(stack)[name].role)).actions.includes('secretsmanager:GetSecretValue');
+        expect([name, reads]).toEqual([name, ['api', 'fire', 'render'].includes(name)]);
+      }
+    });
+
+    it('grants no SMS permission unless an origination identity is configured', () => {
+      for (const name of FUNCTION_NAMES) {
+        expect(policyOfRole(template, id(functionsOf(stack)[name].role)).actions.some((a) => a.startsWith('sms-voice:'))).toBe(false);
+      }
+    });
+
+    it('publishes and routes only bounces and complaints, the events the events function acts on', () => {
+      template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+        ReputationOptions: { ReputationMetricsEnabled: true },
+        SendingOptions: { SendingEnabled: true },
+      });
+      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        EventDestination: {
+          Enabled: true,
+          MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint']),
+          EventBridgeDestination: { EventBusArn: Match.anyValue() },
+        },
+      });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.ses'],
+          'detail-type': ['Email Bounced', 'Email Complaint Received'],
+          detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: id(stack.messaging.configurationSet) }] } } },
+        },
+      });
+    });
+
+    it('sets RESEND_LEAD_MINUTES nowhere: the cadence policy is its one source', () => {
+      for (const name of FUNCTION_NAMES) {
+        expect(environmentOf(template, id(functionsOf(stack)[name].function))).not.toHaveProperty('RESEND_LEAD_MINUTES');
+      }
     });
   });
 });
 
 describe('FollowthroughStack (optional context)', () => {
   it(
-    'uses an external JWT issuer instead of making a user pool',
+    'e-mails every alarm through a topic that CloudWatch may publish to, for these alarms of this account only',
     () => {
-      const { stack, template } = synth({ jwtIssuer: 'https://auth.example.com/', jwtAudience: 'crm, cli' });
-      template.resourceCountIs('AWS::Cognito::UserPool', 0);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-        JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['crm', 'cli'] },
+      const policy = JSON.stringify({ resendLeadMinutes: 15 });
+      const { stack, template } = synth({ alarmEmail: 'ops@example.com', cadencePolicy: policy });
+      const id = (construct: { node: { defaultChild?: unknown } }) => logicalId(stack, construct);
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+      const topic = id(stack.alarms.topic!);
+      const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')) as Array<[string, { Properties: Record<string, unknown> }]>;
+      expect(alarms.map(([, a]) => a.Properties.AlarmName).sort()).toEqual(
+        [
+          'Followthrough-fire-failed',
+          'Followthrough-fire-failure-unrecorded',
+          'Followthrough-schedule-undeliverable',
+          'Followthrough-ses-events-failed',
+          'Followthrough-sweep-failing',
+        ],
+      );
+      for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+
+      const topicPolicy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as {
+        Properties: { Topics: unknown; PolicyDocument: { Statement: Statement[] } };
+      };
+      expect(topicPolicy.Properties.Topics).toEqual([{ Ref: topic }]);
+      expect(statementWithSid(topicPolicy.Properties.PolicyDocument.Statement, 'CloudWatchAlarmsPublish')).toEqual({
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnEquals: { 'aws:SourceArn': alarms.map(([alarmId]) => getAtt(alarmId)) },
+        },
       });
-      expect(stack.api.userPool).toBeUndefined();
-      expect(template.findOutputs('UserPoolId')).toEqual({});
+      // The cadence policy reaches every function.
+      for (const fn of Object.values(functionsOf(stack))) {
+        expect(environmentOf(template, id(fn.function)).CADENCE_POLICY).toBe(policy);
+      }
     },
     SYNTH_TIMEOUT,
   );
 
   it(
-    'e-mails the dead-letter alarm when alarmEmail is given',
+    'uses an external JWT issuer instead of making a user pool, and gives the console no Cognito settings',
     () => {
-      const { template } = synth({ alarmEmail: 'ops@example.com' });
-      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        AlarmActions: [{ Ref: Match.anyValue() }],
+      const { stack, template } = synth({ jwtIssuer: 'https://auth.example.com/', jwtAudience: 'crm, cli' });
+      template.resourceCountIs('AWS::Cognito::UserPool', 0);
+      template.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['crm', 'cli'] },
       });
+      expect(stack.api.userPool).toBeUndefined();
+      expect(template.findOutputs('UserPoolId')).toEqual({});
+      expect(template.findOutputs('CognitoDomainUrl')).toEqual({});
+      template.hasOutput('ConsoleUrl', {});
+      const env = environmentOf(template, logicalId(stack, stack.renderFunction.function));
+      expect(env).not.toHaveProperty('COGNITO_DOMAIN_URL');
+      expect(env).not.toHaveProperty('COGNITO_CLIENT_ID');
     },
     SYNTH_TIMEOUT,
   );
@@ -455,18 +774,28 @@ describe('FollowthroughStack (optional context)', () => {
   );
 
   it(
-    'uses an origination identity ARN as given and names the stack from context',
+    'uses an origination identity ARN as given, and keeps schedule group names within 64 characters for a long stack name',
     () => {
       const arn = 'arn:aws:sms-voice:eu-west-1:123456789012:pool/pool-abc123';
-      const { stack, template } = synth({ smsOriginationIdentity: arn, stackName: 'FollowthroughStaging', resendLeadMinutes: '15' });
-      expect(stack.stackName).toBe('FollowthroughStaging');
-      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'followthroughstaging-touches' });
+      const stackName = 'FollowthroughStagingForTheWestCoastInsideSalesTeam';
+      const { stack, template } = synth({ smsOriginationIdentity: arn, stackName });
+      expect(stack.stackName).toBe(stackName);
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([Match.objectLike({ Action: 'sms-voice:SendTextMessage', Resource: arn })]),
         },
       });
-      expect(environmentOf(template, logicalId(stack, stack.apiFunction.function)).RESEND_LEAD_MINUTES).toBe('15');
+      for (const [group, kind] of [
+        [stack.scheduling.touchScheduleGroup, 'touches'],
+        [stack.scheduling.sweepScheduleGroup, 'sweep'],
+      ] as const) {
+        const name = resourceOf(template, logicalId(stack, group)).Properties.Name as { 'Fn::Join': [string, [string, unknown]] };
+        const literal = name['Fn::Join'][1][0];
+        expect(literal).toMatch(new RegExp(`^followthroughstag[a-z]*-${kind}-$`));
+        // The stack's UUID adds 36 characters: the stack name is cut to fill the 64 exactly.
+        expect(literal.length + 36).toBe(64);
+      }
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `${stackName}-fire-failed` });
     },
     SYNTH_TIMEOUT,
   );
@@ -517,6 +846,10 @@ describe('context validation', () => {
 
   it('fails naming senderEmail when it is not an address', () => {
     expect(() => build({ senderEmail: 'not-an-address' })).toThrow(/Invalid context "senderEmail"/);
+  });
+
+  it('fails on the removed resendLeadMinutes key, pointing to cadencePolicy', () => {
+    expect(() => build({ resendLeadMinutes: 15 })).toThrow(/"resendLeadMinutes" is no longer read.*cadencePolicy/);
   });
 });
 
