@@ -20,11 +20,18 @@ export function clock(dt: DateTime): string {
   return `${dt.toFormat('h:mm a')} ${zoneAbbreviation(dt)}`;
 }
 
-/** "Tue 24 Nov, 10:00 AM EST for them · 9:00 AM CST for you" (the day for the rep only when it differs). */
-export function bothZones(iso: string | Date, prospectZone: string, repZone: string): { prospect: string; rep: string } {
+/**
+ * One instant where the prospect is and where the rep is: the `primary` side with its day
+ * ("Tue 24 Nov, 10:00 AM EST"), the other with its day only when the date differs there.
+ */
+export function bothZones(iso: string | Date, prospectZone: string, repZone: string, primary: 'prospect' | 'rep' = 'prospect'): { prospect: string; rep: string } {
   const there = inZone(iso, prospectZone);
   const here = inZone(iso, repZone);
-  return { prospect: dayAndClock(there), rep: there.hasSame(here, 'day') && there.offset === here.offset ? clock(here) : dayAndClock(here) };
+  const sameDate = there.toISODate() === here.toISODate();
+  return {
+    prospect: primary === 'prospect' || !sameDate ? dayAndClock(there) : clock(there),
+    rep: primary === 'rep' || !sameDate ? dayAndClock(here) : clock(here),
+  };
 }
 
 export const OUTCOME_LABELS: Record<string, string> = {

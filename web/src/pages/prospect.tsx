@@ -220,7 +220,7 @@ function History({ bundle, rep }: { bundle: ProspectBundle; rep: Rep }) {
           {[...bundle.calls].reverse().map((c) => (
             <li key={c.id}>
               <p>
-                <strong>{OUTCOME_LABELS[c.outcome] ?? words(c.outcome)}</strong> · {bothZones(c.at, zone, rep.timezone).rep} your time
+                <strong>{OUTCOME_LABELS[c.outcome] ?? words(c.outcome)}</strong> · {bothZones(c.at, zone, rep.timezone, 'rep').rep} your time
                 {c.stallReason && <> · {STALL_LABELS[c.stallReason] ?? words(c.stallReason)}</>}
                 {c.callbackAt && <> · callback {bothZones(c.callbackAt, zone, rep.timezone).prospect} their time</>}
               </p>

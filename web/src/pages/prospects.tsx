@@ -92,7 +92,7 @@ function Results({ prospects, rep, q }: { prospects: Prospect[]; rep: Rep; q: st
         <li key={p.id}>
           <Link href={prospectPath(p.id)}>{p.name}</Link>
           {p.company && <span class="company"> · {p.company}</span>}
-          {p.attemptDueAt && <span class="row-meta"> · next call {bothZones(p.attemptDueAt, p.timezone, rep.timezone).rep} your time</span>}
+          {p.attemptDueAt && <span class="row-meta"> · next call {bothZones(p.attemptDueAt, p.timezone, rep.timezone, 'rep').rep} your time</span>}
         </li>
       ))}
     </ul>

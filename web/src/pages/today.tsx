@@ -97,7 +97,7 @@ export function TodayPage({ rep }: { rep: Rep }) {
               <ul class="agenda">
                 {emails.map((t) => {
                   const zone = agenda.data!.prospects.get(t.prospectId)?.prospect.timezone ?? rep.timezone;
-                  const when = bothZones(t.dueAt, zone, rep.timezone);
+                  const when = bothZones(t.dueAt, zone, rep.timezone, 'rep');
                   return (
                     <li key={t.id} class="agenda-row">
                       <p class="row-title">
@@ -121,7 +121,7 @@ export function TodayPage({ rep }: { rep: Rep }) {
 function CallRow({ touch, bundle, rep, now }: { touch: Touch & { prospectName?: string }; bundle?: ProspectBundle; rep: Rep; now: Date }) {
   const prospect = bundle?.prospect;
   const zone = prospect?.timezone ?? rep.timezone;
-  const when = bothZones(touch.dueAt, zone, rep.timezone);
+  const when = bothZones(touch.dueAt, zone, rep.timezone, 'rep');
   const lastCall = bundle?.calls.at(-1);
   const stall = lastCall?.outcome === 'stalled' ? lastCall.stallReason : undefined;
   const name = prospect?.name ?? touch.prospectName ?? touch.prospectId;
