@@ -5,6 +5,7 @@
  * GET /v1/prospects?q= (search) and GET /v1/reports/promises, which reads the prospects this front saw
  * created straight from the store and computes the figures with the real functions/core/reports.ts.
  * Only the store query "every prospect of a rep" is faked (the ids seen here instead).
+ * With `useCognito()` it also plays the Cognito hosted UI under /cognito (see fake-cognito.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,11 +19,14 @@ import type { Call, Touch } from '../../functions/core/schemas.js';
 import { consoleResponse } from '../../functions/http/console.js';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime.js';
 import { FakeClock } from '../support/clock.js';
+import { FakeCognito } from './fake-cognito.js';
 
 export interface ConsoleFront {
   url: string;
   runtime: LocalRuntime;
   clock: FakeClock;
+  /** From now on /app/config.json says Cognito, and /cognito plays its hosted UI for `repId`. */
+  useCognito(repId: string): FakeCognito;
   /** Calls the API as `repId`, as the console would. */
   call(method: string, path: string, body?: unknown, repId?: string): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
@@ -42,6 +46,7 @@ export async function startConsoleFront(options: { start: string }): Promise<Con
   });
   const store = new DynamoStore({ client: runtime.dynamo, tableName });
   const prospectsOf = new Map<string, Set<string>>();
+  let cognito: FakeCognito | undefined;
 
   async function repOf(req: IncomingMessage): Promise<string | undefined> {
     const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -57,7 +62,12 @@ export async function startConsoleFront(options: { start: string }): Promise<Con
   async function handle(req: IncomingMessage, res: ServerResponse, body: Buffer) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
-    const page = method === 'GET' ? consoleResponse(url.pathname, { signIn: 'local' }, { acceptEncoding: req.headers['accept-encoding'] }) : undefined;
+    if (cognito && url.pathname.startsWith('/cognito/')) {
+      const answer = await cognito.handle(method, url, req.headers['content-type'] ?? '', body.toString('utf8'));
+      return send(res, answer.status, answer.headers, answer.body);
+    }
+    const config = cognito?.config ?? { signIn: 'local' as const };
+    const page = method === 'GET' ? consoleResponse(url.pathname, config, { acceptEncoding: req.headers['accept-encoding'] }) : undefined;
     if (page) return send(res, page.statusCode, page.headers, page.isBase64Encoded ? Buffer.from(page.body, 'base64') : page.body);
 
     if (method === 'POST' && url.pathname === '/local/token') {
@@ -119,6 +129,10 @@ export async function startConsoleFront(options: { start: string }): Promise<Con
     url,
     runtime,
     clock,
+    useCognito(repId) {
+      cognito = new FakeCognito(url, repId, (sub) => runtime.tokens.sign(sub));
+      return cognito;
+    },
     async call(method, path, body, repId = 'rep-1') {
       const token = await runtime.tokens.sign(repId);
       const res = await fetch(`${url}${path}`, {

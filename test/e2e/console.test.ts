@@ -69,7 +69,7 @@ describe('rep console in Chromium', () => {
     // Assess
     await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
     expect(await page.getByText('Signed in as Sam Rivera, Acme Tools').isVisible()).toBe(true);
-    expect(await page.evaluate(() => sessionStorage.getItem('followthrough.token'))).toMatch(/^ey/);
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('followthrough.token')")).toMatch(/^ey/);
     expect(page.url()).not.toContain('token');
     await expectAccessible();
   });
@@ -209,7 +209,7 @@ describe('rep console in Chromium', () => {
 
     // Assess
     const kept = (await page.locator('.big-number').textContent()) ?? '';
-    expect(kept).toMatch(/100% of 1 reminders were followed by your call within 15 minutes; median 2 minutes late/);
+    expect(kept).toMatch(/100% of 1 reminder was followed by your call within 15 minutes; median 2 minutes late/);
     const attempts = (await page.getByRole('figure', { name: /By attempt number/ }).textContent()) ?? '';
     expect(attempts).toMatch(/Attempt 1.*50%.*1 of 2 calls/);
     expect(attempts).toMatch(/Attempt 2.*100%.*1 of 1 calls/);
@@ -223,13 +223,36 @@ describe('rep console in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
 
     // Act
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    await page.goto(`${front.url}/app/no-such-page`);
+    await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     // Assess
     expect(overflow).toBeLessThanOrEqual(0);
     await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('followthrough.token'))).toBeNull();
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('followthrough.token')")).toBeNull();
+    expect(problems).toEqual([]);
+  });
+
+  it('signs in through the Cognito hosted UI with PKCE, comes back to the page asked for, and signs out there', async () => {
+    // Prepare
+    const cognito = front.useCognito('rep-dana');
+    await page.goto(`${front.url}/app/reports`);
+
+    // Act
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+
+    // Assess
+    expect(cognito.log).toEqual(['authorize', 'token']);
+    expect(page.url()).toBe(`${front.url}/app/reports`);
+    expect(await page.getByText('Signed in as Sam Rivera, Acme Tools').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    expect(cognito.log.at(-1)).toBe('logout');
+    expect(new URL(page.url()).pathname).toBe('/app/');
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
     expect(problems).toEqual([]);
   });
 });

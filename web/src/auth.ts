@@ -56,6 +56,9 @@ export async function signInLocal(repId: string): Promise<void> {
 
 type CognitoConfig = Extract<ConsoleConfig, { signIn: 'cognito' }>;
 
+/** An endpoint of the hosted UI: the domain may carry a path, so the endpoint is appended, not resolved. */
+const endpoint = (config: CognitoConfig, path: string) => new URL(`${config.domain.replace(/\/+$/, '')}${path}`);
+
 const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 /** Sends the browser to the hosted UI; it comes back to redirectUri with ?code=&state=. */
@@ -64,7 +67,7 @@ export async function startCognitoSignIn(config: CognitoConfig, returnTo: string
   const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
   const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, returnTo }));
-  const url = new URL('/oauth2/authorize', config.domain);
+  const url = endpoint(config, '/oauth2/authorize');
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: config.clientId,
@@ -92,7 +95,7 @@ export async function completeCognitoSignIn(config: CognitoConfig, current: URL)
   if (!pending || pending.state !== current.searchParams.get('state')) {
     throw new Error('This sign-in did not start from this tab: sign in again');
   }
-  const res = await fetch(new URL('/oauth2/token', config.domain), {
+  const res = await fetch(endpoint(config, '/oauth2/token'), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
@@ -114,7 +117,7 @@ export async function completeCognitoSignIn(config: CognitoConfig, current: URL)
 export function signOut(config: ConsoleConfig): void {
   forgetToken();
   if (config.signIn !== 'cognito') return;
-  const url = new URL('/logout', config.domain);
+  const url = endpoint(config, '/logout');
   url.search = new URLSearchParams({ client_id: config.clientId, logout_uri: config.logoutUri ?? new URL('/app/', config.redirectUri).toString() }).toString();
   location.assign(url.toString());
 }

@@ -58,7 +58,7 @@ function Figures({ report }: { report: PromisesReport }) {
       <section class="card" aria-labelledby="kept-title">
         <h2 id="kept-title">Promises kept</h2>
         <p class="big-number">
-          <strong>{percent(p.keptRate)}</strong> of {p.reminders} reminders were followed by your call within {report.windowMinutes} minutes
+          <strong>{percent(p.keptRate)}</strong> of {p.reminders} {p.reminders === 1 ? 'reminder was' : 'reminders were'} followed by your call within {report.windowMinutes} minutes
           {p.medianMinutesLate !== null && <>; median {p.medianMinutesLate} minutes late</>}.
         </p>
         <StackedBar
