@@ -81,7 +81,9 @@ export async function startConsoleFront(options: { start: string }): Promise<Con
       const q = (url.searchParams.get('q') ?? '').toLowerCase();
       const prospects = (await bundles(repId))
         .map((b) => b.prospect)
-        .filter((p) => !q || p.name.toLowerCase().includes(q) || (p.company ?? '').toLowerCase().includes(q));
+        .filter((p) => !q || p.name.toLowerCase().includes(q) || (p.company ?? '').toLowerCase().includes(q))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .slice(0, 50);
       return json(res, 200, { prospects });
     }
     if (method === 'GET' && url.pathname === '/v1/reports/promises' && repId) {

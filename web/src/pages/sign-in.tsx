@@ -41,7 +41,7 @@ export function SignInPage({ config, error, onSignedIn }: { config: ConsoleConfi
               id="rep-id"
               name="repId"
               required
-              pattern="[A-Za-z0-9_.\-]{1,64}"
+              pattern="[A-Za-z0-9_.@\-]{1,128}"
               autoComplete="username"
               value={repId}
               onInput={(e) => setRepId(valueOf(e))}
