@@ -162,8 +162,31 @@ describe('rep console in Chromium', () => {
     await screenshots(page, 'today');
   });
 
+  it('finds the prospect by company, from the keyboard alone', async () => {
+    // Prepare
+    await page.getByRole('link', { name: 'Prospects' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Find a prospect' }).waitFor();
+
+    // Act
+    await page.getByLabel('Name or company').focus();
+    await page.keyboard.type('harbor');
+    await page.keyboard.press('Enter');
+    const result = page.getByRole('list', { name: 'Prospects found' }).getByRole('link', { name: 'Dana Whitfield' });
+    await result.waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+
+    // Assess
+    expect(await result.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Dana Whitfield', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/app/prospects/dana');
+  });
+
   it('previews the voicemail script', async () => {
     // Prepare
+    await page.getByRole('link', { name: 'Today' }).click();
     await page.getByRole('link', { name: 'Log call with Dana Whitfield' }).click();
     await page.getByRole('heading', { name: 'Dana Whitfield', level: 1 }).waitFor();
 
