@@ -60,13 +60,15 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 
 export const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 
-/** Full-page screenshots at 1280 and 390 px wide, back to the width it had. */
+/** Full-page screenshots at 1280 and 390 px wide, back to the width it had; fails when a width scrolls sideways. */
 export async function screenshots(page: Page, name: string): Promise<string[]> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const before = page.viewportSize() ?? { width: 1280, height: 900 };
   const files: string[] = [];
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    if (overflow > 0) throw new Error(`${name} at ${width} px is ${overflow} px wider than the window`);
     const file = join(SCREENSHOTS, `${name}-${width}.png`);
     await page.screenshot({ path: file, fullPage: true });
     files.push(file);
