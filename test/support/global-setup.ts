@@ -5,6 +5,7 @@
 import '../../functions/local/quiet-warnings.js';
 import type { TestProject } from 'vitest/node';
 import { buildTemplates } from '../../scripts/build-templates.js';
+import { buildWeb } from '../../scripts/build-web.js';
 import { freePort, startDynamo, type LocalDynamo } from '../../functions/local/dynamo.js';
 import { startSes, type LocalSes } from '../../functions/local/ses.js';
 
@@ -13,6 +14,8 @@ let ses: LocalSes | undefined;
 
 export async function setup(project: TestProject) {
   buildTemplates();
+  // The console the browser tests open, and the assets the unit tests read (npm test builds them too).
+  await buildWeb();
   dynamo = await startDynamo({ port: await freePort() });
   ses = await startSes(await freePort());
   project.provide('dynamoEndpoint', dynamo.endpoint);
