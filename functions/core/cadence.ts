@@ -254,7 +254,8 @@ export class CadencePlanner {
           attempts: attempt,
           attemptDueAt: next,
           nextAttemptAt: next,
-          touches: [...(note ? [note] : []), this.reminder(next, attempt + 1, place, now, input.reminderChannel)],
+          // The reminder leads: it is the next attempt, and the note names it.
+          touches: [this.reminder(next, attempt + 1, place, now, input.reminderChannel), ...(note ? [note] : [])],
         };
       }
     }

@@ -164,6 +164,8 @@ export interface Call {
   sendRecap: boolean;
   /** False when the rep turned off the note after a voicemail for this call. */
   sendEmail?: boolean;
+  /** A voicemail call: the script variant the rep left (from the reminder it answered), credited if a later call reaches them. */
+  scriptVariant?: string;
   recordedAt: string;
 }
 

@@ -9,6 +9,7 @@
  * last-attempt line. A hand-written script for the stall + hot button pair wins where one exists.
  */
 import type { TemplateLibrary } from './templates.js';
+import { chooseVariant, type Rng, type VariantChoice, type VariantCounts, type VariantPolicy } from './variants.js';
 
 /** A hot button or stall reason as the parts know it. */
 export interface Subject {
@@ -113,6 +114,24 @@ function familyOf(library: TemplateLibrary, subjects: ScriptSubjects): ScriptFam
     .map((name) => `${family}.${name.slice(`${hot.path}/voicemail.`.length)}`)
     .sort();
   return { family, variants };
+}
+
+/**
+ * The variant a rep reminder's script should use, chosen when the reminder is planned: Thompson
+ * sampling over the team's stored counts for the family this prospect's hot buttons and stall
+ * select. Null when nothing competes (no known hot button, or a single hand-written pair).
+ */
+export function chooseScriptVariant(
+  library: TemplateLibrary,
+  hotButtons: readonly string[],
+  stallReason: string | undefined,
+  counts: Readonly<Record<string, VariantCounts>>,
+  policy: VariantPolicy,
+  rng: Rng,
+): (VariantChoice & { family: string }) | null {
+  const family = scriptFamily(library, hotButtons, stallReason);
+  if (!family) return null;
+  return { family: family.family, ...chooseVariant(family.family, family.variants, counts, policy, rng) };
 }
 
 /** The family a variant id belongs to: "hot.uptime.b" is in "hot.uptime". */

@@ -71,6 +71,37 @@ export function posterior(counts: VariantCounts | undefined): { alpha: number; b
   return { alpha: 1 + callbacks, beta: 1 + used - callbacks };
 }
 
+/** Outcomes where the rep reached the prospect: after a voicemail, they credit its variant. */
+const REACHED = new Set(['callback_agreed', 'stalled', 'won', 'not_interested']);
+
+export interface VariantEvent {
+  variant: string;
+  /** `used`: a voicemail was left with it; `callback`: the prospect was reached after it. */
+  count: 'used' | 'callback';
+}
+
+/**
+ * What a call outcome adds to the counts. A `voicemail` uses the variant of the reminder the rep
+ * was answering (`reminderVariant`). A call that reached the prospect credits the variant of the
+ * last voicemail left since the previous conversation (`lastVoicemailVariant`), once: that
+ * conversation starts a new run. `no_answer` left no message and counts nothing.
+ */
+export function variantEvents(outcome: string, context: { reminderVariant?: string; lastVoicemailVariant?: string }): VariantEvent[] {
+  if (outcome === 'voicemail') return context.reminderVariant ? [{ variant: context.reminderVariant, count: 'used' }] : [];
+  if (REACHED.has(outcome) && context.lastVoicemailVariant) return [{ variant: context.lastVoicemailVariant, count: 'callback' }];
+  return [];
+}
+
+/** The counts after some events, as a new object. */
+export function applyVariantEvents(counts: Readonly<Record<string, VariantCounts>>, events: readonly VariantEvent[]): Record<string, VariantCounts> {
+  const next: Record<string, VariantCounts> = { ...counts };
+  for (const { variant, count } of events) {
+    const current = next[variant] ?? { used: 0, callbacks: 0 };
+    next[variant] = count === 'used' ? { ...current, used: current.used + 1 } : { ...current, callbacks: current.callbacks + 1 };
+  }
+  return next;
+}
+
 export interface VariantReport {
   variant: string;
   family: string;

@@ -166,10 +166,10 @@ describe('CadencePlanner.plan: the note after a voicemail', () => {
 
     // Assess
     expect(plan.touches.map((t) => [t.kind, t.recipient, t.channel, local(t.dueAt, 'America/New_York')])).toEqual([
-      ['voicemail_email', 'prospect', 'email', 'Mon 2026-11-23 10:08 EST'],
       ['rep_reminder', 'rep', 'email', local(promised, 'America/New_York')],
+      ['voicemail_email', 'prospect', 'email', 'Mon 2026-11-23 10:08 EST'],
     ]);
-    const [note, reminder] = plan.touches;
+    const [reminder, note] = plan.touches;
     expect(note!.attempt).toBe(1);
     expect(note!.promiseAt!.toISO()).toBe(promised!.toISO());
     expect(reminder!.dueAt.toISO()).toBe(promised!.toISO());
@@ -200,7 +200,7 @@ describe('CadencePlanner.plan: the note after a voicemail', () => {
     const rushed = new CadencePlanner(resolvePolicy({ voicemailEmail: { delayMinutes: 24 * 60 } }), new PublicHolidays());
 
     // Act
-    const [note, reminder] = late.touches;
+    const [reminder, note] = late.touches;
     const monday15 = utc('2026-11-23T20:00:00Z'); // the next try is Tuesday morning, before 15:00
     const dropped = rushed.plan(input({ outcome: 'voicemail', now: monday15, callAt: monday15, prospect: { ...place, email: 'p@example.com', attempts: 0, attemptDueAt: monday15 } }));
 
@@ -215,7 +215,7 @@ describe('CadencePlanner.plan: the note after a voicemail', () => {
     const first = custom.plan(input({ outcome: 'voicemail', now: monday10, callAt: monday10, prospect: { ...place, email: 'p@example.com', attempts: 0 } }));
     const second = custom.plan(input({ outcome: 'voicemail', now: monday10, callAt: monday10, prospect: { ...place, email: 'p@example.com', attempts: 1 } }));
     expect(first.touches.map((t) => t.kind)).toEqual(['rep_reminder']);
-    expect(local(second.touches[0]!.dueAt, 'America/New_York')).toBe('Mon 2026-11-23 10:30 EST');
+    expect(local(second.touches[1]!.dueAt, 'America/New_York')).toBe('Mon 2026-11-23 10:30 EST');
   });
 });
 

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail, renderSms, renderVoicemail, viewModel } from '../../functions/core/messages.js';
 import { STALL_REASONS, TOUCH_KINDS, type StallReason } from '../../functions/core/schemas.js';
-import { knownSubjects, scriptFamily } from '../../functions/core/script.js';
+import { chooseScriptVariant, knownSubjects, scriptFamily } from '../../functions/core/script.js';
+import { seededRng } from '../../functions/core/variants.js';
 import { fitsSms } from '../../functions/core/sms-text.js';
 import { TemplateLibrary } from '../../functions/core/templates.js';
 import { COUNTRIES, input, KNOWN_HOT_BUTTONS, problems, speakingSeconds, type InputOptions } from './message-fixtures.js';
@@ -196,6 +197,23 @@ describe('script variants', () => {
     expect(scriptFamily(library, ['brand_image'], 'price')).toBeNull();
     expect(scriptFamily(library, [], 'price')).toBeNull();
     for (const hb of KNOWN_HOT_BUTTONS) expect(scriptFamily(library, [hb])!.variants.length, hb).toBeGreaterThanOrEqual(2);
+  });
+
+  it('chooses at planning from the team’s counts for the family the prospect selects, honouring a pin', () => {
+    // Prepare: b has clearly done better for uptime.
+    const counts = { 'hot.uptime.a': { used: 400, callbacks: 20 }, 'hot.uptime.b': { used: 400, callbacks: 120 } };
+    const rng = seededRng(5);
+
+    // Act
+    const picks = Array.from({ length: 200 }, () => chooseScriptVariant(library, ['uptime'], 'price', counts, { pinned: {}, floor: 0.1 }, rng)!);
+    const pinned = chooseScriptVariant(library, ['uptime'], undefined, counts, { pinned: { 'hot.uptime': 'a' }, floor: 0.1 }, rng);
+
+    // Assess
+    expect(picks.every((p) => p.family === 'hot.uptime')).toBe(true);
+    expect(picks.filter((p) => p.variant === 'hot.uptime.b').length).toBeGreaterThan(170);
+    expect(pinned).toEqual({ family: 'hot.uptime', variant: 'hot.uptime.a', reason: 'pinned' });
+    expect(chooseScriptVariant(library, ['cost_savings'], 'price', counts, { pinned: {}, floor: 0.1 }, rng)).toEqual({ family: 'pair.price+cost_savings', variant: 'pair.price+cost_savings.a', reason: 'only' });
+    expect(chooseScriptVariant(library, [], 'price', counts, { pinned: {}, floor: 0.1 }, rng)).toBeNull();
   });
 
   it('speaks the variant chosen at planning and reports it; one from another family gives the first', () => {

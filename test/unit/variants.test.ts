@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  applyVariantEvents,
   betaCdf,
   betaQuantile,
   chooseVariant,
@@ -12,6 +13,7 @@ import {
   posterior,
   sampleBeta,
   seededRng,
+  variantEvents,
   variantReport,
   type VariantCounts,
 } from '../../functions/core/variants.js';
@@ -119,6 +121,33 @@ describe('chooseVariant', () => {
     const share = picks.filter((v) => v === 'hot.uptime.a').length / picks.length;
     expect(share).toBeGreaterThan(0.46);
     expect(share).toBeLessThan(0.54);
+  });
+});
+
+describe('variantEvents', () => {
+  it('counts a voicemail as a use of the reminder’s variant, and a reached prospect as a callback for the last voicemail', () => {
+    // Prepare
+    const context = { reminderVariant: 'hot.uptime.b', lastVoicemailVariant: 'hot.uptime.a' };
+
+    // Act + Assess
+    expect(variantEvents('voicemail', context)).toEqual([{ variant: 'hot.uptime.b', count: 'used' }]);
+    for (const reached of ['callback_agreed', 'stalled', 'won', 'not_interested']) {
+      expect(variantEvents(reached, context)).toEqual([{ variant: 'hot.uptime.a', count: 'callback' }]);
+    }
+    expect(variantEvents('no_answer', context)).toEqual([]);
+    expect(variantEvents('stalled', { reminderVariant: 'hot.uptime.b' })).toEqual([]);
+    expect(variantEvents('voicemail', {})).toEqual([]);
+  });
+
+  it('adds events to counts without touching the stored ones', () => {
+    const stored = { 'hot.uptime.a': { used: 4, callbacks: 1 } };
+    const next = applyVariantEvents(stored, [
+      { variant: 'hot.uptime.a', count: 'used' },
+      { variant: 'hot.uptime.a', count: 'callback' },
+      { variant: 'hot.uptime.b', count: 'used' },
+    ]);
+    expect(next).toEqual({ 'hot.uptime.a': { used: 5, callbacks: 2 }, 'hot.uptime.b': { used: 1, callbacks: 0 } });
+    expect(stored).toEqual({ 'hot.uptime.a': { used: 4, callbacks: 1 } });
   });
 });
 
