@@ -45,9 +45,9 @@ describe('hot-button and stall lines in the recap and the resend', () => {
       "You told me bringing costs down is a priority this year. On our call I'd like to start with where the savings would come from for Acme Plant.",
     ]);
     expect(changed(uptime!.resend.text, cost!.resend.text)).toEqual([
-      "If you only have a minute before we talk, start with how we'd keep things running through the stoppages you described.",
+      "If you only have a minute, start with how we'd keep things running through the stoppages you described.",
     ]);
-    expect(changed(cost!.resend.text, uptime!.resend.text)).toEqual(['If you only have a minute before we talk, start with where the savings would come from for Acme Plant.']);
+    expect(changed(cost!.resend.text, uptime!.resend.text)).toEqual(['If you only have a minute, start with where the savings would come from for Acme Plant.']);
     expect(uptime!.recap.template).toBe('email/recap + parts[hot.uptime]');
   });
 
