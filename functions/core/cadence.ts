@@ -41,6 +41,16 @@ export interface CadencePolicy {
   prospectEmailBudget: { max: number; days: number };
   /** Length of the callback in the calendar invite. */
   inviteMinutes: number;
+  /**
+   * The short note to the prospect after a voicemail: on which attempts (1 is the first call, the
+   * agreed callback) and how many minutes after the rep posts the outcome.
+   */
+  voicemailEmail: { attempts: number[]; delayMinutes: number };
+  /**
+   * Voicemail script variants: `pinned` fixes a family to one variant ({"hot.uptime": "b"});
+   * `floor` is the share of choices made uniformly at random, so no variant starves.
+   */
+  scriptVariants: { pinned: Record<string, string>; floor: number };
 }
 
 /** Minutes a resend waits after the recap it replies to. */
@@ -67,6 +77,8 @@ export const DEFAULT_POLICY: CadencePolicy = {
   slotMinutes: 15,
   prospectEmailBudget: { max: 3, days: 7 },
   inviteMinutes: 30,
+  voicemailEmail: { attempts: [1, 3, 5], delayMinutes: 5 },
+  scriptVariants: { pinned: {}, floor: 0.1 },
 };
 
 /** Where the prospect is, for the calendar. */
@@ -236,15 +248,29 @@ export class CadencePlanner {
         }
         // A time the rep names (say the greeting gave a return date) overrides the cadence.
         const next = input.callbackAt ?? this.attemptTime(base, attempt + 1, place, now);
+        const note = outcome === 'voicemail' && input.sendEmail !== false ? this.voicemailEmail(attempt, next, place, now, input.prospect.email) : null;
         return {
           status: 'active',
           attempts: attempt,
           attemptDueAt: next,
           nextAttemptAt: next,
-          touches: [this.reminder(next, attempt + 1, place, now, input.reminderChannel)],
+          // The reminder leads: it is the next attempt, and the note names it.
+          touches: [this.reminder(next, attempt + 1, place, now, input.reminderChannel), ...(note ? [note] : [])],
         };
       }
     }
+  }
+
+  /**
+   * The note after a voicemail on attempt `attempt`: a few minutes later, out of quiet hours and
+   * holidays, and only while it still lands before the next try, which it names (`promiseAt`).
+   */
+  private voicemailEmail(attempt: number, next: DateTime, place: ProspectPlace, now: DateTime, email: string | undefined): PlannedTouch | null {
+    const { attempts, delayMinutes } = this.policy.voicemailEmail;
+    if (!email || !attempts.includes(attempt)) return null;
+    const dueAt = this.prospectSendTime(now.plus({ minutes: delayMinutes }), place);
+    if (dueAt >= next) return null;
+    return { kind: 'voicemail_email', recipient: 'prospect', channel: 'email', dueAt, attempt, promiseAt: next.toUTC() };
   }
 
   private reminder(at: DateTime, attempt: number, place: ProspectPlace, now: DateTime, channel: 'email' | 'sms'): PlannedTouch {
@@ -280,7 +306,7 @@ export interface PlannedTouch {
   channel: 'email' | 'sms';
   dueAt: DateTime;
   attempt?: number;
-  /** For a rep reminder: when the voicemail script promises the next try (null: none follows). */
+  /** For a rep reminder: when the voicemail script promises the next try (null: none follows); for a voicemail email, the next try it names. */
   promiseAt?: DateTime | null;
   /** For a rep notice: what happened. */
   notice?: string;
@@ -294,6 +320,8 @@ export interface PlanInput {
   stallReason?: StallReason;
   materials: Material[];
   sendRecap: boolean;
+  /** False turns off the note after a voicemail for this call (the call's `sendEmail`); default true. */
+  sendEmail?: boolean;
   reminderChannel: 'email' | 'sms';
   prospect: ProspectPlace & { email?: string; attempts: number; attemptDueAt?: DateTime };
 }

@@ -5,7 +5,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const STALL_REASONS = ['waiting_on_customer', 'needs_review', 'decision_maker', 'cooled_off', 'comparing', 'price'] as const;
 export type StallReason = (typeof STALL_REASONS)[number];
 
-export const TOUCH_KINDS = ['recap', 'resend_materials', 'rep_reminder', 'final_email', 'rep_notice'] as const;
+export const TOUCH_KINDS = ['recap', 'resend_materials', 'rep_reminder', 'final_email', 'rep_notice', 'voicemail_email'] as const;
 export type TouchKind = (typeof TOUCH_KINDS)[number];
 
 export const TOUCH_STATUSES = ['scheduled', 'sent', 'skipped', 'cancelled', 'failed'] as const;

@@ -3,10 +3,15 @@
  * every template reads, the voicemail script, and each kind of message.
  */
 import { DateTime } from 'luxon';
-import type { Call, Prospect, Rep, Touch, TouchKind } from './schemas.js';
+import type { Call, Prospect, Rep, TouchKind } from './schemas.js';
 import { humanClock, humanTime, relativeTime, zoneAbbreviation } from './time.js';
 import type { TemplateLibrary } from './templates.js';
 import { fitSms, fitsSms, MAX_SEGMENTS, smsSegments, type SmsEncoding } from './sms-text.js';
+import { nextMoves, openingQuestions, qualificationQuestions, spokenDay, spokenFutureDay } from './coaching.js';
+import { dialableNumber, phoneCountry } from './phone.js';
+import { composePitch, composeVoicemail, scriptSubjects } from './script.js';
+
+export { nextMoves, openingQuestions, QUALIFICATION_QUESTIONS, qualificationQuestions, spokenDay, spokenFutureDay } from './coaching.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -14,6 +19,8 @@ export interface RenderedEmail {
   text: string;
   /** The templates used, recorded on the touch and shown in previews. */
   template: string;
+  /** The voicemail variant in a rep reminder's sheet; null for other kinds or when nothing competed. */
+  variant?: string | null;
 }
 
 export interface RenderedSms {
@@ -24,6 +31,9 @@ export interface RenderedSms {
   encoding: SmsEncoding;
   /** What was left out to make it fit, in the order it was dropped (empty when nothing was). */
   dropped: string[];
+  /** The voicemail script in the sheet the SMS links to, and its variant: record them on the touch. */
+  voicemailTemplate?: string;
+  variant?: string | null;
 }
 
 export interface MessageInput {
@@ -47,16 +57,13 @@ export interface MessageInput {
   resent?: { at: string; titles: string[] };
   now: Date;
   links?: { unsubscribe?: string; sheet?: string };
+  /**
+   * The voicemail variant chosen for this touch when it was planned ("hot.uptime.b", see
+   * script.ts scriptFamily and variants.ts chooseVariant). Absent, or from another family since
+   * the hot buttons changed: the family's first variant, and the result says which was used.
+   */
+  scriptVariant?: string;
 }
-
-const STALL_LABELS: Record<string, string> = {
-  waiting_on_customer: 'waiting on their customer',
-  needs_review: 'reviewing the material',
-  decision_maker: 'talking to the other decision maker',
-  cooled_off: 'cooled off',
-  comparing: 'comparing options',
-  price: 'weighing the price',
-};
 
 export function label(key: string): string {
   return key.replace(/_/g, ' ');
@@ -64,88 +71,6 @@ export function label(key: string): string {
 
 function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
-}
-
-/** Formats +15551234567 as +1 555 123 4567 for reading aloud; other numbers stay as given. */
-export function phoneForSpeech(phone: string | undefined): string | null {
-  if (!phone) return null;
-  const us = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(phone);
-  return us ? `${us[1]}-${us[2]}-${us[3]}` : phone;
-}
-
-/** The open questions that start a follow-up well, by what was holding the prospect back. */
-export function openingQuestions(stallReason: string | undefined): string[] {
-  switch (stallReason) {
-    case 'waiting_on_customer':
-      return ['How did it go with your customer?', 'What did they like, and what questions came up?', 'What happens next on their side, and then what?'];
-    case 'needs_review':
-      return ['What stood out to you in the material?', 'What was of most interest, and what raised questions?', 'What would be most useful to walk through together now?'];
-    case 'decision_maker':
-      return ['How did the conversation with the other decision maker go?', 'What did they ask about?', 'What would they need to see to be comfortable?'];
-    case 'cooled_off':
-      return ['What has changed since we spoke?', 'What happens if you do nothing about this?', 'What would need to be true to move ahead?'];
-    case 'comparing':
-      return ['How do the options compare so far?', 'What matters most in the decision?', 'What made you change suppliers last time?'];
-    case 'price':
-      return ['How does the price sit with you now?', 'What does it cost you to leave things as they are?', 'What budget did you have in mind?'];
-    default:
-      return ['What was of most interest when we spoke?', 'What has happened since?', 'What would you like to see next?'];
-  }
-}
-
-/** The playbook's move for each stall, for when the opening question confirms it. */
-export function nextMoves(stallReason: string | undefined): string[] {
-  switch (stallReason) {
-    case 'waiting_on_customer':
-      return ['If the customer has not answered: offer a short call with them and you, and agree a date for it.'];
-    case 'needs_review':
-      return [
-        'If they have not reviewed it: offer to walk them through it now.',
-        'If they are away from the computer: resend it so it is on top of their inbox, and agree a time to go through it.',
-      ];
-    case 'decision_maker':
-      return ['If they have not talked to the other decision maker: propose a short call with both of them, and book it now.'];
-    case 'cooled_off':
-      return ['Ask what changed, and what happens if they do nothing: the cost of doing nothing is real.'];
-    case 'comparing':
-      return ['If they are comfortable with their current supplier: ask what made them change last time, and when they would change again.'];
-    case 'price':
-      return ['Put the price next to the cost of the problem they agreed to solve, not next to zero.'];
-    default:
-      return ['Aim to advance the sale on this call: agree the next concrete step, not just more time.'];
-  }
-}
-
-/** Asked when the first call left the decision process unclear. */
-export const QUALIFICATION_QUESTIONS = [
-  'What happens next, and then what?',
-  'Who else is involved in the decision, and how do you decide?',
-  'When do you need this in place?',
-  'Other than that, is there anything stopping you from moving forward?',
-];
-
-/** The qualification questions still open after `convo`: none when the decision process is known. */
-export function qualificationQuestions(convo: Pick<Call, 'whatHappensNext' | 'decisionMakers'> | undefined): string[] {
-  const missingNext = !convo?.whatHappensNext;
-  const missingWho = !convo?.decisionMakers?.length;
-  if (!missingNext && !missingWho) return [];
-  return [
-    ...(missingNext ? [QUALIFICATION_QUESTIONS[0]!] : []),
-    ...(missingWho ? [QUALIFICATION_QUESTIONS[1]!] : []),
-    QUALIFICATION_QUESTIONS[2]!,
-    QUALIFICATION_QUESTIONS[3]!,
-  ];
-}
-
-/** "earlier today", "yesterday", "on Monday" (within the week), "on November 3": for speech. */
-export function spokenDay(at: string, now: Date, zone: string): string {
-  const then = DateTime.fromISO(at).setZone(zone);
-  const today = DateTime.fromJSDate(now).setZone(zone).startOf('day');
-  const days = Math.round(today.diff(then.startOf('day'), 'days').days);
-  if (days <= 0) return 'earlier today';
-  if (days === 1) return 'yesterday';
-  if (days < 7) return `on ${then.toFormat('cccc')}`;
-  return `on ${then.toFormat('LLLL d')}`;
 }
 
 /** Everything a template may read. Every key is present (null when unknown) for strict mode. */
@@ -159,7 +84,10 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
   const nowLocal = DateTime.fromJSDate(now).setZone(zone);
   const due = DateTime.fromISO(input.dueAt, { zone: 'utc' });
   const callbackAt = input.callbackAt ?? call?.callbackAt;
-  const hotButtonLabel = (key: string) => library.hotButtonLabel(key);
+  const subjects = scriptSubjects(library, hotButtons, stallReason);
+  // The prospect dials the rep's number from where they are; their phone tells where when the record does not.
+  const prospectCountry = prospect.country ?? phoneCountry(prospect.phone) ?? undefined;
+  const repNumber = dialableNumber(rep.phone, prospectCountry);
 
   const base = {
     rep: {
@@ -167,7 +95,11 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
       firstName: firstName(rep.name),
       email: rep.email,
       phone: rep.phone ?? null,
-      phoneSpoken: phoneForSpeech(rep.phone),
+      /** The number as the prospect dials it: "(555) 123-0000" at home, "+1 555 123 0000" abroad. */
+      phoneDial: repNumber?.written ?? null,
+      /** The same, to read aloud in a script. */
+      phoneSpoken: repNumber?.spoken ?? null,
+      phoneLink: repNumber ? `tel:${repNumber.e164}` : null,
       company: rep.company ?? null,
       signature: rep.signature ?? null,
     },
@@ -177,6 +109,8 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
       company: prospect.company ?? null,
       email: prospect.email ?? null,
       phone: prospect.phone ?? null,
+      /** Their own number as they write it at home, for prospect-facing text. */
+      phoneDial: dialableNumber(prospect.phone, prospectCountry)?.written ?? null,
       telLink: prospect.phone ? `tel:${prospect.phone}` : null,
       timezone: zone,
       localTimeNow: `${nowLocal.toFormat('ccc h:mm a')} ${zoneAbbreviation(nowLocal)}`,
@@ -198,6 +132,8 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
           /** "Thu", for short texts. */
           dayShort: DateTime.fromISO(input.promiseAt).setZone(zone).toFormat('ccc'),
           clock: humanClock(input.promiseAt, zone),
+          /** For speech: "tomorrow", "on Thursday", "on Tuesday, December 22". */
+          spoken: spokenFutureDay(input.promiseAt, now, zone),
         }
       : null,
     /** True for the last reminder of a cadence (promiseAt explicitly null): the script says a note follows. */
@@ -214,9 +150,11 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
     whatHappensNext: convo?.whatHappensNext ?? null,
     decisionMakers: convo?.decisionMakers ?? [],
     notes: call?.notes ?? convo?.notes ?? null,
-    hotButtons: hotButtons.map((key) => ({ key, label: hotButtonLabel(key) })),
-    topHotButton: hotButtons[0] ? { key: hotButtons[0], label: hotButtonLabel(hotButtons[0]) } : null,
-    stallReason: stallReason ? { key: stallReason, label: STALL_LABELS[stallReason] ?? label(stallReason) } : null,
+    hotButtons: hotButtons.map((key) => ({ key, label: library.hotButtonLabel(key) })),
+    /** The hot button the script speaks to: the first with words of its own, else the first. */
+    topHotButton: subjects.hot ? { key: subjects.hot.key, label: subjects.hot.label } : null,
+    secondHotButton: subjects.second ? { key: subjects.second.key, label: subjects.second.label } : null,
+    stallReason: subjects.stall ? { key: subjects.stall.key, label: subjects.stall.label } : null,
     callback: callbackAt
       ? {
           human: humanTime(callbackAt, zone),
@@ -234,10 +172,19 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
     notice: input.notice ? noticeText(input.notice, prospect, input.attempt) : null,
     links: { unsubscribe: input.links?.unsubscribe ?? null, sheet: input.links?.sheet ?? null },
   };
-  const voicemailTemplate = library.select('voicemail', hotButtons, stallReason);
-  // Scripts are written over several lines for reading; spoken, they are one paragraph.
-  const voicemail = library.render(voicemailTemplate, base).replace(/\s+/g, ' ').trim();
-  return { ...base, voicemail, voicemailTemplate };
+  const script = composeVoicemail(library, base, subjects, { variant: input.scriptVariant, attempt: input.attempt });
+  const pitch = composePitch(library, base, subjects);
+  return {
+    ...base,
+    /** The sentences prospect emails carry about the hot buttons and the stall. */
+    pitch,
+    voicemail: script.text,
+    /** The script part by part, for the sheet. */
+    voicemailLines: script.lines,
+    voicemailTemplate: script.template,
+    /** The variant spoken ("hot.uptime.b"); null when nothing competed. Credit callbacks to it. */
+    voicemailVariant: script.variant,
+  };
 }
 
 export type ViewModel = ReturnType<typeof viewModel>;
@@ -249,8 +196,23 @@ export function renderEmail(input: MessageInput, library: TemplateLibrary): Rend
   const subject = library.render(`${folder}/subject`, view).replace(/\s+/g, ' ').trim();
   const html = library.render(`${folder}/body.html`, view);
   const text = library.render(`${folder}/body.text`, view).replace(/\n{3,}/g, '\n\n').trim() + '\n';
-  const template = input.kind === 'rep_reminder' ? `${folder} + ${view.voicemailTemplate}` : folder;
-  return { subject, html, text, template };
+  if (input.kind === 'rep_reminder') {
+    return { subject, html, text, template: `${folder} + ${view.voicemailTemplate}`, variant: view.voicemailVariant };
+  }
+  return { subject, html, text, template: PITCHED.has(input.kind) ? `${folder} + ${pitchParts(view.pitch)}` : folder };
+}
+
+/** The prospect emails that carry the hot-button and stall sentences. */
+const PITCHED = new Set<TouchKind>(['recap', 'resend_materials', 'voicemail_email']);
+
+/** "parts[hot.uptime,mention.quality,stall.price]": which parts an email's sentences came from. */
+function pitchParts(pitch: ViewModel['pitch']): string {
+  const used = [
+    ...(pitch.hot ? [`hot.${pitch.hot.key}`] : []),
+    ...(pitch.second ? [`mention.${pitch.second.key}`] : []),
+    ...(pitch.stall ? [`stall.${pitch.stall.key}`] : []),
+  ];
+  return `parts[${used.join(',')}]`;
 }
 
 const SMS_TEMPLATE = 'sms/rep_reminder';
@@ -267,8 +229,8 @@ function shortName(name: string, max: number): string {
 
 /**
  * The SMS reminder to the rep, within two GSM-7 segments or three UCS-2 ones. When the full text
- * is too long it leaves out what matters least first: the company, the stall, long names, the
- * voicemail promise, the hot button; then the prospect's first name alone; as a last resort the
+ * is too long it leaves out what matters least first: the company, the stall, the second hot
+ * button, long names, the voicemail promise, the hot button; then the prospect's first name alone; as a last resort the
  * text is cut, never the link to the sheet.
  */
 export function renderSms(input: MessageInput, library: TemplateLibrary): RenderedSms {
@@ -277,10 +239,11 @@ export function renderSms(input: MessageInput, library: TemplateLibrary): Render
   const steps: Array<[string, (v: View) => View]> = [
     ['company', (v) => ({ ...v, prospect: { ...v.prospect, company: null } })],
     ['stall reason', (v) => ({ ...v, stallReason: null })],
+    ['second hot button', (v) => ({ ...v, secondHotButton: null })],
     ['long name', (v) => ({ ...v, prospect: { ...v.prospect, name: shortName(v.prospect.name, 20) } })],
     // The promise matters only if they get voicemail, later in the call; the hot button from the first word.
     ['promise', (v) => ({ ...v, promise: null, lastAttempt: false })],
-    ['hot button', (v) => ({ ...v, topHotButton: null })],
+    ['hot button', (v) => ({ ...v, topHotButton: null, secondHotButton: null })],
     ['surname', (v) => ({ ...v, prospect: { ...v.prospect, name: shortName(v.prospect.firstName, 12) } })],
   ];
   const render = (v: View) => library.render(SMS_TEMPLATE, v).replace(/\s+/g, ' ').trim();
@@ -304,13 +267,21 @@ export function renderSms(input: MessageInput, library: TemplateLibrary): Render
     dropped.push('text');
   }
   const size = smsSegments(body);
-  return { body, template: SMS_TEMPLATE, segments: size.segments, encoding: size.encoding, dropped };
+  return {
+    body,
+    template: SMS_TEMPLATE,
+    segments: size.segments,
+    encoding: size.encoding,
+    dropped,
+    voicemailTemplate: view.voicemailTemplate,
+    variant: view.voicemailVariant,
+  };
 }
 
-/** The voicemail script alone, for previews. */
-export function renderVoicemail(input: MessageInput, library: TemplateLibrary): { text: string; template: string } {
+/** The voicemail script alone, for previews, with the parts and the variant it used. */
+export function renderVoicemail(input: MessageInput, library: TemplateLibrary): { text: string; template: string; variant: string | null; lines: string[] } {
   const view = viewModel(input, library);
-  return { text: view.voicemail, template: view.voicemailTemplate };
+  return { text: view.voicemail, template: view.voicemailTemplate, variant: view.voicemailVariant, lines: view.voicemailLines };
 }
 
 /** What a rep notice says, by what happened. */

@@ -22,6 +22,25 @@ const PolicyOverride = z.strictObject({
   slotMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(120))),
   prospectEmailBudget: z.optional(z.object({ max: z.number().check(z.int(), z.gte(1), z.lte(50)), days: z.number().check(z.int(), z.gte(1), z.lte(60)) })),
   inviteMinutes: z.optional(z.number().check(z.int(), z.gte(5), z.lte(240))),
+  voicemailEmail: z.optional(
+    z.strictObject({
+      attempts: z.optional(z.array(z.number().check(z.int(), z.gte(1), z.lte(50))).check(z.maxLength(50))),
+      delayMinutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * 60))),
+    }),
+  ),
+  scriptVariants: z.optional(
+    z.strictObject({
+      pinned: z.optional(
+        z.record(z.string(), z.string().check(z.regex(/^[a-z0-9_]+$/, { message: 'Use a variant name such as b' }))).check(
+          z.refine((pins) => Object.keys(pins).every((family) => /^[a-z0-9_]+\.[a-z0-9_+]+$/.test(family)), {
+            message: 'Name each family as a script reports it, such as hot.uptime or pair.price+cost_savings',
+          }),
+        ),
+      ),
+      // Below 1: with a floor of 1 every choice would be random and nothing would be learnt.
+      floor: z.optional(z.number().check(z.gte(0), z.lt(1))),
+    }),
+  ),
 });
 
 export class PolicyError extends Error {}
@@ -40,6 +59,11 @@ export function resolvePolicy(override: unknown = {}): CadencePolicy {
     retryBusinessDays: o.retryBusinessDays ?? DEFAULT_POLICY.retryBusinessDays,
     maxAttempts: o.maxAttempts ?? (o.retryBusinessDays ? o.retryBusinessDays.length + 1 : DEFAULT_POLICY.maxAttempts),
     stallDefaultBusinessDays: { ...DEFAULT_POLICY.stallDefaultBusinessDays, ...o.stallDefaultBusinessDays },
+    voicemailEmail: { ...DEFAULT_POLICY.voicemailEmail, ...o.voicemailEmail },
+    scriptVariants: {
+      pinned: { ...DEFAULT_POLICY.scriptVariants.pinned, ...o.scriptVariants?.pinned },
+      floor: o.scriptVariants?.floor ?? DEFAULT_POLICY.scriptVariants.floor,
+    },
   } as CadencePolicy;
   const bh = policy.businessHours;
   if (minutesOf(bh.start) >= minutesOf(bh.end)) throw new PolicyError('Cadence policy: businessHours.start must be before businessHours.end');

@@ -94,6 +94,8 @@ export const CallInput = z.strictObject({
   materials: z.optional(z.array(Material).check(z.maxLength(20))),
   notes: z.optional(z.string().check(z.maxLength(10_000))),
   sendRecap: z.optional(z.boolean()),
+  /** After a voicemail: whether the short note to the prospect goes out (default true). */
+  sendEmail: z.optional(z.boolean()),
 }).check(
   // Rules across fields: what each outcome cannot do without.
   z.superRefine((call, ctx) => {
@@ -170,6 +172,10 @@ export interface Call {
   materials: Material[];
   notes?: string;
   sendRecap: boolean;
+  /** False when the rep turned off the note after a voicemail for this call. */
+  sendEmail?: boolean;
+  /** A voicemail call: the script variant the rep left (from the reminder it answered), credited if a later call reaches them. */
+  scriptVariant?: string;
   recordedAt: string;
 }
 
@@ -190,8 +196,10 @@ export interface Touch {
   /** The subject line sent, so a later email can reply in the same thread. */
   subject?: string;
   sentAt?: string;
-  /** Rep reminders: when the voicemail script promises the next try (null: the last attempt). */
+  /** Rep reminders: when the voicemail script promises the next try (null: the last attempt). Voicemail emails: the next try they name. */
   promiseAt?: string | null;
+  /** Rep reminders: the voicemail script variant chosen at planning ("hot.uptime.b"), credited when a later call reaches the prospect. */
+  scriptVariant?: string;
   /** The callback this touch serves (resend, reminder, recap). */
   callbackAt?: string;
   /** Rep notices: what happened. */

@@ -16,8 +16,12 @@ const Handlebars = HandlebarsRuntime as unknown as typeof HandlebarsFull;
 export class TemplateLibrary {
   private readonly env = Handlebars.create();
   private readonly cache = new Map<string, Render>();
+  private readonly keys: string[];
+  /** Labels are looked up on every render; the entries never change after construction. */
+  private readonly labels = new Map<string, string | undefined>();
 
   constructor(private readonly entries: Record<string, CompiledTemplateEntry> = compiledTemplates) {
+    this.keys = Object.keys(entries);
     for (const [name, entry] of Object.entries(entries)) {
       if (name.startsWith('partials/')) {
         // Partials are called by their file name without folder or extension: {{> layout}}.
@@ -33,7 +37,7 @@ export class TemplateLibrary {
   }
 
   names(prefix = ''): string[] {
-    return Object.keys(this.entries).filter((n) => n.startsWith(prefix));
+    return this.keys.filter((n) => n.startsWith(prefix));
   }
 
   meta(name: string): Record<string, string> {
@@ -52,14 +56,31 @@ export class TemplateLibrary {
   }
 
   /**
-   * How a hot button reads to people: the `label:` a voicemail script for it declares in its front
-   * matter ("risk and compliance"), else the key with spaces ("risk compliance").
+   * How a hot button reads to people: the `label:` its parts file declares ("risk and compliance"),
+   * else the `label:` of a script for it under `folder`, else the key with spaces ("brand image").
    */
   hotButtonLabel(key: string, folder = 'voicemail'): string {
-    const declared = this.names(`${folder}/`)
-      .map((n) => this.meta(n))
-      .find((meta) => meta.hotButton === key && !meta.stallReason && meta.label);
-    return declared?.label ?? key.replace(/_/g, ' ');
+    return this.declaredLabel('hotButton', key, ['parts/hot/', `${folder}/`]) ?? key.replace(/_/g, ' ');
+  }
+
+  /** How a stall reason reads: "talking to the other decision maker", from its parts file. */
+  stallLabel(key: string): string {
+    return this.declaredLabel('stallReason', key, ['parts/stall/']) ?? key.replace(/_/g, ' ');
+  }
+
+  private declaredLabel(field: 'hotButton' | 'stallReason', key: string, folders: string[]): string | undefined {
+    const cacheKey = `${field}:${key}:${folders.join('|')}`;
+    if (this.labels.has(cacheKey)) return this.labels.get(cacheKey);
+    const other = field === 'hotButton' ? 'stallReason' : 'hotButton';
+    let label: string | undefined;
+    for (const folder of folders) {
+      label = this.names(folder)
+        .map((n) => this.meta(n))
+        .find((meta) => meta[field] === key && !meta[other] && meta.label)?.label;
+      if (label) break;
+    }
+    this.labels.set(cacheKey, label);
+    return label;
   }
 
   /**

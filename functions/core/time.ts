@@ -96,20 +96,111 @@ export function humanClock(at: Date | DateTime | string, zone: string): string {
   return `${dt.toFormat('h:mm a')} ${zoneAbbreviation(dt)}`;
 }
 
+/**
+ * The usual abbreviations where Intl gives none in en-US (it knows only North American names and
+ * answers "GMT+1" for Berlin): [standard, daylight saving] by IANA zone. One name when the zone
+ * keeps no daylight saving time. Names a local reader would use, kept short on purpose: anything
+ * not listed falls back to the UTC offset, which is never wrong.
+ */
+const ZONE_NAMES: Record<string, readonly [string, string?]> = {};
+/** The table, for tests that check it against the zone rules. */
+export const ZONE_ABBREVIATIONS: Readonly<Record<string, readonly [string, string?]>> = ZONE_NAMES;
+function names(std: string, dst: string | undefined, zones: string): void {
+  for (const zone of zones.trim().split(/\s+/)) ZONE_NAMES[zone] = dst ? [std, dst] : [std];
+}
+names('GMT', 'BST', 'Europe/London Europe/Belfast Europe/Guernsey Europe/Isle_of_Man Europe/Jersey GB');
+names('GMT', 'IST', 'Europe/Dublin Eire');
+names('WET', 'WEST', 'Europe/Lisbon Portugal Atlantic/Canary Atlantic/Madeira Atlantic/Faroe');
+names(
+  'CET',
+  'CEST',
+  `Europe/Berlin Europe/Paris Europe/Madrid Europe/Rome Europe/Amsterdam Europe/Brussels Europe/Vienna Europe/Zurich
+   Europe/Stockholm Europe/Oslo Europe/Copenhagen Europe/Warsaw Europe/Prague Europe/Budapest Europe/Luxembourg
+   Europe/Monaco Europe/Malta Europe/Belgrade Europe/Zagreb Europe/Ljubljana Europe/Bratislava Europe/Sarajevo
+   Europe/Skopje Europe/Tirane Europe/Andorra Europe/Gibraltar Europe/Vaduz Europe/San_Marino Europe/Vatican
+   Europe/Podgorica Europe/Busingen Africa/Ceuta Arctic/Longyearbyen Poland`,
+);
+names('CET', undefined, 'Africa/Algiers Africa/Tunis');
+names(
+  'EET',
+  'EEST',
+  `Europe/Athens Europe/Helsinki Europe/Bucharest Europe/Sofia Europe/Kyiv Europe/Kiev Europe/Riga Europe/Tallinn
+   Europe/Vilnius Europe/Chisinau Europe/Mariehamn Asia/Nicosia Europe/Nicosia Asia/Famagusta Asia/Beirut Africa/Cairo Egypt`,
+);
+names('EET', undefined, 'Africa/Tripoli Europe/Kaliningrad');
+names('MSK', undefined, 'Europe/Moscow W-SU');
+names('TRT', undefined, 'Europe/Istanbul Asia/Istanbul Turkey');
+names('IST', undefined, 'Asia/Kolkata Asia/Calcutta');
+names('IST', 'IDT', 'Asia/Jerusalem Asia/Tel_Aviv Israel');
+names('PKT', undefined, 'Asia/Karachi');
+names('GST', undefined, 'Asia/Dubai Asia/Muscat');
+names('SGT', undefined, 'Asia/Singapore Singapore');
+names('HKT', undefined, 'Asia/Hong_Kong Hongkong');
+names('JST', undefined, 'Asia/Tokyo Japan');
+names('KST', undefined, 'Asia/Seoul ROK');
+names('WIB', undefined, 'Asia/Jakarta');
+names('ICT', undefined, 'Asia/Bangkok Asia/Ho_Chi_Minh Asia/Saigon');
+names('MYT', undefined, 'Asia/Kuala_Lumpur');
+names('PHT', undefined, 'Asia/Manila');
+names('SAST', undefined, 'Africa/Johannesburg');
+names('WAT', undefined, 'Africa/Lagos');
+names('EAT', undefined, 'Africa/Nairobi');
+names('AEST', 'AEDT', 'Australia/Sydney Australia/Melbourne Australia/Hobart Australia/Canberra Australia/ACT Australia/NSW Australia/Victoria Australia/Tasmania');
+names('AEST', undefined, 'Australia/Brisbane Australia/Lindeman Australia/Queensland');
+names('ACST', 'ACDT', 'Australia/Adelaide Australia/Broken_Hill Australia/South');
+names('ACST', undefined, 'Australia/Darwin Australia/North');
+names('AWST', undefined, 'Australia/Perth Australia/West');
+names('NZST', 'NZDT', 'Pacific/Auckland NZ Antarctica/McMurdo');
+names('NST', 'NDT', 'America/St_Johns Canada/Newfoundland');
+names('BRT', undefined, 'America/Sao_Paulo Brazil/East');
+names('ART', undefined, 'America/Argentina/Buenos_Aires America/Buenos_Aires');
+names('COT', undefined, 'America/Bogota');
+names('PET', undefined, 'America/Lima');
+names('CLT', 'CLST', 'America/Santiago Chile/Continental');
+
 const abbreviations = new Map<string, Intl.DateTimeFormat>();
+/** The smaller of a zone's offsets in January and July of a year: its standard time. */
+const standardOffsets = new Map<string, number>();
+
+/** Whether `dt` is on daylight saving time in its zone (the larger of the year's two offsets). */
+function onDaylightTime(dt: DateTime, zone: string): boolean {
+  const key = `${zone} ${dt.year}`;
+  let standard = standardOffsets.get(key);
+  if (standard === undefined) {
+    const jan = DateTime.fromObject({ year: dt.year, month: 1, day: 1 }, { zone }).offset;
+    const jul = DateTime.fromObject({ year: dt.year, month: 7, day: 1 }, { zone }).offset;
+    standard = Math.min(jan, jul);
+    standardOffsets.set(key, standard);
+  }
+  return dt.offset > standard;
+}
+
+/** "UTC+1", "UTC-3:30", "UTC+13:45", "UTC": an offset nobody can misread. */
+export function utcOffsetName(offsetMinutes: number): string {
+  if (offsetMinutes === 0) return 'UTC';
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const minutes = abs % 60;
+  return `UTC${sign}${Math.floor(abs / 60)}${minutes ? `:${String(minutes).padStart(2, '0')}` : ''}`;
+}
 
 /**
- * The short zone name at that instant ("EST", "GMT+11"), as Luxon's ZZZZ gives it, but with one
- * Intl formatter per zone kept: Luxon builds a new one on every call, the slowest part of a render.
+ * The zone's usual abbreviation at that instant: "EST", "CET", "BST", "IST", "AEDT". From the table
+ * above, else from Intl in en-US where it knows a name (North America, UTC, GMT), else the offset
+ * ("UTC+5:45"). One Intl formatter is kept per zone: building them is the slowest part of a render.
  */
 export function zoneAbbreviation(dt: DateTime): string {
   const zone = dt.zoneName ?? 'UTC';
+  const listed = ZONE_NAMES[zone];
+  if (listed) return onDaylightTime(dt, zone) && listed[1] ? listed[1] : listed[0];
   let format = abbreviations.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
     abbreviations.set(zone, format);
   }
-  return format.formatToParts(dt.toJSDate()).find((p) => p.type === 'timeZoneName')?.value ?? dt.toFormat('ZZZZ');
+  const name = format.formatToParts(dt.toJSDate()).find((p) => p.type === 'timeZoneName')?.value;
+  // "GMT+1" reads like a typo to most people and is easy to get backwards; say it as UTC.
+  return name && /^[A-Z]{2,5}$/.test(name) ? name : utcOffsetName(dt.offset);
 }
 
 /** "3 days ago", "in 2 hours", relative to `now`. */

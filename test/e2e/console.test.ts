@@ -221,7 +221,7 @@ describe('rep console in Chromium', () => {
     // Prepare: the reminder fires at 11:00 Tuesday; the rep calls two minutes later.
     const due = tuesday.set({ hour: 11 });
     front.clock.set(due.toJSDate());
-    await front.runtime.scheduler.runDue();
+    await front.runtime.runDue();
     front.clock.set(due.plus({ minutes: 2 }).toJSDate());
     expect((await front.call('POST', '/v1/prospects/dana/calls', { outcome: 'stalled', stallReason: 'needs_review' }, 'rep-dana')).status).toBe(201);
     await page.clock.setFixedTime(due.plus({ minutes: 5 }).toJSDate());

@@ -124,7 +124,7 @@ describe('CadencePlanner.plan: voicemail and no_answer', () => {
       expect(plan.nextAttemptAt).toBeDefined();
       expect(plan.attempts).toBe(attempts + 1);
       expect(plan.nextAttemptAt! > attemptDueAt).toBe(true);
-      const [reminder] = plan.touches;
+      const reminder = plan.touches.find((t) => t.kind === 'rep_reminder');
       expect(reminder!.attempt).toBe(attempts + 2);
       seen.push(local(plan.nextAttemptAt, 'America/New_York')!);
       attemptDueAt = plan.nextAttemptAt!;
@@ -152,6 +152,73 @@ describe('CadencePlanner.plan: voicemail and no_answer', () => {
   });
 });
 
+describe('CadencePlanner.plan: the note after a voicemail', () => {
+  const place = { id: 'p-1', timezone: 'America/New_York', country: 'US' };
+  const monday10 = utc('2026-11-23T15:00:00Z'); // Monday 10:00 New York
+
+  it('plans a voicemail_email five minutes after a voicemail on attempt 1, naming the next try the script promised', () => {
+    // Prepare: the reminder for attempt 1 promised the retry; the rep posts voicemail 3 minutes after.
+    const promised = planner.promiseAfter(monday10, 1, place, monday10);
+    const now = monday10.plus({ minutes: 3 });
+
+    // Act
+    const plan = planner.plan(input({ outcome: 'voicemail', now, callAt: now, prospect: { ...place, email: 'p@example.com', attempts: 0, attemptDueAt: monday10 } }));
+
+    // Assess
+    expect(plan.touches.map((t) => [t.kind, t.recipient, t.channel, local(t.dueAt, 'America/New_York')])).toEqual([
+      ['rep_reminder', 'rep', 'email', local(promised, 'America/New_York')],
+      ['voicemail_email', 'prospect', 'email', 'Mon 2026-11-23 10:08 EST'],
+    ]);
+    const [reminder, note] = plan.touches;
+    expect(note!.attempt).toBe(1);
+    expect(note!.promiseAt!.toISO()).toBe(promised!.toISO());
+    expect(reminder!.dueAt.toISO()).toBe(promised!.toISO());
+  });
+
+  it('goes on the policy attempts only (1, 3 and 5 by default), and never for no_answer', () => {
+    // Act
+    const kinds = (outcome: 'voicemail' | 'no_answer', attempts: number) =>
+      planner.plan(input({ outcome, now: monday10, callAt: monday10, prospect: { ...place, email: 'p@example.com', attempts } })).touches.map((t) => t.kind);
+
+    // Assess
+    expect([0, 1, 2, 3, 4, 5].map((before) => kinds('voicemail', before).includes('voicemail_email'))).toEqual([true, false, true, false, true, false]);
+    expect(kinds('no_answer', 0)).toEqual(['rep_reminder']);
+    expect(kinds('voicemail', 6)).toEqual(['final_email', 'rep_notice']);
+  });
+
+  it('respects the call’s sendEmail: false and a prospect without an address', () => {
+    const off = planner.plan(input({ outcome: 'voicemail', sendEmail: false, prospect: { ...place, email: 'p@example.com', attempts: 0 } }));
+    const noAddress = planner.plan(input({ outcome: 'voicemail', prospect: { ...place, attempts: 0 } }));
+    expect(off.touches.map((t) => t.kind)).toEqual(['rep_reminder']);
+    expect(noAddress.touches.map((t) => t.kind)).toEqual(['rep_reminder']);
+  });
+
+  it('waits out quiet hours and a public holiday, and drops a note that would land after the next try', () => {
+    // Prepare: a voicemail posted Wednesday 20:58 before Thanksgiving; the next try is Friday morning.
+    const evening = DateTime.fromISO('2026-11-25T20:58', { zone: 'America/New_York' });
+    const late = planner.plan(input({ outcome: 'voicemail', now: evening, callAt: evening, prospect: { ...place, email: 'p@example.com', attempts: 0 } }));
+    const rushed = new CadencePlanner(resolvePolicy({ voicemailEmail: { delayMinutes: 24 * 60 } }), new PublicHolidays());
+
+    // Act
+    const [reminder, note] = late.touches;
+    const monday15 = utc('2026-11-23T20:00:00Z'); // the next try is Tuesday morning, before 15:00
+    const dropped = rushed.plan(input({ outcome: 'voicemail', now: monday15, callAt: monday15, prospect: { ...place, email: 'p@example.com', attempts: 0, attemptDueAt: monday15 } }));
+
+    // Assess: 21:03 is quiet, Thursday 26 is Thanksgiving, so Friday 08:00, before Friday's try.
+    expect(local(note!.dueAt, 'America/New_York')).toBe('Fri 2026-11-27 08:00 EST');
+    expect(note!.dueAt < reminder!.dueAt).toBe(true);
+    expect(dropped.touches.map((t) => t.kind)).toEqual(['rep_reminder']);
+  });
+
+  it('follows a policy with other attempts and delay', () => {
+    const custom = new CadencePlanner(resolvePolicy({ voicemailEmail: { attempts: [2], delayMinutes: 30 } }), new PublicHolidays());
+    const first = custom.plan(input({ outcome: 'voicemail', now: monday10, callAt: monday10, prospect: { ...place, email: 'p@example.com', attempts: 0 } }));
+    const second = custom.plan(input({ outcome: 'voicemail', now: monday10, callAt: monday10, prospect: { ...place, email: 'p@example.com', attempts: 1 } }));
+    expect(first.touches.map((t) => t.kind)).toEqual(['rep_reminder']);
+    expect(local(second.touches[1]!.dueAt, 'America/New_York')).toBe('Mon 2026-11-23 10:30 EST');
+  });
+});
+
 describe('CadencePlanner.plan: closing outcomes', () => {
   it.each(['won', 'not_interested'] as const)('%s schedules nothing and closes', (outcome) => {
     const plan = planner.plan(input({ outcome }));
@@ -167,7 +234,19 @@ describe('resolvePolicy', () => {
     expect(policy.businessHours).toEqual(DEFAULT_POLICY.businessHours);
   });
 
+  it('defaults the voicemail note and the script variants, and merges partial overrides', () => {
+    expect(DEFAULT_POLICY.voicemailEmail).toEqual({ attempts: [1, 3, 5], delayMinutes: 5 });
+    expect(DEFAULT_POLICY.scriptVariants).toEqual({ pinned: {}, floor: 0.1 });
+    const policy = resolvePolicy({ voicemailEmail: { delayMinutes: 10 }, scriptVariants: { pinned: { 'hot.uptime': 'b' } } });
+    expect(policy.voicemailEmail).toEqual({ attempts: [1, 3, 5], delayMinutes: 10 });
+    expect(policy.scriptVariants).toEqual({ pinned: { 'hot.uptime': 'b' }, floor: 0.1 });
+  });
+
   it.each([
+    [{ scriptVariants: { floor: 1 } }, /scriptVariants.floor/],
+    [{ scriptVariants: { pinned: { uptime: 'b' } } }, /scriptVariants.pinned: Name each family as a script reports it/],
+    [{ voicemailEmail: { attempts: [0] } }, /voicemailEmail.attempts/],
+    [{ voicemailEmail: { delay: 5 } }, /Unrecognized key/],
     [{ retryBusinessDays: [] }, /retryBusinessDays/],
     [{ businessHours: { start: '18:00', end: '09:00', days: [1] } }, /businessHours.start must be before/],
     [{ windows: [{ start: '06:00', end: '08:00' }] }, /outside business hours/],

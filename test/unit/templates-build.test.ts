@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { parseFrontMatter, slim } from '../../scripts/build-templates.js';
+import { parseFrontMatter, slim, splitSections } from '../../scripts/build-templates.js';
 
 /** Runs a precompiled spec the way the generated module does. */
 function load(spec: string) {
@@ -36,5 +36,24 @@ describe('parseFrontMatter', () => {
     expect(parseFrontMatter('---\nhotButton: uptime\n# a comment\nlabel: up time\n---\nHello')).toEqual({ meta: { hotButton: 'uptime', label: 'up time' }, body: 'Hello' });
     expect(parseFrontMatter('No front matter')).toEqual({ meta: {}, body: 'No front matter' });
     expect(() => parseFrontMatter('---\nnot a pair\n---\nx')).toThrow(/bad front matter line/);
+  });
+});
+
+describe('splitSections (parts files)', () => {
+  it('splits a parts file into named sections, trimmed, in order', () => {
+    expect(splitSections('\n[voicemail.a]\nHi {{prospect.firstName}},\nthere.\n\n[mention]\nAlso this.\n')).toEqual([
+      { name: 'voicemail.a', body: 'Hi {{prospect.firstName}},\nthere.' },
+      { name: 'mention', body: 'Also this.' },
+    ]);
+  });
+
+  it('refuses text before the first section, a section twice, and a file without sections', () => {
+    expect(() => splitSections('stray words\n[a]\nx')).toThrow(/text before the first \[section\]: stray words/);
+    expect(() => splitSections('[a]\nx\n[a]\ny')).toThrow(/section \[a\] appears twice/);
+    expect(() => splitSections('\n\n')).toThrow(/at least one \[section\]/);
+  });
+
+  it('keeps a bracketed word inside a line as text', () => {
+    expect(splitSections('[a]\nSee [note] here')).toEqual([{ name: 'a', body: 'See [note] here' }]);
   });
 });

@@ -9,6 +9,9 @@ import {
   relativeTime,
   toLocalIso,
   toUtcIso,
+  utcOffsetName,
+  zoneAbbreviation,
+  ZONE_ABBREVIATIONS,
   type ParsedTime,
 } from '../../functions/core/time.js';
 
@@ -296,9 +299,9 @@ describe('humanTime', () => {
   it.each([
     ['America/New_York', '2026-11-25T20:00:00Z', 'Wednesday, November 25 at 3:00 PM EST'],
     ['America/New_York', '2026-07-15T13:05:00Z', 'Wednesday, July 15 at 9:05 AM EDT'],
-    ['Europe/London', '2026-07-15T08:00:00Z', 'Wednesday, July 15 at 9:00 AM GMT+1'],
-    ['Asia/Kolkata', '2026-11-25T20:00:00Z', 'Thursday, November 26 at 1:30 AM GMT+5:30'],
-    ['Pacific/Chatham', '2026-11-25T20:00:00Z', 'Thursday, November 26 at 9:45 AM GMT+13:45'],
+    ['Europe/London', '2026-07-15T08:00:00Z', 'Wednesday, July 15 at 9:00 AM BST'],
+    ['Asia/Kolkata', '2026-11-25T20:00:00Z', 'Thursday, November 26 at 1:30 AM IST'],
+    ['Pacific/Chatham', '2026-11-25T20:00:00Z', 'Thursday, November 26 at 9:45 AM UTC+13:45'],
   ])('says when it is in %s (%s)', (zone, utc, expected) => {
     // Prepare
     const at = new Date(utc);
@@ -321,6 +324,64 @@ describe('humanClock', () => {
 
     // Assess
     expect(text).toBe('3:00 PM EST');
+  });
+});
+
+describe('zoneAbbreviation', () => {
+  const WINTER = '2026-01-15T12:00:00Z';
+  const SUMMER = '2026-07-15T12:00:00Z';
+
+  it.each([
+    ['Europe/Berlin', 'CET', 'CEST'],
+    ['Europe/London', 'GMT', 'BST'],
+    ['Europe/Dublin', 'GMT', 'IST'],
+    ['Europe/Lisbon', 'WET', 'WEST'],
+    ['Europe/Athens', 'EET', 'EEST'],
+    ['Asia/Kolkata', 'IST', 'IST'],
+    ['Asia/Calcutta', 'IST', 'IST'],
+    ['Australia/Sydney', 'AEDT', 'AEST'],
+    ['Australia/Brisbane', 'AEST', 'AEST'],
+    ['Australia/Adelaide', 'ACDT', 'ACST'],
+    ['Australia/Perth', 'AWST', 'AWST'],
+    ['Pacific/Auckland', 'NZDT', 'NZST'],
+    ['America/New_York', 'EST', 'EDT'],
+    ['America/Phoenix', 'MST', 'MST'],
+    ['America/St_Johns', 'NST', 'NDT'],
+    ['Pacific/Honolulu', 'HST', 'HST'],
+    ['Asia/Tokyo', 'JST', 'JST'],
+    ['UTC', 'UTC', 'UTC'],
+    ['Atlantic/Reykjavik', 'GMT', 'GMT'],
+    ['Asia/Kathmandu', 'UTC+5:45', 'UTC+5:45'],
+    ['Pacific/Chatham', 'UTC+13:45', 'UTC+12:45'],
+    ['America/Caracas', 'UTC-4', 'UTC-4'],
+    ['Asia/Shanghai', 'UTC+8', 'UTC+8'],
+  ])('names %s in January %s and in July %s', (zone, january, july) => {
+    // Act
+    const names = [WINTER, SUMMER].map((at) => zoneAbbreviation(DateTime.fromISO(at).setZone(zone)));
+
+    // Assess
+    expect(names).toEqual([january, july]);
+  });
+
+  it('switches on the day the clocks change, not on a fixed date (Berlin, 29 March 2026 at 01:00 UTC)', () => {
+    // Act + Assess
+    expect(zoneAbbreviation(DateTime.fromISO('2026-03-29T00:59:00Z').setZone('Europe/Berlin'))).toBe('CET');
+    expect(zoneAbbreviation(DateTime.fromISO('2026-03-29T01:00:00Z').setZone('Europe/Berlin'))).toBe('CEST');
+  });
+
+  it('lists only real zones, with two names exactly where the zone keeps daylight saving time', () => {
+    for (const [zone, names] of Object.entries(ZONE_ABBREVIATIONS)) {
+      // Prepare
+      const offsets = new Set([1, 4, 7, 10].map((month) => DateTime.fromObject({ year: 2026, month, day: 1 }, { zone }).offset));
+
+      // Assess
+      expect(isValidZone(zone), zone).toBe(true);
+      expect(offsets.size, zone).toBe(names[1] ? 2 : 1);
+    }
+  });
+
+  it('writes the fallback offset so it cannot be misread', () => {
+    expect([0, 60, -210, 345, 825, -600].map(utcOffsetName)).toEqual(['UTC', 'UTC+1', 'UTC-3:30', 'UTC+5:45', 'UTC+13:45', 'UTC-10']);
   });
 });
 

@@ -1,0 +1,48 @@
+/**
+ * The rep's number as the prospect can dial it: national when both are in one country,
+ * international otherwise. libphonenumber-js knows each country's grouping and trunk prefix
+ * ("030 901820" in Germany, "+49 30 901820" from anywhere else).
+ */
+import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js';
+
+export interface DialableNumber {
+  /** For emails and signatures: "(555) 123-0000", "+1 555 123 0000", "020 7946 0000". */
+  written: string;
+  /** For a script read aloud: the same digits in their groups, without brackets or dashes. */
+  spoken: string;
+  /** E.164, for tel: links. */
+  e164: string;
+  /** Whether the prospect needs the international form. */
+  international: boolean;
+}
+
+/** The country a number belongs to: its own when the number pins one, else null. */
+export function phoneCountry(phone: string | undefined): string | null {
+  if (!phone) return null;
+  return parsePhoneNumberFromString(phone)?.country ?? null;
+}
+
+/**
+ * Formats `phone` (E.164) for a prospect in `prospectCountry` (ISO 3166-1 alpha-2; unknown means
+ * international, which dials from any mobile). A number that does not pin its country (a +1 number
+ * whose area code is not assigned, as in examples) counts as national wherever it could belong.
+ */
+export function dialableNumber(phone: string | undefined, prospectCountry: string | undefined): DialableNumber | null {
+  if (!phone) return null;
+  const parsed = parsePhoneNumberFromString(phone);
+  if (!parsed) return { written: phone, spoken: phone, e164: phone, international: true };
+  const international = !sameCountry(parsed, prospectCountry?.toUpperCase());
+  const written = international ? parsed.formatInternational() : parsed.formatNational();
+  return { written, spoken: speakable(written), e164: parsed.number, international };
+}
+
+function sameCountry(parsed: PhoneNumber, country: string | undefined): boolean {
+  if (!country) return false;
+  if (parsed.country) return parsed.country === country;
+  return parsed.getPossibleCountries().includes(country as CountryCode);
+}
+
+/** "(02) 5550 1234" becomes "02 5550 1234", "(555) 123-0000" becomes "555 123 0000": groups to pause on. */
+function speakable(written: string): string {
+  return written.replace(/[()]/g, '').replace(/-/g, ' ').replace(/\s+/g, ' ').trim();
+}
