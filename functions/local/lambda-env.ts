@@ -13,7 +13,6 @@ export const LOCAL_ARNS = {
   fire: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:followthrough-fire`,
   schedulerRole: `arn:aws:iam::${LOCAL_ACCOUNT}:role/followthrough-scheduler`,
   scheduleDlq: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:followthrough-schedule-dlq`,
-  linkSecret: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:followthrough-links`,
 } as const;
 
 export interface LocalEnvOptions {
@@ -24,6 +23,8 @@ export interface LocalEnvOptions {
   cadencePolicy?: string;
   unsubscribeMailto?: string;
   smsOriginationIdentity: string;
+  /** The link secret's full ARN, as the local Secrets Manager endpoint names it. */
+  linkSecretArn: string;
   endpoints: { dynamodb: string; sesv2: string; scheduler: string; sms: string; secrets: string };
 }
 
@@ -34,8 +35,9 @@ export function localLambdaEnv(o: LocalEnvOptions): Record<string, string> {
     FIRE_FUNCTION_ARN: LOCAL_ARNS.fire,
     SCHEDULER_ROLE_ARN: LOCAL_ARNS.schedulerRole,
     SCHEDULE_DLQ_ARN: LOCAL_ARNS.scheduleDlq,
-    LINK_SECRET_ARN: LOCAL_ARNS.linkSecret,
+    LINK_SECRET_ARN: o.linkSecretArn,
     SENDER_EMAIL: o.senderEmail,
+    SES_CONFIGURATION_SET: 'followthrough',
     PUBLIC_API_URL: o.publicApiUrl,
     SMS_ORIGINATION_IDENTITY: o.smsOriginationIdentity,
     ...(o.cadencePolicy ? { CADENCE_POLICY: o.cadencePolicy } : {}),

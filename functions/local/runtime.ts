@@ -6,7 +6,7 @@
  * through the standard AWS_ENDPOINT_URL_<SERVICE> variables.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +14,7 @@ import type { HttpEvent, HttpResult } from '../http/router.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import { AsyncInvoker, type OnFailureRecord } from './aws/lambda-invoke.js';
+import { loadOrCreateSecretFile } from './aws/secrets-service.js';
 import { startLocalAws, type LocalAws } from './aws/server.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
@@ -100,7 +101,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     accountId: LOCAL_ACCOUNT,
     region: LOCAL_REGION,
     scheduleGroups: [LOCAL_SCHEDULE_GROUP],
-    secrets: { [LINK_SECRET_NAME]: options.linkSecret ?? loadOrCreateSecret(dataFile('link-secret')) },
+    secrets: { [LINK_SECRET_NAME]: options.linkSecret ?? (options.dataDir ? loadOrCreateSecretFile(join(options.dataDir, 'link-secret')) : randomBytes(32).toString('hex')) },
     invoke: async (arn, input) => {
       if (arn !== LOCAL_ARNS.fire) throw Object.assign(new Error(`Function not found: ${arn}`), { name: 'ResourceNotFoundException' });
       await lambda.asyncInvoke(handlers!.fire, JSON.parse(input) as unknown, {
@@ -122,6 +123,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(options.cadencePolicy ? { cadencePolicy: options.cadencePolicy } : {}),
     ...(options.unsubscribeMailto ? { unsubscribeMailto: options.unsubscribeMailto } : {}),
     smsOriginationIdentity: 'phone-local0001',
+    linkSecretArn: aws.secrets.arnOf(LINK_SECRET_NAME),
     endpoints: { dynamodb: options.dynamoEndpoint, sesv2: options.sesEndpoint, scheduler: aws.endpoint, sms: aws.endpoint, secrets: aws.endpoint },
   });
   // The SDK reads the endpoint variables from the process environment, as it does on Lambda.
@@ -188,16 +190,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 /** A local service's answer as the HTTP front sends it. */
 function wire(response: { status: number; headers: Record<string, string>; body: string }): HttpResult {
   return { statusCode: response.status, headers: response.headers, body: response.body };
-}
-
-/** The local stand-in for the Secrets Manager secret's value: made once, kept under .data/. */
-function loadOrCreateSecret(file: string | undefined): string {
-  if (!file) return randomBytes(32).toString('hex');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('hex');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
 }
 
 function appendJsonLine(file: string, value: unknown) {

@@ -2,6 +2,7 @@
  * The vertical slice end to end on the real engines: a posted callback_agreed becomes a timed
  * resend to the prospect and a reminder to the rep, read back from the local SES store.
  */
+import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
 
@@ -65,6 +66,22 @@ describe('callback_agreed on the local runtime', () => {
       '2026-11-25T20:50:00.000Z',
       '2026-11-25T21:00:00.000Z',
     ]);
+
+    // The real Scheduler client lists and reads them at the local endpoint, as the service documents them.
+    const scheduler = new SchedulerClient({ endpoint: rt.aws.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const listed = await scheduler.send(new ListSchedulesCommand({ GroupName: rt.env.SCHEDULE_GROUP, NamePrefix: 'touch-' }));
+    expect(listed.Schedules!.map((s) => s.Name).sort()).toEqual(rt.aws.scheduler.list().map((s) => s.name).sort());
+    const reminderId = (posted.body.plan as { id: string; kind: string }[]).find((t) => t.kind === 'rep_reminder')!.id;
+    const schedule = await scheduler.send(new GetScheduleCommand({ Name: `touch-${reminderId}`, GroupName: rt.env.SCHEDULE_GROUP }));
+    expect(schedule).toMatchObject({
+      ScheduleExpression: 'at(2026-11-25T21:00:00)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: { Arn: rt.env.FIRE_FUNCTION_ARN, RoleArn: rt.env.SCHEDULER_ROLE_ARN, DeadLetterConfig: { Arn: rt.env.SCHEDULE_DLQ_ARN } },
+    });
+    expect(JSON.parse(schedule.Target!.Input!)).toEqual({ v: 1, touchId: reminderId, repId: 'rep-1', prospectId: 'dana', dueAt: '2026-11-25T21:00:00Z' });
+    scheduler.destroy();
 
     const read = await rt.call('GET', '/v1/prospects/dana');
     expect(read.status).toBe(200);
