@@ -27,6 +27,8 @@ const consoleLogger = {
 };
 
 async function main() {
+  // The handlers log as they do on Lambda (Powertools, JSON); locally only warnings and errors, unless asked.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const dataDir = resolve(optionalEnv('DATA_DIR') ?? '.data');
   const apiPort = numberEnv('PORT', 3000);
   const sesPort = numberEnv('SES_PORT', 8005);
