@@ -208,30 +208,39 @@ export class CadencePlanner {
     switch (outcome) {
       case 'not_interested':
       case 'won':
-        return { status: 'closed', attempts: 0, touches: [] };
+        return { status: 'closed', attempts: 0, touches: [], skipped: [] };
       case 'callback_agreed':
       case 'stalled': {
         const callbackAt = input.callbackAt ?? this.stallCallback(input.stallReason, input.callAt, place, now);
         const touches: PlannedTouch[] = [];
-        const email = Boolean(input.prospect.email);
+        const skipped: SkippedTouch[] = [];
+        const noEmail = this.noEmail(input);
         // The recap confirms a time the prospect agreed to; a default follow-up is the rep's own plan.
-        if (email && input.sendRecap && input.callbackAt) {
+        if (!input.sendRecap) skipped.push({ kind: 'recap', reason: 'not_requested' });
+        else if (!input.callbackAt) skipped.push({ kind: 'recap', reason: 'no_agreed_time' });
+        else if (noEmail) skipped.push({ kind: 'recap', reason: noEmail });
+        else {
           const recapAt = this.prospectSendTime(now, place);
           if (recapAt < callbackAt) touches.push({ kind: 'recap', recipient: 'prospect', channel: 'email', dueAt: recapAt });
+          else skipped.push({ kind: 'recap', reason: this.heldBy(now, place) });
         }
-        if (email && input.materials.length > 0) {
+        if (input.materials.length > 0 && noEmail) skipped.push({ kind: 'resend_materials', reason: noEmail });
+        else if (input.materials.length > 0) {
           let resendAt = this.resendTime(callbackAt, place, now);
+          let reason: SkipReasonCode = resendAt ? 'too_soon' : this.heldBy(callbackAt.minus({ minutes: this.policy.resendLeadMinutes }), place, 'too_soon');
           // The resend follows the recap (and replies in its thread), never races it; the gap
           // outlasts the seconds a schedule for "now" is set ahead on EventBridge Scheduler.
           const recap = touches[0];
           if (resendAt && recap && resendAt < recap.dueAt.plus({ minutes: RESEND_AFTER_RECAP_MINUTES })) {
             const later = recap.dueAt.plus({ minutes: RESEND_AFTER_RECAP_MINUTES });
             resendAt = later < callbackAt ? later : null;
+            reason = 'too_soon';
           }
           if (resendAt) touches.push({ kind: 'resend_materials', recipient: 'prospect', channel: 'email', dueAt: resendAt });
+          else skipped.push({ kind: 'resend_materials', reason });
         }
         touches.push(this.reminder(callbackAt, 1, place, now, input.reminderChannel));
-        return { status: 'active', attempts: 0, attemptDueAt: callbackAt, callbackAt, touches };
+        return { status: 'active', attempts: 0, attemptDueAt: callbackAt, callbackAt, touches, skipped };
       }
       case 'voicemail':
       case 'no_answer': {
@@ -239,16 +248,29 @@ export class CadencePlanner {
         const base = input.prospect.attemptDueAt ?? input.callAt;
         if (attempt >= this.policy.maxAttempts) {
           const touches: PlannedTouch[] = [];
-          if (input.prospect.email) {
+          const skipped: SkippedTouch[] = [];
+          const noEmail = this.noEmail(input);
+          if (noEmail) skipped.push({ kind: 'final_email', reason: noEmail });
+          else {
             const at = this.nextBusinessMoment(now, place);
             touches.push({ kind: 'final_email', recipient: 'prospect', channel: 'email', dueAt: this.prospectSendTime(at, place) });
           }
           touches.push({ kind: 'rep_notice', recipient: 'rep', channel: 'email', dueAt: now.toUTC(), notice: 'cadence_exhausted' });
-          return { status: 'exhausted', attempts: attempt, touches };
+          return { status: 'exhausted', attempts: attempt, touches, skipped };
         }
         // A time the rep names (say the greeting gave a return date) overrides the cadence.
         const next = input.callbackAt ?? this.attemptTime(base, attempt + 1, place, now);
-        const note = outcome === 'voicemail' && input.sendEmail !== false ? this.voicemailEmail(attempt, next, place, now, input.prospect.email) : null;
+        const skipped: SkippedTouch[] = [];
+        let note: PlannedTouch | null = null;
+        if (outcome === 'voicemail' && this.policy.voicemailEmail.attempts.includes(attempt)) {
+          const noEmail = this.noEmail(input);
+          if (input.sendEmail === false) skipped.push({ kind: 'voicemail_email', reason: 'not_requested' });
+          else if (noEmail) skipped.push({ kind: 'voicemail_email', reason: noEmail });
+          else {
+            note = this.voicemailEmail(attempt, next, place, now, input.prospect.email);
+            if (!note) skipped.push({ kind: 'voicemail_email', reason: this.heldBy(now.plus({ minutes: this.policy.voicemailEmail.delayMinutes }), place, 'too_soon') });
+          }
+        }
         return {
           status: 'active',
           attempts: attempt,
@@ -256,6 +278,7 @@ export class CadencePlanner {
           nextAttemptAt: next,
           // The reminder leads: it is the next attempt, and the note names it.
           touches: [this.reminder(next, attempt + 1, place, now, input.reminderChannel), ...(note ? [note] : [])],
+          skipped,
         };
       }
     }
@@ -271,6 +294,19 @@ export class CadencePlanner {
     const dueAt = this.prospectSendTime(now.plus({ minutes: delayMinutes }), place);
     if (dueAt >= next) return null;
     return { kind: 'voicemail_email', recipient: 'prospect', channel: 'email', dueAt, attempt, promiseAt: next.toUTC() };
+  }
+
+  /** Why no prospect email may be planned at all, if none may. */
+  private noEmail(input: PlanInput): SkipReasonCode | undefined {
+    if (input.prospect.emailBlocked) return input.prospect.emailBlocked;
+    return input.prospect.email ? undefined : 'no_email';
+  }
+
+  /** What held an email wanted at `at` past the moment it was still useful: quiet hours, else a holiday. */
+  private heldBy(at: DateTime, place: ProspectPlace, otherwise: SkipReasonCode = 'holiday'): SkipReasonCode {
+    const local = at.setZone(place.timezone);
+    if (isQuietHour(local, this.policy.quietHours)) return 'quiet_hours';
+    return this.isHoliday(local, place.country) ? 'holiday' : otherwise;
   }
 
   private reminder(at: DateTime, attempt: number, place: ProspectPlace, now: DateTime, channel: 'email' | 'sms'): PlannedTouch {
@@ -323,7 +359,21 @@ export interface PlanInput {
   /** False turns off the note after a voicemail for this call (the call's `sendEmail`); default true. */
   sendEmail?: boolean;
   reminderChannel: 'email' | 'sms';
-  prospect: ProspectPlace & { email?: string; attempts: number; attemptDueAt?: DateTime };
+  prospect: ProspectPlace & {
+    email?: string;
+    /** Why the address may not get email, when it may not (it unsubscribed, bounced or complained). */
+    emailBlocked?: 'unsubscribed' | 'bounced' | 'complained';
+    attempts: number;
+    attemptDueAt?: DateTime;
+  };
+}
+
+/** Stable codes for what was not planned; core/outcome.ts words them for the rep. */
+export type SkipReasonCode = 'not_requested' | 'no_agreed_time' | 'no_email' | 'unsubscribed' | 'bounced' | 'complained' | 'quiet_hours' | 'holiday' | 'too_soon';
+
+export interface SkippedTouch {
+  kind: TouchKindPlanned;
+  reason: SkipReasonCode;
 }
 
 export interface Plan {
@@ -335,6 +385,8 @@ export interface Plan {
   callbackAt?: DateTime;
   nextAttemptAt?: DateTime;
   touches: PlannedTouch[];
+  /** What the outcome would plan but did not, and why. */
+  skipped: SkippedTouch[];
 }
 
 function roundDown(n: number, step: number): number {

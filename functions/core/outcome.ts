@@ -3,10 +3,10 @@
  * asks for, and the prospect as it stands afterwards. Pure: ids and now are given.
  */
 import { DateTime } from 'luxon';
-import type { CadencePlanner, Plan } from './cadence.js';
+import type { CadencePlanner, Plan, SkipReasonCode, SkippedTouch } from './cadence.js';
 import { RuleError, ValidationError } from './errors.js';
 import type { Call, CallInput, Prospect, Touch } from './schemas.js';
-import { parseTimeInZone, toLocalIso, toUtcIso } from './time.js';
+import { humanClock, parseTimeInZone, toLocalIso, toUtcIso } from './time.js';
 
 /** How far ahead of now a call's `at` may be (clock skew between the rep's device and us). */
 const FUTURE_TOLERANCE_MINUTES = 5;
@@ -15,16 +15,24 @@ export interface OutcomeContext {
   input: CallInput;
   prospect: Prospect;
   reminderChannel: 'email' | 'sms';
-  /** The prospect's address may not get email (unsubscribed, bounced, complained). */
-  emailSuppressed: boolean;
+  /** Why the prospect's address may not get email (unsubscribed, bounced, complained), if it may not. */
+  emailBlocked?: 'unsubscribed' | 'bounced' | 'complained';
   now: DateTime;
   newId: () => string;
+}
+
+/** A touch the outcome did not plan, and why: a stable code and a sentence for the rep. */
+export interface Skipped {
+  kind: SkippedTouch['kind'];
+  reason: SkipReasonCode;
+  message: string;
 }
 
 export interface OutcomeRecords {
   call: Call;
   plan: Plan;
   touches: Touch[];
+  skipped: Skipped[];
   /** The prospect after the outcome; its version is one more than the one read. */
   prospect: Prospect;
 }
@@ -64,12 +72,14 @@ export function outcomeRecords(ctx: OutcomeContext, planner: CadencePlanner): Ou
     stallReason: input.stallReason,
     materials: input.materials ?? [],
     sendRecap: input.sendRecap ?? true,
+    ...(input.sendEmail !== undefined ? { sendEmail: input.sendEmail } : {}),
     reminderChannel: ctx.reminderChannel,
     prospect: {
       id: prospect.id,
       timezone: zone,
       country: prospect.country,
-      email: ctx.emailSuppressed ? undefined : prospect.email,
+      email: ctx.emailBlocked ? undefined : prospect.email,
+      ...(ctx.emailBlocked ? { emailBlocked: ctx.emailBlocked } : {}),
       attempts: prospect.attempts,
       attemptDueAt: prospect.attemptDueAt ? DateTime.fromISO(prospect.attemptDueAt, { zone: 'utc' }) : undefined,
     },
@@ -95,7 +105,8 @@ export function outcomeRecords(ctx: OutcomeContext, planner: CadencePlanner): Ou
   };
   const touches = touchesFor(plan, call, prospect, nowIso, ctx.newId);
   const hotButtons = dedupe([...(input.hotButtons ?? []), ...prospect.hotButtons]);
-  return { call, plan, touches, prospect: prospectAfter(prospect, plan, call, hotButtons, nowIso) };
+  const skipped = plan.skipped.map((skip) => ({ ...skip, message: skipMessage(skip, prospect, callAt, planner) }));
+  return { call, plan, touches, skipped, prospect: prospectAfter(prospect, plan, call, hotButtons, nowIso) };
 }
 
 function touchesFor(plan: Plan, call: Call, prospect: Prospect, nowIso: string, newId: () => string): Touch[] {
@@ -160,4 +171,31 @@ export function repNotice(prospect: Prospect, notice: string, nowIso: string, id
 
 export function dedupe(list: readonly string[]): string[] {
   return [...new Set(list)];
+}
+
+const WHAT: Record<SkippedTouch['kind'], string> = {
+  recap: 'No recap',
+  resend_materials: 'Materials not resent',
+  voicemail_email: 'No note after the voicemail',
+  final_email: 'No last email',
+  rep_reminder: 'No reminder',
+  rep_notice: 'No notice',
+};
+
+/** The sentence a rep reads for a touch that was left out. */
+export function skipMessage(skip: SkippedTouch, prospect: Prospect, callAt: DateTime, planner: CadencePlanner): string {
+  const name = prospect.name.split(/\s+/)[0] ?? prospect.name;
+  const { quietHours } = planner.policy;
+  const why: Record<SkipReasonCode, string> = {
+    not_requested: 'you asked for none on this call',
+    no_agreed_time: 'no callback time was agreed, so there is no time to confirm',
+    no_email: `${name} has no email address on file`,
+    unsubscribed: `${name} unsubscribed from email`,
+    bounced: `${name}'s email address bounced`,
+    complained: `${name} marked an email as spam`,
+    quiet_hours: `it would reach ${name} in their quiet hours (${quietHours.start}-${quietHours.end}, now ${humanClock(callAt, prospect.timezone)} there) and not before the next call`,
+    holiday: `it is a public holiday where ${name} is${prospect.country ? ` (${prospect.country})` : ''}, and the next call comes first`,
+    too_soon: 'the next call is too soon for it to arrive first',
+  };
+  return `${WHAT[skip.kind]}: ${why[skip.reason]}.`;
 }

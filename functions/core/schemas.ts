@@ -80,6 +80,8 @@ const isoish = z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/, {
     message: 'Use ISO-8601, for example 2026-11-25T15:00:00-05:00 or a local wall time 2026-11-25T15:00',
   }),
+  // A call or a follow-up lives in this century or the next: year 1 or 9999 is a typo, not a time to plan around.
+  z.refine((s) => Number(s.slice(0, 4)) >= 2000 && Number(s.slice(0, 4)) <= 2199, { message: 'Use a year between 2000 and 2199' }),
 );
 
 export const CallInput = z.strictObject({

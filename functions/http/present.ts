@@ -57,6 +57,7 @@ export function presentRecordedCall(r: RecordedCall) {
   return {
     call: presentCall(r.call, r.timezone),
     plan: r.touches.map((t) => presentTouch(t, r.timezone)),
+    skipped: r.skipped ?? [],
     ...(r.nextAttemptAt ? { nextAttemptAt: r.nextAttemptAt, nextAttemptAtLocal: toLocalIso(r.nextAttemptAt, r.timezone) } : {}),
   };
 }

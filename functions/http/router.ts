@@ -39,6 +39,15 @@ interface Route {
 }
 
 const MAX_BODY = 64 * 1024;
+/** Cognito subjects are UUIDs; other issuers' ("auth0|abc...") fit well inside this. */
+export const MAX_SUBJECT = 128;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isUsableSubject(sub: string): boolean {
+  // A lone surrogate cannot be stored as UTF-8; control characters have no place in an id.
+  return sub.length <= MAX_SUBJECT && !LONE_SURROGATE.test(sub) && !/[\u0000-\u001f\u007f]/.test(sub);
+}
 
 export class Router {
   private readonly routes: Route[] = [];
@@ -99,6 +108,10 @@ function context(event: HttpEvent, params: Record<string, string>): RequestConte
     repId() {
       const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
       if (typeof sub !== 'string' || !sub) throw new UnauthorizedError();
+      // The subject becomes a key part and a schedule payload field: refuse what those cannot hold.
+      if (!isUsableSubject(sub)) {
+        throw new UnauthorizedError(`The token's subject cannot be used as a rep id: it must be 1-${MAX_SUBJECT} printable characters; sign in with another identity provider user`);
+      }
       return sub;
     },
     json() {

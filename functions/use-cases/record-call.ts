@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ConflictError, IdempotencyRaceError, NotFoundError, RuleError } from '../core/errors.js';
-import { outcomeRecords } from '../core/outcome.js';
+import { outcomeRecords, type Skipped } from '../core/outcome.js';
 import type { Call, CallInput, Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
@@ -25,6 +25,8 @@ export interface RecordedCall {
   call: Call;
   /** The touches planned, as they stand after scheduling. */
   touches: Touch[];
+  /** What the outcome would plan but did not, and why. */
+  skipped: Skipped[];
   /** After voicemail or no answer: when the next attempt is (the promise the script made). */
   nextAttemptAt?: string;
   /** The prospect's zone, for showing times. */
@@ -46,15 +48,16 @@ export async function recordCall(
     if (!bundle) throw new NotFoundError(`Prospect ${prospectId}`);
     if (!rep) throw new RuleError('rep_profile_missing', 'Create your rep profile first, so reminders know where to go');
     const { prospect } = bundle;
-    const suppressed = Boolean(prospect.emailSuppressed || (prospect.email ? await deps.store.getSuppression(prospect.email) : undefined));
+    const emailBlocked = prospect.emailSuppressed?.reason ?? (prospect.email ? (await deps.store.getSuppression(prospect.email))?.reason : undefined);
     const records = outcomeRecords(
-      { input: input.call, prospect, reminderChannel: rep.reminderChannel, emailSuppressed: suppressed, now: DateTime.fromJSDate(deps.clock.now()).toUTC(), newId },
+      { input: input.call, prospect, reminderChannel: rep.reminderChannel, ...(emailBlocked ? { emailBlocked } : {}), now: DateTime.fromJSDate(deps.clock.now()).toUTC(), newId },
       deps.planner,
     );
     const superseded = bundle.touches.filter((t) => t.status === 'scheduled');
     const result: RecordedCall = {
       call: records.call,
       touches: records.touches,
+      skipped: records.skipped,
       ...(records.plan.nextAttemptAt ? { nextAttemptAt: toUtcIso(records.plan.nextAttemptAt) } : {}),
       timezone: prospect.timezone,
     };

@@ -302,6 +302,31 @@ describe('Router', () => {
       expect(JSON.parse(anonymous.body).error.code).toBe('unauthorized');
     });
 
+    it.each([
+      ['a lone surrogate', '\ud800'],
+      ['a trailing lone surrogate', 'rep-\udc00'],
+      ['3,000 characters', 'r'.repeat(3000)],
+      ['129 characters', 'r'.repeat(129)],
+      ['a control character', 'rep\u0000x'],
+    ])('answers 401, not 500, for a subject with %s', async (_what, sub) => {
+      // Prepare
+      const router = new Router().on('GET', '/v1/me', async (ctx) => ({ body: { rep: ctx.repId() } }));
+
+      // Act
+      const res = await router.handle(event({ path: '/v1/me', sub }));
+
+      // Assess
+      expect(res.statusCode).toBe(401);
+      expect(JSON.parse(res.body).error.message).toMatch(/subject cannot be used as a rep id/);
+    });
+
+    it('takes a 128-character subject and one with an emoji', async () => {
+      const router = new Router().on('GET', '/v1/me', async (ctx) => ({ body: { rep: ctx.repId() } }));
+      for (const sub of ['r'.repeat(128), 'auth0|ann\ud83d\ude00']) {
+        expect(JSON.parse((await router.handle(event({ path: '/v1/me', sub }))).body)).toEqual({ rep: sub });
+      }
+    });
+
     it('reads headers case-insensitively, the query, and the base URL', async () => {
       // Prepare
       const router = new Router().on('GET', '/v1/ctx', async (ctx) => ({
