@@ -222,7 +222,7 @@ describe('CadencePlanner.plan: the note after a voicemail', () => {
 describe('CadencePlanner.plan: closing outcomes', () => {
   it.each(['won', 'not_interested'] as const)('%s schedules nothing and closes', (outcome) => {
     const plan = planner.plan(input({ outcome }));
-    expect(plan).toEqual({ status: 'closed', attempts: 0, touches: [] });
+    expect(plan).toEqual({ status: 'closed', attempts: 0, touches: [], skipped: [] });
   });
 });
 
