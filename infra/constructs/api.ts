@@ -16,34 +16,25 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ROUTES } from '../../functions/http/routing.js';
 import type { JwtConfig } from '../config.js';
 
 /**
- * Routes that answer without a token: health, one-click unsubscribe, signed call-prep sheet links, and the rep
- * console's page and assets (its API calls carry the token; `/app/config.json` tells it where to sign in).
+ * Why each public route answers without a token (every route and its function come from the route table both the
+ * stack and the local runtime use, functions/http/routing.ts).
  */
-export const PUBLIC_ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; render?: boolean; why: string }> = [
-  { method: HttpMethod.GET, path: '/v1/health', why: 'carries no data' },
-  { method: HttpMethod.GET, path: '/v1/unsubscribe', why: 'checks its own signed token' },
-  { method: HttpMethod.POST, path: '/v1/unsubscribe', why: 'checks its own signed token (RFC 8058 one-click)' },
-  { method: HttpMethod.GET, path: '/v1/sheets/{token}', render: true, why: 'checks its own signed token' },
-  { method: HttpMethod.GET, path: '/app', render: true, why: 'serves the console page, which holds no rep data' },
-  {
-    method: HttpMethod.GET,
-    path: '/app/{proxy+}',
-    render: true,
-    why: 'serves the console assets and /app/config.json (public sign-in settings); rep data comes from /v1 with a token',
-  },
-];
+export const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
+  'GET /v1/health': 'carries no data',
+  'GET /v1/unsubscribe': 'checks its own signed token',
+  'POST /v1/unsubscribe': 'checks its own signed token (RFC 8058 one-click)',
+  'GET /v1/sheets/{token}': 'checks its own signed token',
+  'GET /app': 'serves the console page, which holds no rep data',
+  'GET /app/{proxy+}': 'serves the console assets and /app/config.json (public sign-in settings); rep data comes from /v1 with a token',
+};
 
 /** Where the console takes the authorization code, and where sign-out returns to, under the API's URL. */
 export const CONSOLE_CALLBACK_PATH = '/app/callback';
 export const CONSOLE_SIGN_OUT_PATH = '/app/';
-
-/** Routes that render templates, served by the render function (behind the authorizer). */
-export const RENDER_ROUTES: ReadonlyArray<{ method: HttpMethod; path: string }> = [
-  { method: HttpMethod.GET, path: '/v1/prospects/{id}/preview' },
-];
 
 export interface ApiProps {
   /** The function behind every route but the rendering ones. */
@@ -59,8 +50,9 @@ export interface ApiProps {
 }
 
 /**
- * The HTTP API: `ANY /v1/{proxy+}` behind a JWT authorizer (Cognito by default), a few public routes (the rep
- * console among them), and a throttled `$default` stage with access logs. Without an external issuer it makes the
+ * The HTTP API: every route of the route table (functions/http/routing.ts), behind a JWT authorizer (Cognito by
+ * default) where it needs a token, public where it does not (the rep console among them), anything else to the api
+ * function for its 404, and a throttled `$default` stage with access logs. Without an external issuer it makes the
  * Cognito user pool, a public app client for the console (authorization code with PKCE, no secret) and a Cognito
  * domain for the hosted sign-in.
  */
@@ -149,22 +141,20 @@ export class Api extends Construct {
     }
 
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', issuer, { jwtAudience: audience });
-    const integration = new HttpLambdaIntegration('ApiIntegration', props.handler);
-
-    this.httpApi.addRoutes({
-      path: '/v1/{proxy+}',
-      methods: [HttpMethod.ANY],
-      integration,
-      authorizer,
-    });
-    const renderIntegration = new HttpLambdaIntegration('RenderIntegration', props.renderHandler);
-    for (const route of RENDER_ROUTES) {
-      this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: renderIntegration, authorizer });
+    const integrations = {
+      api: new HttpLambdaIntegration('ApiIntegration', props.handler),
+      render: new HttpLambdaIntegration('RenderIntegration', props.renderHandler),
+    };
+    // Every route of the table, with the authorizer where it needs a token.
+    for (const route of ROUTES) {
+      const method = route.method as HttpMethod;
+      const [created] = this.httpApi.addRoutes({ path: route.path, methods: [method], integration: integrations[route.target], ...(route.auth ? { authorizer } : {}) });
+      if (created && !route.auth) acknowledgePublicRoute(created, { method, path: route.path, why: PUBLIC_ROUTE_REASONS[`${route.method} ${route.path}`] ?? 'carries no rep data' });
     }
-    for (const route of PUBLIC_ROUTES) {
-      const [created] = this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: route.render ? renderIntegration : integration });
-      if (created) acknowledgePublicRoute(created, route);
-    }
+    // Anything else goes to the api function without a token check, which answers 404 (or 405 for a known path), as
+    // API.md says: an unknown path is not found before it is unauthorized.
+    const [fallback] = this.httpApi.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration: integrations.api });
+    if (fallback) acknowledgePublicRoute(fallback, { method: HttpMethod.ANY, path: '/{proxy+}', why: 'answers only 404 or 405 from the api function, before any data is read' });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,

@@ -8,6 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import type { FollowthroughStack } from '../../infra/stack.js';
+import { ROUTES } from '../../functions/http/routing.js';
 
 process.env.CDK_DISABLE_CLI_TELEMETRY = '1';
 process.env.CDK_DISABLE_VERSION_CHECK = '1';
@@ -316,8 +317,19 @@ describe('FollowthroughStack (defaults)', () => {
       return JSON.stringify(resourceOf(template, integrationId).Properties.IntegrationUri);
     };
 
-    it('protects ANY /v1/{proxy+} with the JWT authorizer', () => {
-      expect(routes()['ANY /v1/{proxy+}']).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: expect.any(String) } });
+    it('makes every route of the route table, with the JWT authorizer exactly where the table asks for a token', () => {
+      for (const route of ROUTES) {
+        const made = routes()[`${route.method} ${route.path}`];
+        expect(made, `${route.method} ${route.path}`).toBeDefined();
+        if (route.auth) expect(made).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: expect.any(String) } });
+        else expect(made?.AuthorizationType ?? 'NONE').toBe('NONE');
+      }
+    });
+
+    it('sends any other path to the api function without a token check, so it answers 404 rather than 401', () => {
+      const fallback = routes()['ANY /{proxy+}'];
+      expect(fallback?.AuthorizationType ?? 'NONE').toBe('NONE');
+      expect(targetOf('ANY /{proxy+}')).toBe(JSON.stringify(getAtt(id(stack.apiFunction.function))));
     });
 
     it.each(['GET /v1/health', 'GET /v1/unsubscribe', 'POST /v1/unsubscribe', 'GET /v1/sheets/{token}', 'GET /app', 'GET /app/{proxy+}'])(
@@ -336,7 +348,7 @@ describe('FollowthroughStack (defaults)', () => {
         expect(targetOf(key)).toBe(renderArn);
       }
       expect(routes()['GET /v1/prospects/{id}/preview']!.AuthorizationType).toBe('JWT');
-      expect(targetOf('ANY /v1/{proxy+}')).not.toBe(renderArn);
+      expect(targetOf('POST /v1/prospects/{id}/calls')).not.toBe(renderArn);
     });
 
     it('has a throttled $default stage with access logs and exports the outputs', () => {
