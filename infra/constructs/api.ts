@@ -1,5 +1,5 @@
 import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -165,6 +165,10 @@ export class Api extends Construct {
       const [created] = this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: route.render ? renderIntegration : integration });
       if (created) acknowledgePublicRoute(created, route);
     }
+    // A path no route names goes to the api function without a token, as on the local runtime: it answers 404
+    // (a not-found page for a browser) rather than API Gateway's bare {"message":"Not Found"}.
+    const fallback = new HttpRoute(this, 'DefaultRoute', { httpApi: this.httpApi, routeKey: HttpRouteKey.DEFAULT, integration });
+    acknowledgePublicRoute(fallback, { method: HttpMethod.ANY, path: '$default', why: 'answers 404 for paths no route names and reads no data' });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,
