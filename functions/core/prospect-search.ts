@@ -18,8 +18,11 @@ export function nameKey(name: string): string {
   return fold(name.trim()).slice(0, 200);
 }
 
-/** Whether `query` (already folded) is part of the prospect's name or company; an empty query matches all. */
+/**
+ * Whether every word of `foldedQuery` (see {@link fold}) is part of the prospect's name or company:
+ * "dana harbor" finds Dana Whitfield of Harbor Mills. An empty query matches everyone.
+ */
 export function matchesSearch(prospect: Pick<Prospect, 'name' | 'company'>, foldedQuery: string): boolean {
-  if (!foldedQuery) return true;
-  return fold(prospect.name).includes(foldedQuery) || (prospect.company !== undefined && fold(prospect.company).includes(foldedQuery));
+  const haystack = `${fold(prospect.name)}\n${fold(prospect.company ?? '')}`;
+  return foldedQuery.split(/\s+/).every((word) => !word || haystack.includes(word));
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../ports/logger.js';
 import { openApiDocument } from './openapi.js';
 import { presentBundle, presentProspect, presentRecordedCall, presentTouch } from './present.js';
 import { escapeHtml, htmlPage, wantsJson } from './public-pages.js';
-import { FollowupsQuery, IdempotencyKey, TokenQuery } from './queries.js';
+import { FollowupsQuery, IdempotencyKey, PromisesReportQuery, ProspectSearchQuery, TokenQuery } from './queries.js';
 import { json, Router, type RequestContext } from './router.js';
 import { parse } from './validate.js';
 
@@ -21,6 +21,11 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
     .on('GET', '/v1/health', async () => ({ body: { ok: true } }))
     .on('PUT', '/v1/reps/me', async (c) => ({ body: await u.saveRep(c.repId(), parse(RepInput, c.json())) }))
     .on('GET', '/v1/reps/me', async (c) => ({ body: await u.readRep(c.repId()) }))
+    .on('GET', '/v1/prospects', async (c) => {
+      const repId = c.repId();
+      const { q } = parse(ProspectSearchQuery, c.query, 'The query');
+      return { body: { prospects: (await u.searchProspects(repId, q)).map(presentProspect) } };
+    })
     .on('POST', '/v1/prospects', async (c) => ({ status: 201, body: presentProspect(await u.createProspect(c.repId(), parse(ProspectInput, c.json()))) }))
     .on('GET', '/v1/prospects/{id}', async (c) => ({ body: presentBundle(await u.readProspect(c.repId(), id(c))) }))
     .on('PATCH', '/v1/prospects/{id}', async (c) => ({ body: presentProspect(await u.updateProspect(c.repId(), id(c), parse(ProspectPatch, c.json()))) }))
@@ -42,6 +47,10 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
     })
     .on('PATCH', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.rescheduleTouch(c.repId(), id(c), parse(TouchPatch, c.json()).dueAt)) }))
     .on('DELETE', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.cancelTouch(c.repId(), id(c))) }))
+    .on('GET', '/v1/reports/promises', async (c) => {
+      const repId = c.repId();
+      return { body: await u.reportPromises(repId, parse(PromisesReportQuery, c.query, 'The query')) };
+    })
     .on('GET', '/v1/openapi.json', async (c) => {
       c.repId();
       return { body: openApiDocument() };
