@@ -40,10 +40,14 @@ export const ProspectSearchQuery = z.object({
   q: z.optional(z.string().check(z.maxLength(100, { message: 'Search with at most 100 characters' }))),
 });
 
+/** An {@link Instant} the query must carry: its absence is named, not "expected string, received undefined". */
+const requiredInstant = (name: string) =>
+  z.pipe(z.string({ message: `Give ${name} as ISO-8601 with an offset, for example 2026-11-01T00:00:00Z` }), Instant);
+
 /** GET /v1/reports/promises: the period and the window a call keeps its promise in (the use case checks the ranges). */
 export const PromisesReportQuery = z.object({
-  from: Instant,
-  to: Instant,
+  from: requiredInstant('from'),
+  to: requiredInstant('to'),
   windowMinutes: z.optional(
     z.pipe(
       z.string().check(z.regex(/^\d{1,4}$/, { message: 'Use a whole number of minutes, for example 15' })),

@@ -30,6 +30,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/unsubscribe', target: 'api', auth: false },
   { method: 'POST', path: '/v1/unsubscribe', target: 'api', auth: false },
   { method: 'GET', path: '/v1/sheets/{token}', target: 'render', auth: false },
+  { method: 'GET', path: '/app', target: 'render', auth: false },
+  { method: 'GET', path: '/app/{proxy+}', target: 'render', auth: false },
   { method: 'GET', path: '/v1/openapi.json', target: 'api', auth: true },
   { method: 'GET', path: '/v1/reports/promises', target: 'api', auth: true },
 ];
