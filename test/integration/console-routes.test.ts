@@ -167,6 +167,18 @@ describe('the console and its routes on the local runtime', () => {
     });
   });
 
+  it('lists the new routes in the OpenAPI document, with their query parameters', async () => {
+    const { body } = await rt.call('GET', '/v1/openapi.json');
+    expect(body.paths['/v1/prospects'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['q']);
+    expect(body.paths['/v1/reports/promises'].get.parameters.map((p: { name: string; required: boolean }) => [p.name, p.required])).toEqual([
+      ['from', true],
+      ['to', true],
+      ['windowMinutes', false],
+    ]);
+    expect(body.paths['/app'].get.security).toEqual([]);
+    expect(body.paths['/v1/sheets/{token}'].get.security).toEqual([]);
+  });
+
   describe('public pages', () => {
     it('answers an unknown address a browser opens with a not-found page, and a program with JSON', async () => {
       for (const path of ['/', '/pricing', '/v1/nowhere']) {
