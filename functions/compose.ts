@@ -17,8 +17,10 @@ import { readProspect } from './use-cases/read-prospect.js';
 import { readRep } from './use-cases/read-rep.js';
 import { recordCall } from './use-cases/record-call.js';
 import { renderPreview } from './use-cases/render-preview.js';
+import { reportPromises } from './use-cases/report-promises.js';
 import { rescheduleTouch } from './use-cases/reschedule-touch.js';
 import { saveRep } from './use-cases/save-rep.js';
+import { searchProspects } from './use-cases/search-prospects.js';
 import { checkUnsubscribe, unsubscribe } from './use-cases/unsubscribe.js';
 import { updateProspect } from './use-cases/update-prospect.js';
 
@@ -43,6 +45,8 @@ export function apiUseCases(settings: Settings, ports: Ports<'store' | 'schedule
     cancelTouch: (repId: string, touchId: string) => cancelTouch(deps, repId, touchId),
     checkUnsubscribe: (token: string) => checkUnsubscribe(deps, token),
     unsubscribe: (token: string) => unsubscribe(deps, token),
+    searchProspects: (repId: string, query?: string) => searchProspects(deps, repId, query),
+    reportPromises: (repId: string, query: Parameters<typeof reportPromises>[2]) => reportPromises(deps, repId, query),
   };
 }
 export type ApiUseCases = ReturnType<typeof apiUseCases>;

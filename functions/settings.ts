@@ -30,6 +30,9 @@ const Variables = {
   UNSUBSCRIBE_MAILTO: z.email({ message: 'expected an address for unsubscribe mail' }),
   SES_MESSAGE_ID_DOMAIN: z.string().check(z.regex(/^[a-z0-9.-]+$/, { message: 'expected a domain like email.amazonses.com' })),
   AWS_REGION: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected a region like us-east-1' })),
+  COGNITO_DOMAIN_URL: z.url({ protocol: /^https?$/, message: 'expected the Cognito sign-in domain, like https://followthrough-abc.auth.us-east-1.amazoncognito.com' }),
+  COGNITO_CLIENT_ID: z.string().check(z.regex(/^[\w+-]{1,128}$/, { message: 'expected the user pool app client id' })),
+  CONSOLE_SIGN_IN: z.literal('local', { message: 'expected "local": only the local runtime sets it' }),
 } as const;
 
 type Name = keyof typeof Variables;
@@ -62,7 +65,12 @@ export interface Settings {
   publicApiUrl?: string;
   mail?: { sender: string; configurationSet?: string; unsubscribeMailto?: string; messageIdDomain: string };
   sms?: { originationIdentity: string; configurationSet?: string };
+  /** How the console at /app signs a rep in; absent when neither the stack nor the local runtime says. */
+  console?: ConsoleSignIn;
 }
+
+/** The Cognito hosted sign-in (COGNITO_DOMAIN_URL, COGNITO_CLIENT_ID), or a rep id on the local runtime (CONSOLE_SIGN_IN=local). */
+export type ConsoleSignIn = { signIn: 'local' } | { signIn: 'cognito'; domainUrl: string; clientId: string };
 
 /** The settings a role is guaranteed to have. */
 export type SettingsFor<R extends Role> = Settings &
@@ -126,8 +134,24 @@ export function loadSettings<R extends Role>(env: Env, role: R): SettingsFor<R> 
         }
       : {}),
     ...(smsFrom ? { sms: { originationIdentity: smsFrom, ...optional('configurationSet', read('SMS_CONFIGURATION_SET')) } } : {}),
+    ...consoleSignIn(read),
   };
   return settings as SettingsFor<R>;
+}
+
+function consoleSignIn(read: (name: Name) => string | undefined): { console?: ConsoleSignIn } {
+  const domainUrl = read('COGNITO_DOMAIN_URL');
+  const clientId = read('COGNITO_CLIENT_ID');
+  const local = read('CONSOLE_SIGN_IN');
+  if ((domainUrl === undefined) !== (clientId === undefined)) {
+    const missing = domainUrl === undefined ? 'COGNITO_DOMAIN_URL' : 'COGNITO_CLIENT_ID';
+    throw new SettingsError(missing, `Missing setting ${missing}: the console's Cognito sign-in needs COGNITO_DOMAIN_URL and COGNITO_CLIENT_ID together`);
+  }
+  if (domainUrl && clientId) {
+    if (local) throw new SettingsError('CONSOLE_SIGN_IN', 'Setting CONSOLE_SIGN_IN is not valid: the console signs in through Cognito here, so leave it unset');
+    return { console: { signIn: 'cognito', domainUrl: domainUrl.replace(/\/+$/, ''), clientId } };
+  }
+  return local ? { console: { signIn: 'local' } } : {};
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

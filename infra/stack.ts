@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { FollowthroughConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
-import { BY_DUE_INDEX, BY_REP_DUE_INDEX, BY_TOUCH_ID_INDEX, Data } from './constructs/data.js';
+import { BY_DUE_INDEX, BY_REP_DUE_INDEX, BY_REP_INDEX, BY_TOUCH_ID_INDEX, Data } from './constructs/data.js';
 import { BASE_TABLE, FollowthroughFunction, REPO_ROOT, type TableAccess } from './constructs/function.js';
 import { Messaging } from './constructs/messaging.js';
 import { type ScheduleAction, Scheduling } from './constructs/scheduling.js';
@@ -42,7 +42,8 @@ export const DEFAULT_ENTRIES: HandlerEntries = {
 export const TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> = {
   api: {
     items: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-    query: [BASE_TABLE, BY_REP_DUE_INDEX, BY_TOUCH_ID_INDEX],
+    // byRep: the console's prospect search and the promises report.
+    query: [BASE_TABLE, BY_REP_DUE_INDEX, BY_TOUCH_ID_INDEX, BY_REP_INDEX],
   },
   fire: { items: ['GetItem', 'BatchGetItem', 'UpdateItem', 'ConditionCheckItem'], query: [BASE_TABLE] },
   events: { items: ['GetItem', 'PutItem', 'UpdateItem'], query: [BASE_TABLE, BY_TOUCH_ID_INDEX] },

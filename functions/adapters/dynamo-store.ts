@@ -3,6 +3,7 @@
  *
  *   rep        pk REP#<rep>                  sk REP
  *   prospect   pk PROSPECT#<rep>#<prospect>  sk PROSPECT
+ *              (+ gsi3pk REP#<rep>, gsi3sk PROSPECT#<folded name>#<prospect>: GSI byRep, a rep's prospects by name)
  *   call       pk PROSPECT#<rep>#<prospect>  sk CALL#<ulid>
  *   touch      pk PROSPECT#<rep>#<prospect>  sk TOUCH#<touchId>   (+ touchId for GSI byTouchId;
  *              gsi1pk REP#<rep>, gsi1sk <dueAt>#<touchId> only while scheduled: GSI byRepDue)
@@ -24,13 +25,16 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../core/errors.js';
+import { nameKey } from '../core/prospect-search.js';
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
-import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, Store, Suppression, TouchUpdate } from '../ports/store.js';
+import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate } from '../ports/store.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'expiresAt'] as const;
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi3pk', 'gsi3sk', 'type', 'expiresAt'] as const;
+/** The index of a rep's prospects by name (sparse: only prospect items carry gsi3pk). */
+export const BY_REP_INDEX = 'byRep';
 
 const seg = (s: string) => encodeURIComponent(s);
 export const keys = {
@@ -42,7 +46,13 @@ export const keys = {
   suppression: (email: string) => ({ pk: `SUPPRESSION#${seg(email.trim().toLowerCase())}`, sk: 'SUPPRESSION' }),
   idempotency: (repId: string, key: string) => ({ pk: `IDEMPOTENCY#${seg(repId)}#${seg(key)}`, sk: 'IDEMPOTENCY' }),
   due: (t: Touch) => ({ gsi1pk: `REP#${seg(t.repId)}`, gsi1sk: `${t.dueAt}#${t.id}` }),
+  byName: (p: Pick<Prospect, 'repId' | 'id' | 'name'>) => ({ gsi3pk: `REP#${seg(p.repId)}`, gsi3sk: `PROSPECT#${nameKey(p.name)}#${p.id}` }),
 };
+
+/** Every write of a prospect puts the whole item, its name-index keys with it (a rename moves it in the index). */
+function prospectItem(p: Prospect): Record<string, unknown> {
+  return { ...keys.prospect(p.repId, p.id), ...keys.byName(p), type: 'prospect', ...p };
+}
 
 function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
@@ -124,7 +134,7 @@ export class DynamoStore implements Store {
     const created = await this.write(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
+        Item: prospectItem(prospect),
         ConditionExpression: 'attribute_not_exists(pk)',
         ...this.capacity,
       }),
@@ -168,7 +178,7 @@ export class DynamoStore implements Store {
     const saved = await this.write(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
+        Item: prospectItem(prospect),
         ConditionExpression: 'version = :v',
         ExpressionAttributeValues: { ':v': expectedVersion },
         ...this.capacity,
@@ -183,7 +193,7 @@ export class DynamoStore implements Store {
       {
         Put: {
           TableName: this.table,
-          Item: { ...keys.prospect(prospect.repId, prospect.id), type: 'prospect', ...prospect },
+          Item: prospectItem(prospect),
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':v': commit.expectedVersion },
         },
@@ -389,6 +399,35 @@ export class DynamoStore implements Store {
     this.count(out.ConsumedCapacity);
     return (out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to);
   }
+
+  async listProspects(repId: string, options: ProspectListOptions = {}): Promise<Prospect[]> {
+    const limit = options.limit ?? Infinity;
+    const kept: Prospect[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: BY_REP_INDEX,
+          KeyConditionExpression: 'gsi3pk = :pk',
+          ExpressionAttributeValues: { ':pk': `REP#${seg(repId)}` },
+          // Without a filter the first page is the answer; with one, pages of a few hundred small items.
+          Limit: options.match || !Number.isFinite(limit) ? 250 : limit,
+          ExclusiveStartKey: start,
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      for (const item of out.Items ?? []) {
+        const prospect = strip<Prospect>(item)!;
+        if (options.match && !options.match(prospect)) continue;
+        kept.push(prospect);
+        if (kept.length >= limit) return kept;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return kept;
+  }
 }
 
 /** The table the store expects, for the local runtime, tests and the benchmark (CDK builds the same). */
@@ -401,6 +440,8 @@ export const tableDefinition = (tableName: string) => ({
     { AttributeName: 'gsi1pk', AttributeType: 'S' as const },
     { AttributeName: 'gsi1sk', AttributeType: 'S' as const },
     { AttributeName: 'touchId', AttributeType: 'S' as const },
+    { AttributeName: 'gsi3pk', AttributeType: 'S' as const },
+    { AttributeName: 'gsi3sk', AttributeType: 'S' as const },
   ],
   KeySchema: [
     { AttributeName: 'pk', KeyType: 'HASH' as const },
@@ -419,6 +460,15 @@ export const tableDefinition = (tableName: string) => ({
       IndexName: 'byTouchId',
       KeySchema: [{ AttributeName: 'touchId', KeyType: 'HASH' as const }],
       Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    },
+    {
+      IndexName: BY_REP_INDEX,
+      KeySchema: [
+        { AttributeName: 'gsi3pk', KeyType: 'HASH' as const },
+        { AttributeName: 'gsi3sk', KeyType: 'RANGE' as const },
+      ],
+      // ALL: a search answers whole prospects from the index, with no read per result (prospect items are small).
+      Projection: { ProjectionType: 'ALL' as const },
     },
   ],
 });

@@ -7,8 +7,8 @@ import { CallInput, idSchema, ProspectInput, ProspectPatch, RepInput, TouchPatch
 import type { Logger } from '../ports/logger.js';
 import { openApiDocument } from './openapi.js';
 import { presentBundle, presentProspect, presentRecordedCall, presentTouch } from './present.js';
-import { escapeHtml, htmlPage, wantsJson } from './public-pages.js';
-import { FollowupsQuery, IdempotencyKey, TokenQuery } from './queries.js';
+import { byline, escapeHtml, htmlPage, wantsJson } from './public-pages.js';
+import { FollowupsQuery, IdempotencyKey, PromisesReportQuery, ProspectSearchQuery, TokenQuery } from './queries.js';
 import { json, Router, type RequestContext } from './router.js';
 import { parse } from './validate.js';
 
@@ -21,6 +21,11 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
     .on('GET', '/v1/health', async () => ({ body: { ok: true } }))
     .on('PUT', '/v1/reps/me', async (c) => ({ body: await u.saveRep(c.repId(), parse(RepInput, c.json())) }))
     .on('GET', '/v1/reps/me', async (c) => ({ body: await u.readRep(c.repId()) }))
+    .on('GET', '/v1/prospects', async (c) => {
+      const repId = c.repId();
+      const { q } = parse(ProspectSearchQuery, c.query, 'The query');
+      return { body: { prospects: (await u.searchProspects(repId, q)).map(presentProspect) } };
+    })
     .on('POST', '/v1/prospects', async (c) => ({ status: 201, body: presentProspect(await u.createProspect(c.repId(), parse(ProspectInput, c.json()))) }))
     .on('GET', '/v1/prospects/{id}', async (c) => ({ body: presentBundle(await u.readProspect(c.repId(), id(c))) }))
     .on('PATCH', '/v1/prospects/{id}', async (c) => ({ body: presentProspect(await u.updateProspect(c.repId(), id(c), parse(ProspectPatch, c.json()))) }))
@@ -42,6 +47,10 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
     })
     .on('PATCH', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.rescheduleTouch(c.repId(), id(c), parse(TouchPatch, c.json()).dueAt)) }))
     .on('DELETE', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.cancelTouch(c.repId(), id(c))) }))
+    .on('GET', '/v1/reports/promises', async (c) => {
+      const repId = c.repId();
+      return { body: await u.reportPromises(repId, parse(PromisesReportQuery, c.query, 'The query')) };
+    })
     .on('GET', '/v1/openapi.json', async (c) => {
       c.repId();
       return { body: openApiDocument() };
@@ -52,23 +61,32 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
   const invalid = (c: RequestContext) =>
     wantsJson(c)
       ? json(400, { error: { code: 'invalid_token', message: 'This unsubscribe link is not valid: use the link from the email as it was sent' } })
-      : htmlPage(400, 'This link is not valid', '<p>Use the unsubscribe link from the email exactly as it was sent, or reply to the email and ask to be removed.</p>');
+      : htmlPage(400, {
+          title: 'This link is not valid',
+          body: '<p>Use the unsubscribe link from the email exactly as it was sent, or reply to the email and ask to be removed.</p>',
+        });
   const token = (c: RequestContext) => parse(TokenQuery, { token: c.query.token ?? '' }, 'The query').token;
   router.on('GET', '/v1/unsubscribe', async (c) => {
     const checked = await u.checkUnsubscribe(token(c));
     if (!checked.valid) return invalid(c);
-    return htmlPage(
-      200,
-      'Unsubscribe',
-      `<p>Stop emails to <strong>${escapeHtml(checked.claim.email)}</strong> about your conversations with us?</p>
-<form method="post"><button type="submit" style="font-size:1rem;padding:.6rem 1.2rem">Unsubscribe</button></form>`,
-    );
+    const sender = byline(checked.sender);
+    return htmlPage(200, {
+      title: 'Unsubscribe',
+      body: `<p>Stop emails to <strong>${escapeHtml(checked.claim.email)}</strong>${sender ? ` from ${escapeHtml(sender)}` : ''} about your conversations?</p>
+<form method="post"><button type="submit">Unsubscribe</button></form>`,
+      ...(sender ? { sender } : {}),
+    });
   });
   router.on('POST', '/v1/unsubscribe', async (c) => {
     const done = await u.unsubscribe(token(c));
     if (!done.valid) return invalid(c);
     if (wantsJson(c)) return json(200, { unsubscribed: true, email: done.claim.email, changed: done.result?.changed ?? false });
-    return htmlPage(200, 'You are unsubscribed', `<p>No more emails will go to <strong>${escapeHtml(done.claim.email)}</strong>.</p>`);
+    const sender = byline(done.sender);
+    return htmlPage(200, {
+      title: 'You are unsubscribed',
+      body: `<p>No more emails${sender ? ` from ${escapeHtml(sender)}` : ''} will go to <strong>${escapeHtml(done.claim.email)}</strong>.</p>`,
+      ...(sender ? { sender } : {}),
+    });
   });
   return router;
 }

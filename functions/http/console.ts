@@ -25,8 +25,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * The console's Content-Security-Policy: scripts and styles from this origin only (no inline script,
  * no style attributes), API calls to this origin and, with Cognito, the token endpoint of the hosted UI.
  */
-export function consoleCsp(config: ConsoleConfig): string {
-  const connect = ["'self'", ...(config.signIn === 'cognito' ? [new URL(config.domain).origin] : [])];
+export function consoleCsp(config: ConsoleConfig | undefined): string {
+  const connect = ["'self'", ...(config?.signIn === 'cognito' ? [new URL(config.domain).origin] : [])];
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -51,12 +51,26 @@ const securityHeaders = {
 /**
  * The answer for a console path, or undefined when `path` is not the console's (the caller goes on
  * routing). `request.acceptEncoding` is the Accept-Encoding header: with gzip in it, assets go gzipped.
+ * Without a `config` (a deployment with no console sign-in) config.json answers 404 saying so, and the
+ * page shows that.
  */
-export function consoleResponse(path: string, config: ConsoleConfig, request: { acceptEncoding?: string } = {}): ConsoleResult | undefined {
+export function consoleResponse(path: string, config: ConsoleConfig | undefined, request: { acceptEncoding?: string } = {}): ConsoleResult | undefined {
   if (path !== '/app' && !path.startsWith('/app/')) return undefined;
   const rest = path === '/app' ? '' : path.slice('/app/'.length);
 
   if (rest === 'config.json') {
+    if (!config) {
+      return {
+        statusCode: 404,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...securityHeaders },
+        body: JSON.stringify({
+          error: {
+            code: 'console_sign_in_not_configured',
+            message: 'This deployment has no console sign-in: deploy without an external token issuer (the jwt context) to get the Cognito sign-in',
+          },
+        }),
+      };
+    }
     return {
       statusCode: 200,
       headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...securityHeaders },

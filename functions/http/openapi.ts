@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 import * as z from 'zod/mini';
 import { CallInput, ProspectInput, ProspectPatch, RepInput, TouchPatch } from '../core/schemas.js';
+import { PromisesReportQuery, ProspectSearchQuery } from './queries.js';
 
 const schema = (s: z.ZodMiniType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -16,6 +17,19 @@ const errors = {
   '404': { description: 'Not found (or not yours)', content: { 'application/json': { schema: error } } },
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/** Query parameters from the zod schema the route parses them with; `describe` adds what a reader needs. */
+function queryParams(s: z.ZodMiniType, describe: Record<string, { description: string; format?: string }>) {
+  const { properties = {}, required = [] } = schema(s) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: required.includes(name),
+    description: describe[name]?.description,
+    schema: { ...property, ...(describe[name]?.format ? { format: describe[name].format } : {}) },
+  }));
+}
+const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 
 let cached: unknown;
 export function openApiDocument(): unknown {
@@ -54,7 +68,14 @@ export function openApiDocument(): unknown {
         get: { responses: { '200': ok('The rep'), ...errors } },
         put: { requestBody: body('Rep'), responses: { '200': ok('The rep'), ...errors } },
       },
-      '/v1/prospects': { post: { requestBody: body('Prospect'), responses: { '201': ok('The prospect'), '409': ok('Duplicate id'), ...errors } } },
+      '/v1/prospects': {
+        get: {
+          summary: "Search the rep's prospects",
+          parameters: queryParams(ProspectSearchQuery, { q: { description: 'Words each found in the name or company (case and accents aside); absent lists everyone' } }),
+          responses: { '200': ok('{prospects: [...]}: at most 50, by name'), ...errors },
+        },
+        post: { requestBody: body('Prospect'), responses: { '201': ok('The prospect'), '409': ok('Duplicate id'), ...errors } },
+      },
       '/v1/prospects/{id}': {
         parameters: [idParam],
         get: { responses: { '200': ok('The prospect with its calls and touches'), ...errors } },
@@ -79,6 +100,32 @@ export function openApiDocument(): unknown {
         parameters: [idParam],
         patch: { requestBody: body('TouchPatch'), responses: { '200': ok('The touch, rescheduled'), '422': ok('In the past or not pending'), ...errors } },
         delete: { responses: { '200': ok('The touch, cancelled'), ...errors } },
+      },
+      '/v1/reports/promises': {
+        get: {
+          summary: 'Promises kept, reach rate by attempt and by local hour, callbacks after a voicemail by script',
+          parameters: queryParams(PromisesReportQuery, {
+            from: { description: 'Start of the period, inclusive (ISO-8601 with an offset)', format: 'date-time' },
+            to: { description: 'End of the period, exclusive; at most 366 days after from', format: 'date-time' },
+            windowMinutes: { description: 'A call this close to a reminder keeps its promise: 0-240, default 15' },
+          }),
+          responses: { '200': ok('The figures (docs/reports.md)'), '422': ok('More than 1000 prospects had activity: pick a shorter period'), ...errors },
+        },
+      },
+      '/v1/sheets/{token}': {
+        parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+        get: { security: [], responses: { '200': html('The call-prep sheet behind an SMS link'), '400': html('The link is not valid or has expired') } },
+      },
+      '/app': { get: { security: [], summary: 'The rep console (sign-in on the page)', responses: { '200': html('The console page') } } },
+      '/app/{path}': {
+        parameters: [{ name: 'path', in: 'path', required: true, description: 'A console page, an asset, or config.json', schema: { type: 'string' } }],
+        get: {
+          security: [],
+          responses: {
+            '200': { description: 'The console page, a hashed asset, or config.json: {signIn: "local"} or {signIn: "cognito", domain, clientId, redirectUri, logoutUri}' },
+            '404': { description: 'An unknown asset, or config.json on a deployment with no console sign-in' },
+          },
+        },
       },
       '/v1/unsubscribe': {
         parameters: [{ name: 'token', in: 'query', required: true, schema: { type: 'string' } }],

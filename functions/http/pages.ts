@@ -12,17 +12,21 @@ export interface PublicPageInput {
   body: string;
   /** Who the message is from, as the prospect knows them ("Sam Rivera, Acme Tools"); plain text. */
   sender?: string;
+  /** The rep a page was prepared for (the call-prep sheet), when followthrough is the sender; plain text. */
+  preparedFor?: string;
 }
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function publicPage({ title, body, sender }: PublicPageInput): string {
-  const from = sender ? `<p class="who">From ${escapeHtml(sender)}</p>` : '';
+export function publicPage({ title, body, sender, preparedFor }: PublicPageInput): string {
+  const from = sender ? `<p class="who">From ${escapeHtml(sender)}</p>` : preparedFor ? `<p class="who">For ${escapeHtml(preparedFor)}</p>` : '';
   const footer = sender
     ? `<p>${escapeHtml(sender)} sent you this through followthrough, the follow-up scheduler they use.</p>`
-    : '<p>followthrough, a follow-up scheduler for sales calls.</p>';
+    : preparedFor
+      ? `<p>followthrough prepared this for ${escapeHtml(preparedFor)}, from the calls they logged.</p>`
+      : '<p>followthrough, a follow-up scheduler for sales calls.</p>';
   return `<!doctype html>
 <html lang="en">
 <head>

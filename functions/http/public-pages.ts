@@ -1,20 +1,57 @@
-/** The small HTML pages people reach from a link: unsubscribe, the sheet, a link that is not valid. */
-import { html, type HttpResult, type RequestContext } from './router.js';
+/**
+ * The HTTP side of the pages people open from a link or by hand (unsubscribe, the call-prep sheet, errors,
+ * an address that is not there), in the console's look (pages.ts). Programs that ask for JSON get JSON.
+ */
+import { escapeHtml, publicPage, publicPageHeaders, type PublicPageInput } from './pages.js';
+import type { HttpResult } from './router.js';
 
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export { escapeHtml };
 
-export function page(title: string, body: string, options: { heading?: boolean } = {}): string {
-  const heading = options.heading === false ? '' : `<h1 style="font-size:1.4rem">${escapeHtml(title)}</h1>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head>
-<body style="font-family:Arial,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5">${heading}${body}</body></html>`;
+/** A rep as a page names them: "Sam Rivera, Acme Tools". */
+export function byline(rep: { name: string; company?: string } | undefined): string | undefined {
+  return rep ? `${rep.name}${rep.company ? `, ${rep.company}` : ''}` : undefined;
 }
 
-/** Programs that ask for JSON get JSON; browsers get a page. */
-export function wantsJson(ctx: RequestContext): boolean {
+/** Programs that ask for JSON (and not for HTML) get JSON; browsers get a page. */
+export function wantsJson(ctx: { header(name: string): string | undefined }): boolean {
   const accept = ctx.header('accept') ?? '';
   return /application\/json/.test(accept) && !/text\/html/.test(accept);
 }
 
-export function htmlPage(status: number, title: string, body: string, headers: Record<string, string> = {}, options: { heading?: boolean } = {}): HttpResult {
-  return html(status, page(title, body, options), headers);
+/** A browser opening an address asks for text/html; fetch, curl and SDKs ask for JSON or anything. */
+export function prefersHtml(accept: string | undefined): boolean {
+  return /text\/html/i.test(accept ?? '');
+}
+
+/** A public page as an HTTP answer. `emailHtml`: the body is a rendered email, with its inline styles. */
+export function htmlPage(status: number, page: PublicPageInput, options: { emailHtml?: boolean; headers?: Record<string, string> } = {}): HttpResult {
+  return {
+    statusCode: status,
+    headers: { ...publicPageHeaders(options.emailHtml ? { emailHtml: true } : {}), ...options.headers },
+    body: publicPage(page),
+  };
+}
+
+const TITLES: Record<number, string> = {
+  400: 'This address is not right',
+  401: 'Sign in first',
+  404: 'Not found',
+  405: 'Not available here',
+  409: 'This changed meanwhile',
+  413: 'Too much at once',
+  422: 'That is not possible',
+};
+
+/** An error for a browser: the same status and message the JSON answer carries, as a page. */
+export function errorPage(status: number, message: string, headers: Record<string, string> = {}): HttpResult {
+  return htmlPage(status, { title: TITLES[status] ?? 'Something went wrong', body: `<p>${escapeHtml(message)}</p>` }, { headers });
+}
+
+/** An address nothing answers at, opened in a browser. */
+export function notFoundPage(): HttpResult {
+  return htmlPage(404, {
+    title: 'Page not found',
+    body: `<p>There is nothing at this address. If a link brought you here, it may have been cut short: open it again from the message it came in.</p>
+<p>Reps: <a href="/app/">open the console</a>.</p>`,
+  });
 }

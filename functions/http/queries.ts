@@ -34,3 +34,24 @@ export const PreviewQuery = z.object({
 export const IdempotencyKey = z.string().check(z.regex(/^[\x21-\x7e]{1,200}$/, { message: 'Use 1-200 visible ASCII characters, for example a UUID' }));
 
 export const TokenQuery = z.object({ token: z.string().check(z.maxLength(2000)) });
+
+/** GET /v1/prospects?q=: words to find in a name or company. */
+export const ProspectSearchQuery = z.object({
+  q: z.optional(z.string().check(z.maxLength(100, { message: 'Search with at most 100 characters' }))),
+});
+
+/** An {@link Instant} the query must carry: its absence is named, not "expected string, received undefined". */
+const requiredInstant = (name: string) =>
+  z.pipe(z.string({ message: `Give ${name} as ISO-8601 with an offset, for example 2026-11-01T00:00:00Z` }), Instant);
+
+/** GET /v1/reports/promises: the period and the window a call keeps its promise in (the use case checks the ranges). */
+export const PromisesReportQuery = z.object({
+  from: requiredInstant('from'),
+  to: requiredInstant('to'),
+  windowMinutes: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,4}$/, { message: 'Use a whole number of minutes, for example 15' })),
+      z.transform(Number),
+    ),
+  ),
+});

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { errorAnswer, PayloadTooLargeError, UnauthorizedError } from './errors.js';
+import { errorPage, notFoundPage, prefersHtml } from './public-pages.js';
 
 /** The event as the HTTP API's JWT authorizer hands it over (claims of a verified token). */
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -56,10 +57,11 @@ export class Router {
 
   on(method: string, path: string, handler: RouteHandler): this {
     const keys: string[] = [];
+    // {name} takes one segment; {name+} the rest of the path, as API Gateway's greedy {proxy+}.
     const pattern = new RegExp(
-      `^${path.replace(/\{(\w+)\}/g, (_, key: string) => {
+      `^${path.replace(/\{(\w+)(\+?)\}/g, (_, key: string, greedy: string) => {
         keys.push(key);
-        return '([^/]+)';
+        return greedy ? '(.+)' : '([^/]+)';
       })}/?$`,
     );
     this.routes.push({ method, pattern, keys, handler });
@@ -69,14 +71,19 @@ export class Router {
   async handle(event: HttpEvent): Promise<HttpResult> {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
+    // A browser opening an address gets a page for an error; programs get the JSON error.
+    const page = prefersHtml(lowerKeys(event.headers ?? {}).accept);
     try {
       const matching = this.routes.filter((r) => r.pattern.test(path));
-      if (matching.length === 0) throw new NotFoundError(`The route ${path}`);
+      if (matching.length === 0) {
+        if (page) return notFoundPage();
+        throw new NotFoundError(`The route ${path}`);
+      }
       const route = matching.find((r) => r.method === method);
       if (!route) {
-        return json(405, errorBody('method_not_allowed', `Use ${matching.map((r) => r.method).join(' or ')} on ${path}`), {
-          allow: matching.map((r) => r.method).join(', '),
-        });
+        const allow = { allow: matching.map((r) => r.method).join(', ') };
+        const message = `Use ${matching.map((r) => r.method).join(' or ')} on ${path}`;
+        return page ? errorPage(405, message, allow) : json(405, errorBody('method_not_allowed', message), allow);
       }
       const m = route.pattern.exec(path)!;
       const params: Record<string, string> = {};
@@ -85,15 +92,16 @@ export class Router {
       if ('statusCode' in result) return result;
       return json(result.status ?? 200, result.body);
     } catch (error) {
-      return this.errorResponse(error, method, path);
+      return this.errorResponse(error, method, path, page);
     }
   }
 
-  private errorResponse(error: unknown, method: string, path: string): HttpResult {
+  private errorResponse(error: unknown, method: string, path: string, page: boolean): HttpResult {
     const answer = errorAnswer(error);
-    if (answer) return json(answer.status, errorBody(answer.code, answer.message, answer.issues));
+    if (answer) return page ? errorPage(answer.status, answer.message) : json(answer.status, errorBody(answer.code, answer.message, answer.issues));
     this.log.error('unhandled error', { method, path, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-    return json(500, errorBody('internal_error', 'Something went wrong on our side; the request may be retried'));
+    const message = 'Something went wrong on our side; the request may be retried';
+    return page ? errorPage(500, message) : json(500, errorBody('internal_error', message));
   }
 }
 

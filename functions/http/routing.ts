@@ -18,6 +18,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/health', target: 'api', auth: false },
   { method: 'PUT', path: '/v1/reps/me', target: 'api', auth: true },
   { method: 'GET', path: '/v1/reps/me', target: 'api', auth: true },
+  { method: 'GET', path: '/v1/prospects', target: 'api', auth: true },
   { method: 'POST', path: '/v1/prospects', target: 'api', auth: true },
   { method: 'GET', path: '/v1/prospects/{id}', target: 'api', auth: true },
   { method: 'PATCH', path: '/v1/prospects/{id}', target: 'api', auth: true },
@@ -29,9 +30,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/unsubscribe', target: 'api', auth: false },
   { method: 'POST', path: '/v1/unsubscribe', target: 'api', auth: false },
   { method: 'GET', path: '/v1/sheets/{token}', target: 'render', auth: false },
-  { method: 'GET', path: '/v1/openapi.json', target: 'api', auth: true },
   { method: 'GET', path: '/app', target: 'render', auth: false },
   { method: 'GET', path: '/app/{proxy+}', target: 'render', auth: false },
+  { method: 'GET', path: '/v1/openapi.json', target: 'api', auth: true },
+  { method: 'GET', path: '/v1/reports/promises', target: 'api', auth: true },
 ];
 
 function pattern(path: string): RegExp {

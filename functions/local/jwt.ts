@@ -9,6 +9,11 @@ import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, ty
 export const LOCAL_ISSUER = 'https://followthrough.local/issuer';
 export const LOCAL_AUDIENCE = 'followthrough-local';
 
+/** A rep id the local runtime signs tokens for (npm run token, POST /local/token): letters, digits, . _ @ -. */
+export function isLocalRepId(repId: unknown): repId is string {
+  return typeof repId === 'string' && /^[A-Za-z0-9_.@-]{1,128}$/.test(repId);
+}
+
 type JoseKey = Awaited<ReturnType<typeof importJWK>>;
 
 interface StoredKey {

@@ -25,6 +25,8 @@ export interface LocalEnvOptions {
   smsOriginationIdentity: string;
   /** The link secret's full ARN, as the local Secrets Manager endpoint names it. */
   linkSecretArn: string;
+  /** The console signs in through this (Cognito-compatible) hosted UI; by default with a rep id (CONSOLE_SIGN_IN=local). */
+  cognito?: { domainUrl: string; clientId: string };
   endpoints: { dynamodb: string; sesv2: string; scheduler: string; sms: string; secrets: string };
 }
 
@@ -42,6 +44,7 @@ export function localLambdaEnv(o: LocalEnvOptions): Record<string, string> {
     SMS_ORIGINATION_IDENTITY: o.smsOriginationIdentity,
     ...(o.cadencePolicy ? { CADENCE_POLICY: o.cadencePolicy } : {}),
     ...(o.unsubscribeMailto ? { UNSUBSCRIBE_MAILTO: o.unsubscribeMailto } : {}),
+    ...(o.cognito ? { COGNITO_DOMAIN_URL: o.cognito.domainUrl, COGNITO_CLIENT_ID: o.cognito.clientId } : { CONSOLE_SIGN_IN: 'local' }),
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

@@ -71,6 +71,7 @@ async function main() {
     console.log(
       [
         'followthrough is running locally (Ctrl-C stops it)',
+        `  Console ${runtime.url}/app   the rep console: sign in with any rep id`,
         `  API     ${runtime.url}/v1   (GET /v1/health needs no token)`,
         `  Inbox   http://localhost:${sesPort}   every email sent, as the local SES received it`,
         `  SMS     ${runtime.url}/local/sms   reminders sent by SMS`,

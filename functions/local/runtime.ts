@@ -18,7 +18,7 @@ import { loadOrCreateSecretFile } from './aws/secrets-service.js';
 import { startLocalAws, type LocalAws } from './aws/server.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
-import { LocalTokens } from './jwt.js';
+import { isLocalRepId, LocalTokens } from './jwt.js';
 import { LOCAL_ACCOUNT, LOCAL_ARNS, localLambdaEnv, writeLambdaEnv } from './lambda-env.js';
 
 export const LOCAL_SCHEDULE_GROUP = 'followthrough-touches';
@@ -47,6 +47,8 @@ export interface LocalRuntimeOptions {
   /** Signs unsubscribe and sheet links; by default a secret kept in dataDir (random in memory without one). */
   linkSecret?: string;
   unsubscribeMailto?: string;
+  /** The console signs in through this Cognito-compatible hosted UI instead of with a rep id (tests of that flow). */
+  cognito?: { domainUrl: string; clientId: string };
   logger?: Logger;
 }
 
@@ -122,6 +124,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     senderEmail: options.senderEmail,
     ...(options.cadencePolicy ? { cadencePolicy: options.cadencePolicy } : {}),
     ...(options.unsubscribeMailto ? { unsubscribeMailto: options.unsubscribeMailto } : {}),
+    ...(options.cognito ? { cognito: options.cognito } : {}),
     smsOriginationIdentity: 'phone-local0001',
     linkSecretArn: aws.secrets.arnOf(LINK_SECRET_NAME),
     endpoints: { dynamodb: options.dynamoEndpoint, sesv2: options.sesEndpoint, scheduler: aws.endpoint, sms: aws.endpoint, secrets: aws.endpoint },
@@ -150,6 +153,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   /** Routes only the local runtime has: stand-ins for what AWS delivers by other paths. */
   async function localRoutes(req: IncomingMessage, url: URL, body: Buffer): Promise<HttpResult | undefined> {
     if (req.method === 'GET' && url.pathname === '/local/sms') return wire(aws.sms.outboxPage(req.headers.accept));
+    if (req.method === 'POST' && url.pathname === '/local/token') {
+      // The console's local sign-in, as npm run token: a token for any rep id.
+      let repId: unknown;
+      try {
+        repId = (JSON.parse(body.toString('utf8')) as { repId?: unknown } | null)?.repId;
+      } catch {
+        repId = undefined;
+      }
+      if (!isLocalRepId(repId)) {
+        return jsonResult(400, { error: { code: 'invalid_request', message: 'Give a rep id of 1-128 letters, digits, ".", "_", "@" or "-", as {"repId": "rep-1"}', issues: [{ path: 'repId', message: 'Use 1-128 letters, digits, . _ @ -' }] } });
+      }
+      // Signed on the machine's clock, which the token check uses too (not the runtime's, a test's fake one).
+      return jsonResult(200, { token: await tokens.sign(repId) });
+    }
     if (req.method === 'POST' && url.pathname === '/local/ses-events') {
       // What EventBridge would hand the events function: post an SES event (bounce, complaint) here.
       let event: unknown;

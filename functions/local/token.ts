@@ -1,9 +1,9 @@
 /** npm run token -- <repId>: prints a JWT the local runtime accepts for that rep. */
 import { resolve } from 'node:path';
-import { LocalTokens } from './jwt.js';
+import { isLocalRepId, LocalTokens } from './jwt.js';
 
 const repId = process.argv[2];
-if (!repId || !/^[A-Za-z0-9_.@-]{1,128}$/.test(repId)) {
+if (!isLocalRepId(repId)) {
   console.error('followthrough: give a rep id: npm run token -- <repId> (letters, digits, . _ @ -)');
   process.exit(1);
 }

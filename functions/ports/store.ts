@@ -96,4 +96,14 @@ export interface Store {
   addSuppression(suppression: Suppression): Promise<boolean>;
   /** The rep's scheduled touches with dueAt in [from, to), by due time. */
   listFollowups(repId: string, from: string, to: string, limit?: number): Promise<Touch[]>;
+  /**
+   * The rep's prospects by name (core/prospect-search.ts nameKey, then id), from an index that may lag
+   * a write by a moment. `match` keeps some; reading stops once `limit` are kept.
+   */
+  listProspects(repId: string, options?: ProspectListOptions): Promise<Prospect[]>;
+}
+
+export interface ProspectListOptions {
+  match?: (prospect: Prospect) => boolean;
+  limit?: number;
 }

@@ -2,8 +2,10 @@
 import { messageInput } from '../core/message-input.js';
 import { renderEmail } from '../core/messages.js';
 import type { UseCaseDeps } from './deps.js';
+import { senderFields, type Sender } from './unsubscribe.js';
 
-export type Sheet = { found: false } | { found: true; title: string; html: string; text: string };
+/** `rep`: who the sheet is for (the page says so). */
+export type Sheet = { found: false } | { found: true; title: string; html: string; text: string; rep: Sender };
 
 export async function openSheet(deps: Pick<UseCaseDeps, 'store' | 'clock' | 'library' | 'links'>, token: string): Promise<Sheet> {
   const now = deps.clock.now();
@@ -16,5 +18,5 @@ export async function openSheet(deps: Pick<UseCaseDeps, 'store' | 'clock' | 'lib
   ]);
   if (!touch || !bundle || !rep) return { found: false };
   const email = renderEmail(messageInput(touch, bundle, rep, now), deps.library);
-  return { found: true, title: email.subject, html: email.html, text: email.text };
+  return { found: true, title: email.subject, html: email.html, text: email.text, rep: senderFields(rep) };
 }

@@ -1,5 +1,5 @@
 import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -151,10 +151,10 @@ export class Api extends Construct {
       const [created] = this.httpApi.addRoutes({ path: route.path, methods: [method], integration: integrations[route.target], ...(route.auth ? { authorizer } : {}) });
       if (created && !route.auth) acknowledgePublicRoute(created, { method, path: route.path, why: PUBLIC_ROUTE_REASONS[`${route.method} ${route.path}`] ?? 'carries no rep data' });
     }
-    // Anything else goes to the api function without a token check, which answers 404 (or 405 for a known path), as
-    // API.md says: an unknown path is not found before it is unauthorized.
-    const [fallback] = this.httpApi.addRoutes({ path: '/{proxy+}', methods: [HttpMethod.ANY], integration: integrations.api });
-    if (fallback) acknowledgePublicRoute(fallback, { method: HttpMethod.ANY, path: '/{proxy+}', why: 'answers only 404 or 405 from the api function, before any data is read' });
+    // A path (or method) no route names goes to the api function without a token, as on the local runtime: it answers
+    // 404 or 405 (a not-found page for a browser) rather than 401 or API Gateway's bare {"message":"Not Found"}.
+    const fallback = new HttpRoute(this, 'DefaultRoute', { httpApi: this.httpApi, routeKey: HttpRouteKey.DEFAULT, integration: integrations.api });
+    acknowledgePublicRoute(fallback, { method: HttpMethod.ANY, path: '$default', why: 'answers 404 or 405 for paths and methods no route names, and reads no data' });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,

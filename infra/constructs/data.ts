@@ -17,6 +17,12 @@ export const BY_DUE_INDEX = 'byDue';
  * (`{ v, touchId, dueAt, repId, prospectId }`) and decide what to do with it without reading the item. Anything else
  * it reads from the table, which it must do anyway before a conditional write.
  */
+/**
+ * Sparse index of each rep's prospects by name: `gsi3pk` = `REP#<rep>`, `gsi3sk` = `PROSPECT#<folded name>#<id>`,
+ * set on prospect items only (functions/adapters/dynamo-store.ts). The console's search and the promises report read
+ * a rep's prospects from it.
+ */
+export const BY_REP_INDEX = 'byRep';
 export const BY_DUE_PROJECTED_ATTRIBUTES = ['touchId', 'repId', 'prospectId', 'dueAt', 'kind'] as const;
 
 /**
@@ -64,6 +70,14 @@ export class Data extends Construct {
       sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...BY_DUE_PROJECTED_ATTRIBUTES],
+    });
+
+    // Every attribute: a search answers whole prospects from the index alone, and prospect items are small.
+    this.table.addGlobalSecondaryIndex({
+      indexName: BY_REP_INDEX,
+      partitionKey: { name: 'gsi3pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi3sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
     });
   }
 }

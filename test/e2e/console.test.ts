@@ -1,21 +1,24 @@
 /**
- * The rep console in a real browser against a real local runtime: sign in, set up the profile, add a
- * prospect, log a voicemail, log a callback typed "tomorrow 10am" and find it in Today at the right
- * local time, preview the script, reschedule a touch, open the report. The browser's clock is the
- * runtime's (next Monday, 10:00 in New York) and its zone is Berlin's: neither the rep (Chicago) nor the
- * prospect (New York) is where the browser is, so every time shown must come from the zones, not the machine.
+ * The rep console in a real browser against the local runtime, as `npm start` runs it: the console, its
+ * sign-in, the API and the public pages all come from the Lambda handlers behind the runtime's own HTTP
+ * front, on DynamoDB Local. Sign in, set up the profile, add a prospect, log a voicemail, log a callback
+ * typed "tomorrow 10am" and find it in Today at the right local time, preview the script, reschedule a
+ * touch, open the report. The browser's clock is the runtime's (next Monday, 10:00 in New York) and its
+ * zone is Berlin's: neither the rep (Chicago) nor the prospect (New York) is where the browser is, so
+ * every time shown must come from the zones, not the machine.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
 import { launchChromium, screenshots, seriousViolations, watchProblems } from './browser.js';
-import { startConsoleFront, type ConsoleFront } from './console-front.js';
+import { FAKE_CLIENT_ID, startFakeCognito } from './fake-cognito.js';
 
 // Tokens are signed on the real clock: the test's "now" stays within days of it.
 const monday = DateTime.now().setZone('America/New_York').plus({ weeks: 1 }).set({ weekday: 1, hour: 10, minute: 0, second: 0, millisecond: 0 });
 const tuesday = monday.plus({ days: 1 });
 
-let front: ConsoleFront;
+let rt: TestRuntime;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -27,7 +30,7 @@ async function expectAccessible() {
 
 describe('rep console in Chromium', () => {
   beforeAll(async () => {
-    front = await startConsoleFront({ start: monday.toUTC().toISO()! });
+    rt = await testRuntime({ start: monday.toUTC().toISO()! });
     browser = await launchChromium();
     context = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-US', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -37,12 +40,12 @@ describe('rep console in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await front?.stop();
+    await rt?.stop();
   });
 
   it('serves the console under a CSP with no inline script or style, and deep links open the page', async () => {
     // Act
-    const response = await page.goto(`${front.url}/app/prospects/nobody`);
+    const response = await page.goto(`${rt.url}/app/prospects/nobody`);
 
     // Assess
     const csp = response!.headers()['content-security-policy'] ?? '';
@@ -53,7 +56,7 @@ describe('rep console in Chromium', () => {
 
   it('signs in with a rep id and asks a new rep for their profile', async () => {
     // Prepare
-    await page.goto(`${front.url}/app/`);
+    await page.goto(`${rt.url}/app/`);
     await expectAccessible();
 
     // Act
@@ -97,7 +100,7 @@ describe('rep console in Chromium', () => {
     // Assess
     await page.getByRole('heading', { name: 'Dana Whitfield', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/app/prospects/dana');
-    const stored = await front.call('GET', '/v1/prospects/dana', undefined, 'rep-dana');
+    const stored = await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'rep-dana' });
     expect(stored.body.prospect).toMatchObject({ phone: '+12125550142', timezone: 'America/New_York', country: 'US', hotButtons: ['cost_savings'] });
     await expectAccessible();
   });
@@ -111,7 +114,7 @@ describe('rep console in Chromium', () => {
     const plan = page.locator('.plan');
     await plan.getByText('Saved: Voicemail').waitFor();
     expect(await plan.textContent()).toMatch(/Call reminder.*for them.*for you/);
-    const calls = (await front.call('GET', '/v1/prospects/dana', undefined, 'rep-dana')).body.calls;
+    const calls = (await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'rep-dana' })).body.calls;
     expect(calls.map((c: { outcome: string }) => c.outcome)).toEqual(['voicemail']);
   });
 
@@ -139,7 +142,7 @@ describe('rep console in Chromium', () => {
     await page.locator('.plan').getByText('Saved: Callback agreed').waitFor();
     await screenshots(page, 'plan-after-saving');
 
-    const { body } = await front.call('GET', '/v1/prospects/dana', undefined, 'rep-dana');
+    const { body } = await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'rep-dana' });
     expect(body.prospect.callbackAt).toBe(tuesday.toUTC().toISO({ suppressMilliseconds: true }));
     expect(body.calls.at(-1)).toMatchObject({ outcome: 'callback_agreed', decisionMakers: ['Pat (plant manager)'], materials: [{ title: 'Quote Q-1042' }] });
   });
@@ -196,7 +199,10 @@ describe('rep console in Chromium', () => {
     // Assess
     const preview = page.locator('.preview-text');
     await preview.waitFor();
-    expect(await preview.textContent()).toMatch(/^Hi Dana, it's Sam Rivera from Acme Tools, calling when I said I would/);
+    // Rendered from the templates for this prospect and rep (the wording is the scripts' own, and changes with them).
+    const script = (await preview.textContent()) ?? '';
+    expect(script).toMatch(/^Hi Dana, it's Sam Rivera from Acme Tools, /);
+    expect(script).toMatch(/\b(try|call) you again\b/);
   });
 
   it('reschedules the call reminder to a time typed in words', async () => {
@@ -212,7 +218,7 @@ describe('rep console in Chromium', () => {
     // Assess
     await reminder.getByRole('button', { name: 'Move it' }).waitFor({ state: 'detached' });
     await expect.poll(() => reminder.locator('p').first().textContent()).toMatch(/11:00 AM E[SD]T for them · 10:00 AM C[SD]T for you/);
-    const touches = (await front.call('GET', '/v1/prospects/dana', undefined, 'rep-dana')).body.touches;
+    const touches = (await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'rep-dana' })).body.touches;
     const pending = touches.find((t: { kind: string; status: string }) => t.kind === 'rep_reminder' && t.status === 'scheduled');
     expect(pending.dueAt).toBe(tuesday.set({ hour: 11 }).toUTC().toISO({ suppressMilliseconds: true }));
   });
@@ -220,10 +226,10 @@ describe('rep console in Chromium', () => {
   it('reports the promise kept once the reminder fired and the rep called', async () => {
     // Prepare: the reminder fires at 11:00 Tuesday; the rep calls two minutes later.
     const due = tuesday.set({ hour: 11 });
-    front.clock.set(due.toJSDate());
-    await front.runtime.runDue();
-    front.clock.set(due.plus({ minutes: 2 }).toJSDate());
-    expect((await front.call('POST', '/v1/prospects/dana/calls', { outcome: 'stalled', stallReason: 'needs_review' }, 'rep-dana')).status).toBe(201);
+    rt.clock.set(due.toJSDate());
+    expect(await rt.runDue()).toBeGreaterThan(0);
+    rt.clock.set(due.plus({ minutes: 2 }).toJSDate());
+    expect((await rt.call('POST', '/v1/prospects/dana/calls', { outcome: 'stalled', stallReason: 'needs_review' }, { repId: 'rep-dana' })).status).toBe(201);
     await page.clock.setFixedTime(due.plus({ minutes: 5 }).toJSDate());
 
     // Act
@@ -237,8 +243,27 @@ describe('rep console in Chromium', () => {
     expect(attempts).toMatch(/Attempt 1.*50%.*1 of 2 calls/);
     expect(attempts).toMatch(/Attempt 2.*100%.*1 of 1 calls/);
     expect(await page.getByRole('figure', { name: /By the voicemail script left/ }).textContent()).toMatch(/1 of 1 voicemails/);
+    // The page shows what the route answers.
+    const period = `from=${monday.minus({ days: 7 }).toUTC().toISO()}&to=${tuesday.plus({ days: 1 }).toUTC().toISO()}`;
+    const report = (await rt.call('GET', `/v1/reports/promises?${period}`, undefined, { repId: 'rep-dana' })).body;
+    expect(report.promisesKept).toMatchObject({ reminders: 1, kept: 1, keptRate: 1, medianMinutesLate: 2 });
     await expectAccessible();
     await screenshots(page, 'reports');
+  });
+
+  it("shows a not-found page in the console's look for an address outside the console, not a sign-in error", async () => {
+    // Act
+    const response = await page.goto(`${rt.url}/pricing`);
+
+    // Assess
+    expect(response!.status()).toBe(404);
+    await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'open the console' }).getAttribute('href')).toBe('/app/');
+    // The console's stylesheet applies (under the page's strict CSP): the header is the console's.
+    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('.site-header-inner')).display")).toBe('flex');
+    expect(await page.getByText(/[Ss]ign in|unauthorized/).count()).toBe(0);
+    await expectAccessible();
+    await page.goBack();
   });
 
   it('works at 390 px wide and signs out', async () => {
@@ -247,7 +272,7 @@ describe('rep console in Chromium', () => {
 
     // Act
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-    await page.goto(`${front.url}/app/no-such-page`);
+    await page.goto(`${rt.url}/app/no-such-page`);
     await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
 
@@ -257,23 +282,57 @@ describe('rep console in Chromium', () => {
     expect(await page.evaluate<string | null>("sessionStorage.getItem('followthrough.token')")).toBeNull();
     expect(problems).toEqual([]);
   });
+});
 
-  it('signs in through the Cognito hosted UI with PKCE, comes back to the page asked for, and signs out there', async () => {
+describe('rep console in Chromium, signing in through Cognito', () => {
+  let rt: TestRuntime;
+  let hostedUi: Awaited<ReturnType<typeof startFakeCognito>>;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    // The hosted UI on its own origin, and a runtime whose console is pointed at it (as the stack sets
+    // COGNITO_DOMAIN_URL and COGNITO_CLIENT_ID on the render function).
+    hostedUi = await startFakeCognito('rep-dana');
+    rt = await testRuntime({ start: monday.toUTC().toISO()!, cognito: { domainUrl: hostedUi.url, clientId: FAKE_CLIENT_ID } });
+    hostedUi.cognito.bind(rt.url, (sub) => rt.tokens.sign(sub));
+    await rt.call('PUT', '/v1/reps/me', { name: 'Sam Rivera', email: uniqueEmail('sam'), timezone: 'America/Chicago', reminderChannel: 'email', company: 'Acme Tools' }, { repId: 'rep-dana' });
+    browser = await launchChromium();
+    const context = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    await page.clock.setFixedTime(monday.toJSDate());
+    problems = watchProblems(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await rt?.stop();
+    await hostedUi?.stop();
+  });
+
+  it('signs in through the hosted UI with PKCE, comes back to the page asked for, and signs out there', async () => {
     // Prepare
-    const cognito = front.useCognito('rep-dana');
-    await page.goto(`${front.url}/app/reports`);
+    await page.goto(`${rt.url}/app/reports`);
+    expect(await (await page.request.get(`${rt.url}/app/config.json`)).json()).toEqual({
+      signIn: 'cognito',
+      domain: hostedUi.url,
+      clientId: FAKE_CLIENT_ID,
+      redirectUri: `${rt.url}/app/callback`,
+      logoutUri: `${rt.url}/app/`,
+    });
 
     // Act
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
 
     // Assess
-    expect(cognito.log).toEqual(['authorize', 'token']);
-    expect(page.url()).toBe(`${front.url}/app/reports`);
+    expect(hostedUi.cognito.log).toEqual(['authorize', 'token']);
+    expect(page.url()).toBe(`${rt.url}/app/reports`);
     expect(await page.getByText('Signed in as Sam Rivera, Acme Tools').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-    expect(cognito.log.at(-1)).toBe('logout');
+    expect(hostedUi.cognito.log.at(-1)).toBe('logout');
     expect(new URL(page.url()).pathname).toBe('/app/');
     expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
     expect(problems).toEqual([]);

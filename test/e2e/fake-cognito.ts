@@ -2,9 +2,13 @@
  * A stand-in for the Cognito hosted UI as its documentation describes it, enough to drive the console's
  * authorization-code flow with PKCE in a real browser: /oauth2/authorize redirects back with a code and
  * the state; /oauth2/token trades the code for tokens only with the verifier whose S256 hash was the
- * challenge, the same client id and redirect URI; /logout redirects to the logout_uri.
+ * challenge, the same client id and redirect URI (and answers the page's cross-origin fetch with CORS, as
+ * Cognito's token endpoint does); /logout redirects to the logout_uri. It runs on its own origin, as the
+ * hosted UI does: the local runtime's console is pointed at it through COGNITO_DOMAIN_URL.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ConsoleConfig } from '../../functions/http/console-config.js';
 
 interface Grant {
@@ -19,22 +23,54 @@ export interface FakeAnswer {
   body: string;
 }
 
+export const FAKE_CLIENT_ID = 'fake-client';
+
+/** Starts the hosted UI on a free loopback port; `bind` tells it the console's origin and how to sign. */
+export async function startFakeCognito(repId: string): Promise<{ url: string; cognito: FakeCognito; stop(): Promise<void> }> {
+  const cognito = new FakeCognito(repId);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      void cognito.handle(req.method ?? 'GET', url, req.headers['content-type'] ?? '', Buffer.concat(chunks).toString('utf8')).then((answer) => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    cognito,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 export class FakeCognito {
-  readonly config: Extract<ConsoleConfig, { signIn: 'cognito' }>;
   /** What happened, for the test to read: "authorize", "token", "token refused: ...", "logout". */
   readonly log: string[] = [];
   private readonly grants = new Map<string, Grant>();
+  private console?: { redirectUri: string; origin: string; sign: (sub: string) => Promise<string> };
 
-  constructor(
-    origin: string,
-    private readonly repId: string,
-    private readonly sign: (sub: string) => Promise<string>,
-  ) {
-    this.config = { signIn: 'cognito', domain: `${origin}/cognito`, clientId: 'fake-client', redirectUri: `${origin}/app/callback` };
+  constructor(private readonly repId: string) {}
+
+  /** The console it signs in for (its origin, whose /app/callback is the one allowed callback) and the signer of its tokens. */
+  bind(consoleOrigin: string, sign: (sub: string) => Promise<string>): void {
+    this.console = { redirectUri: `${consoleOrigin}/app/callback`, origin: consoleOrigin, sign };
+  }
+
+  private get config(): Pick<Extract<ConsoleConfig, { signIn: 'cognito' }>, 'clientId' | 'redirectUri'> {
+    if (!this.console) throw new Error('FakeCognito: bind() it to the console first');
+    return { clientId: FAKE_CLIENT_ID, redirectUri: this.console.redirectUri };
   }
 
   async handle(method: string, url: URL, contentType: string, body: string): Promise<FakeAnswer> {
-    const path = url.pathname.slice('/cognito'.length);
+    const path = url.pathname;
     if (method === 'GET' && path === '/oauth2/authorize') return this.authorize(url.searchParams);
     if (method === 'POST' && path === '/oauth2/token') return this.token(contentType, new URLSearchParams(body));
     if (method === 'GET' && path === '/logout') {
@@ -88,15 +124,16 @@ export class FakeCognito {
     }
     this.grants.delete(form.get('code')!);
     this.log.push('token');
-    const token = await this.sign(this.repId);
+    const token = await this.console!.sign(this.repId);
     return {
       status: 200,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': this.console!.origin },
       body: JSON.stringify({ access_token: token, id_token: token, token_type: 'Bearer', expires_in: 3600 }),
     };
   }
 
   private error(status: number, error: string): FakeAnswer {
-    return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error }) };
+    const cors: Record<string, string> = this.console ? { 'access-control-allow-origin': this.console.origin } : {};
+    return { status, headers: { 'content-type': 'application/json', ...cors }, body: JSON.stringify({ error }) };
   }
 }

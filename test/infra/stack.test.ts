@@ -326,12 +326,6 @@ describe('FollowthroughStack (defaults)', () => {
       }
     });
 
-    it('sends any other path to the api function without a token check, so it answers 404 rather than 401', () => {
-      const fallback = routes()['ANY /{proxy+}'];
-      expect(fallback?.AuthorizationType ?? 'NONE').toBe('NONE');
-      expect(targetOf('ANY /{proxy+}')).toBe(JSON.stringify(getAtt(id(stack.apiFunction.function))));
-    });
-
     it.each(['GET /v1/health', 'GET /v1/unsubscribe', 'POST /v1/unsubscribe', 'GET /v1/sheets/{token}', 'GET /app', 'GET /app/{proxy+}'])(
       'leaves %s public',
       (routeKey) => {
@@ -341,6 +335,14 @@ describe('FollowthroughStack (defaults)', () => {
         expect(route?.AuthorizerId).toBeUndefined();
       },
     );
+
+    it('sends a path no route names to the api function, without a token, so a browser gets a not-found page', () => {
+      expect(routes()['$default']).toBeDefined();
+      expect(routes()['$default']!.AuthorizationType ?? 'NONE').toBe('NONE');
+      expect(targetOf('$default')).toBe(JSON.stringify(getAtt(id(stack.apiFunction.function))));
+      // No catch-all behind the authorizer that would answer 401 for an unknown path.
+      expect(Object.keys(routes()).filter((key) => key.includes('{proxy+}') && !key.startsWith('GET /app'))).toEqual([]);
+    });
 
     it('sends the console, previews (behind the authorizer) and sheets (public) to the render function', () => {
       const renderArn = JSON.stringify(getAtt(id(stack.renderFunction.function)));
@@ -575,12 +577,40 @@ describe('FollowthroughStack (defaults)', () => {
     });
   });
 
+  describe('the rep console (issue 11)', () => {
+    it('adds the sparse byRep index of prospects by name, projecting every attribute, and lets only the api function query it', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'gsi3pk', AttributeType: 'S' },
+          { AttributeName: 'gsi3sk', AttributeType: 'S' },
+        ]),
+        GlobalSecondaryIndexes: Match.arrayWith([
+          {
+            IndexName: 'byRep',
+            KeySchema: [
+              { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ]),
+      });
+      const byRep = { 'Fn::Join': ['', [getAtt(id(stack.data.table)), '/index/byRep']] };
+      for (const [name, fn] of Object.entries(functionsOf(stack))) {
+        const { statements } = policyOfRole(template, id(fn.role));
+        const query = statements.find((s) => s.Sid === 'TableQuery');
+        const resources = query ? [query.Resource].flat() : [];
+        expect({ name, queriesByRep: resources.some((r) => JSON.stringify(r) === JSON.stringify(byRep)) }).toEqual({ name, queriesByRep: name === 'api' });
+      }
+    });
+  });
+
   describe('least privilege (issue 10, item 7)', () => {
     const tableArn = () => getAtt(id(stack.data.table));
     const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${index}`]] });
 
     it.each([
-      ['api', ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byRepDue', 'byTouchId']],
+      ['api', ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byRep', 'byRepDue', 'byTouchId']],
       ['fire', ['BatchGetItem', 'ConditionCheckItem', 'GetItem', 'UpdateItem'], ['<table>']],
       ['events', ['GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byTouchId']],
       ['render', ['BatchGetItem', 'GetItem'], ['<table>']],

@@ -9,6 +9,7 @@ import { DEFAULT_POLICY, type CadencePlanner } from '../../functions/core/cadenc
 import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../../functions/core/errors.js';
 import { FirePayload } from '../../functions/core/fire-payload.js';
 import { LinkTokens, type SheetClaim, type UnsubscribeClaim } from '../../functions/core/link-tokens.js';
+import { nameKey } from '../../functions/core/prospect-search.js';
 import type { Call, Prospect, Rep, Touch } from '../../functions/core/schemas.js';
 import { templateLibrary } from '../../functions/core/templates.js';
 import { planner } from '../../functions/compose.js';
@@ -18,7 +19,7 @@ import type { Logger } from '../../functions/ports/logger.js';
 import type { Mailer, OutgoingEmail } from '../../functions/ports/mailer.js';
 import type { ScheduleRequest, TouchScheduler } from '../../functions/ports/scheduler.js';
 import type { OutgoingSms, SmsSender } from '../../functions/ports/sms.js';
-import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, Store, Suppression, TouchUpdate } from '../../functions/ports/store.js';
+import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate } from '../../functions/ports/store.js';
 import type { MailSettings, UseCaseDeps } from '../../functions/use-cases/deps.js';
 import { FakeClock } from './clock.js';
 
@@ -208,6 +209,15 @@ export class InMemoryStore implements Store {
     await this.hooks.run('listFollowups');
     const due = [...this.touchRecords.values()].filter((t) => t.repId === repId && t.status === 'scheduled' && t.dueAt >= from && t.dueAt < to);
     return copy(due.sort(byDue).slice(0, limit));
+  }
+
+  async listProspects(repId: string, options: ProspectListOptions = {}): Promise<Prospect[]> {
+    await this.hooks.run('listProspects');
+    // In the index's order: its sort key compares as one string, name and id together.
+    const sortKey = (p: Prospect) => `${nameKey(p.name)}#${p.id}`;
+    const mine = copy([...this.prospects.values()].filter((p) => p.repId === repId)).sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    const kept = options.match ? mine.filter(options.match) : mine;
+    return kept.slice(0, options.limit ?? kept.length);
   }
 
   // ---- for tests: seeding and looking, outside the port ----------------------------------

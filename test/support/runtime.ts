@@ -34,6 +34,8 @@ export interface TestRuntimeOptions {
   dataDir?: string;
   jitter?: 'none' | 'minute';
   random?: () => number;
+  /** The console signs in through this Cognito-compatible hosted UI (see test/e2e/fake-cognito.ts). */
+  cognito?: { domainUrl: string; clientId: string };
 }
 
 export async function testRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
@@ -51,6 +53,7 @@ export async function testRuntime(options: TestRuntimeOptions): Promise<TestRunt
     ...(options.cadencePolicy ? { cadencePolicy: options.cadencePolicy } : {}),
     ...(options.jitter ? { jitter: options.jitter } : {}),
     ...(options.random ? { random: options.random } : {}),
+    ...(options.cognito ? { cognito: options.cognito } : {}),
     clock,
   });
   const tokens = new Map<string, string>();

@@ -4,6 +4,7 @@ import { CONSOLE_ASSETS } from '../../functions/generated/console-assets.js';
 import { PUBLIC_STYLESHEET } from '../../functions/generated/console-style.js';
 import { acceptsGzip, consoleCsp, consoleResponse, type ConsoleConfig } from '../../functions/http/console.js';
 import { escapeHtml, publicPage, publicPageHeaders } from '../../functions/http/pages.js';
+import { consoleConfig } from '../../functions/http/render-routes.js';
 
 const local: ConsoleConfig = { signIn: 'local' };
 const cognito: ConsoleConfig = {
@@ -65,6 +66,16 @@ describe('consoleResponse', () => {
     expect(JSON.parse(consoleResponse('/app/config.json', local)!.body)).toEqual({ signIn: 'local' });
   });
 
+  it('says at /app/config.json when the deployment has no console sign-in, and still serves the page', () => {
+    // Prepare + Act
+    const res = consoleResponse('/app/config.json', undefined)!;
+
+    // Assess
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'console_sign_in_not_configured', message: expect.stringMatching(/Cognito sign-in/) } });
+    expect(consoleResponse('/app/', undefined)!.headers['content-security-policy']).toContain("connect-src 'self';");
+  });
+
   it('serves every hashed asset gzipped to a browser that takes gzip, cached for a year', () => {
     // Prepare
     expect(assetPaths.length).toBeGreaterThanOrEqual(5);
@@ -121,6 +132,18 @@ describe('consoleResponse', () => {
       expect(res.body).toContain('<h1>Not found</h1>');
     },
   );
+});
+
+describe('consoleConfig', () => {
+  it('sends Cognito back to this API\'s /app/callback, and signs out to /app/', () => {
+    // Prepare + Act
+    const config = consoleConfig({ signIn: 'cognito', domainUrl: 'https://followthrough-1.auth.us-east-1.amazoncognito.com', clientId: 'abc123' }, 'https://api.example.com');
+
+    // Assess
+    expect(config).toEqual({ ...cognito, logoutUri: 'https://api.example.com/app/' });
+    expect(consoleConfig({ signIn: 'local' }, 'http://localhost:3000')).toEqual(local);
+    expect(consoleConfig(undefined, 'https://api.example.com')).toBeUndefined();
+  });
 });
 
 describe('acceptsGzip', () => {

@@ -68,6 +68,69 @@ describe('Router', () => {
     expect(JSON.parse(result.body)).toEqual({ error: { code: 'not_found', message: 'The route /v1/nowhere was not found' } });
   });
 
+  const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
+  it('answers a browser that opens an unknown address with a not-found page in the console\'s look, and a program with JSON', async () => {
+    // Prepare
+    const router = new Router().on('GET', '/v1/health', echo);
+
+    // Act
+    const page = await router.handle(event({ path: '/pricing', headers: BROWSER }));
+    const program = await router.handle(event({ path: '/pricing', headers: { accept: '*/*' } }));
+
+    // Assess
+    expect(page.statusCode).toBe(404);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("style-src 'self';");
+    expect(page.body).toContain('<h1>Page not found</h1>');
+    expect(page.body).toMatch(/<link rel="stylesheet" href="\/app\/assets\/public-[\w-]+\.css">/);
+    expect(page.body).toContain('<a href="/app/">open the console</a>');
+    expect(page.body).not.toMatch(/style=|<script|unauthorized|[Ss]ign in/);
+    expect(program.statusCode).toBe(404);
+    expect(JSON.parse(program.body)).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('answers a browser with the error as a page: the status, and the message escaped', async () => {
+    // Prepare
+    const router = new Router()
+      .on('GET', '/v1/unsubscribe', async () => {
+        throw new ValidationError('The token <b>is</b> too long');
+      })
+      .on('GET', '/v1/boom', async () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.7:8000');
+      });
+
+    // Act
+    const invalid = await router.handle(event({ path: '/v1/unsubscribe', headers: BROWSER }));
+    const wrongMethod = await router.handle(event({ method: 'DELETE', path: '/v1/unsubscribe', headers: BROWSER }));
+    const failed = await router.handle(event({ path: '/v1/boom', headers: BROWSER }));
+
+    // Assess
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.body).toContain('<p>The token &#60;b&#62;is&#60;/b&#62; too long</p>');
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('GET');
+    expect(wrongMethod.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(failed.statusCode).toBe(500);
+    expect(failed.body).toContain('Something went wrong on our side');
+    expect(failed.body).not.toContain('ECONNREFUSED');
+  });
+
+  it('takes the rest of the path for a greedy {name+}, as API Gateway does for {proxy+}', async () => {
+    // Prepare
+    const router = new Router().on('GET', '/app', echo).on('GET', '/app/{proxy+}', echo);
+
+    // Act
+    const asset = await router.handle(event({ path: '/app/assets/app-X1.js' }));
+    const root = await router.handle(event({ path: '/app/' }));
+    const beside = await router.handle(event({ path: '/apple' }));
+
+    // Assess
+    expect(JSON.parse(asset.body)).toEqual({ params: { proxy: 'assets/app-X1.js' } });
+    expect(JSON.parse(root.body)).toEqual({ params: {} });
+    expect(beside.statusCode).toBe(404);
+  });
+
   it('answers 405 with an Allow header listing the methods the path takes', async () => {
     // Prepare
     const router = new Router().on('GET', '/v1/unsubscribe', echo).on('POST', '/v1/unsubscribe', echo);
@@ -651,7 +714,7 @@ describe('startHttp', () => {
       expect(seen[0]!.routeKey).toBe('$default');
     });
 
-    it('sends previews and sheets to the render function, everything else to the api function', async () => {
+    it('sends previews, sheets and the console to the render function, everything else to the api function', async () => {
       // Prepare
       const targets: string[] = [];
       await start({
@@ -663,7 +726,7 @@ describe('startHttp', () => {
       const token = await tokens.sign('rep-1');
 
       // Act
-      for (const path of ['/v1/prospects/p1/preview?kind=sms', '/v1/sheets/abc', '/v1/prospects/p1', '/v1/nowhere']) {
+      for (const path of ['/v1/prospects/p1/preview?kind=sms', '/v1/sheets/abc', '/v1/prospects/p1', '/v1/nowhere', '/app', '/app/prospects/p1', '/nowhere']) {
         await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
       }
 
@@ -672,6 +735,9 @@ describe('startHttp', () => {
         'render GET /v1/prospects/{id}/preview',
         'render GET /v1/sheets/{token}',
         'api GET /v1/prospects/{id}',
+        'api $default',
+        'render GET /app',
+        'render GET /app/{proxy+}',
         'api $default',
       ]);
     });

@@ -59,4 +59,31 @@ describe('loadSettings', () => {
     expect(fire.mail).toEqual({ sender: 'sales@example.com', messageIdDomain: 'eu-west-1.amazonses.com' });
     expect(fire.sms).toBeUndefined();
   });
+  describe("the console's sign-in", () => {
+    const RENDER_ENV = { TABLE_NAME: 't-1', LINK_SECRET_ARN: API_ENV.LINK_SECRET_ARN };
+    const COGNITO = { COGNITO_DOMAIN_URL: 'https://followthrough-1.auth.us-east-1.amazoncognito.com/', COGNITO_CLIENT_ID: '1example23456789abcdefghij' };
+
+    it('signs in through Cognito where the stack sets its domain and client', () => {
+      expect(loadSettings({ ...RENDER_ENV, ...COGNITO }, 'render').console).toEqual({
+        signIn: 'cognito',
+        domainUrl: 'https://followthrough-1.auth.us-east-1.amazoncognito.com',
+        clientId: '1example23456789abcdefghij',
+      });
+    });
+
+    it('signs in with a rep id where the local runtime says CONSOLE_SIGN_IN=local, and not at all where nothing says', () => {
+      expect(loadSettings({ ...RENDER_ENV, CONSOLE_SIGN_IN: 'local' }, 'render').console).toEqual({ signIn: 'local' });
+      expect(loadSettings(RENDER_ENV, 'render').console).toBeUndefined();
+    });
+
+    it.each([
+      [{ COGNITO_DOMAIN_URL: COGNITO.COGNITO_DOMAIN_URL }, /^Missing setting COGNITO_CLIENT_ID: .*together/],
+      [{ COGNITO_CLIENT_ID: COGNITO.COGNITO_CLIENT_ID }, /^Missing setting COGNITO_DOMAIN_URL: .*together/],
+      [{ ...COGNITO, CONSOLE_SIGN_IN: 'local' }, /^Setting CONSOLE_SIGN_IN is not valid: .*Cognito/],
+      [{ CONSOLE_SIGN_IN: 'yes' }, /^Setting CONSOLE_SIGN_IN is not valid: expected "local"/],
+      [{ ...COGNITO, COGNITO_DOMAIN_URL: 'followthrough-1.auth.us-east-1.amazoncognito.com' }, /^Setting COGNITO_DOMAIN_URL is not valid: expected the Cognito sign-in domain/],
+    ])('refuses %j, naming the variable', (env, message) => {
+      expect(() => loadSettings({ ...RENDER_ENV, ...env }, 'render')).toThrow(message);
+    });
+  });
 });

@@ -10,7 +10,11 @@ const PKCE_KEY = 'followthrough.pkce';
 
 export async function loadConfig(): Promise<ConsoleConfig> {
   const res = await fetch('/app/config.json', { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`The console's settings did not load (${res.status})`);
+  if (!res.ok) {
+    // The server says why when it can (a deployment with no console sign-in).
+    const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+    throw new Error(body?.error?.message ?? `The console's settings did not load (${res.status})`);
+  }
   return (await res.json()) as ConsoleConfig;
 }
 

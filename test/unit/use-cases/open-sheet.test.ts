@@ -24,6 +24,7 @@ describe('openSheet', () => {
     expect(sheet.found).toBe(true);
     if (!sheet.found) return;
     expect(sheet.title).toContain('Call Dana Whitfield');
+    expect(sheet.rep).toEqual({ name: 'Ana Rivera', company: 'Acme Pumps' });
     expect(sheet.text).toContain('uptime');
     // The sheet carries the promise the reminder was planned with, Thanksgiving skipped.
     expect(sheet.text).toContain(humanTime(reminder.promiseAt!, 'America/New_York'));

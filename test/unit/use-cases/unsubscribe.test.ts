@@ -24,6 +24,7 @@ describe('unsubscribe', () => {
       valid: true,
       claim: { repId: REP_ID, prospectId: 'p-dana', email: 'dana@northwind.example' },
       result: { suppressed: true, changed: true, cancelled: 1 },
+      sender: { name: 'Ana Rivera', company: 'Acme Pumps' },
     });
     expect(await deps.store.getSuppression('dana@northwind.example')).toMatchObject({ reason: 'unsubscribed', prospectId: 'p-dana' });
     expect(deps.store.allTouches().find((t) => t.kind === 'recap')).toMatchObject({ status: 'cancelled', reason: 'the address unsubscribed' });
@@ -61,11 +62,24 @@ describe('unsubscribe', () => {
 });
 
 describe('checkUnsubscribe', () => {
-  it('says whom a token is for without changing anything', async () => {
+  it('says whom a token is for and who sent the email, without changing anything', async () => {
     const { deps, token } = await prospectWithLink();
     const before = deps.store.dump();
-    expect(await checkUnsubscribe(deps, token)).toEqual({ valid: true, claim: { repId: REP_ID, prospectId: 'p-dana', email: 'dana@northwind.example' } });
+    expect(await checkUnsubscribe(deps, token)).toEqual({
+      valid: true,
+      claim: { repId: REP_ID, prospectId: 'p-dana', email: 'dana@northwind.example' },
+      sender: { name: 'Ana Rivera', company: 'Acme Pumps' },
+    });
     expect(await checkUnsubscribe(deps, `${token}x`)).toEqual({ valid: false });
     expect(deps.store.dump()).toEqual(before);
+  });
+
+  it('still answers when the rep who sent it is gone, naming no sender', async () => {
+    const { deps, token } = await prospectWithLink();
+    const original = deps.store.getRep.bind(deps.store);
+    deps.store.getRep = async (id) => (id === REP_ID ? undefined : original(id));
+    const answer = await checkUnsubscribe(deps, token);
+    expect(answer).toMatchObject({ valid: true });
+    expect(answer).not.toHaveProperty('sender');
   });
 });

@@ -3,17 +3,16 @@
  * and add one.
  */
 import { useState } from 'preact/hooks';
-import { api, ApiError, get, query, type Prospect, type Rep } from '../api.js';
+import { api, get, query, type Prospect, type Rep } from '../api.js';
 import { bothZones } from '../format.js';
 import { Link, navigate, prospectPath } from '../router.js';
-import { ErrorNotice, Field, Loading, Notice, PageTitle, useResource, valueOf } from '../ui.js';
+import { ErrorNotice, Field, Loading, PageTitle, useResource, valueOf } from '../ui.js';
 import { ProspectForm, toBody, valuesOf } from './prospect-form.js';
 
 export function ProspectsPage({ rep }: { rep: Rep }) {
   const [text, setText] = useState(() => new URLSearchParams(location.search).get('q') ?? '');
   const [q, setQ] = useState(text);
   const results = useResource(() => get<{ prospects: Prospect[] }>(`/v1/prospects${query({ q })}`), `q:${q}`);
-  const noListRoute = results.error instanceof ApiError && [404, 405].includes(results.error.status);
   const [openId, setOpenId] = useState('');
   const [addError, setAddError] = useState<Error>();
   const [busy, setBusy] = useState(false);
@@ -50,15 +49,9 @@ export function ProspectsPage({ rep }: { rep: Rep }) {
               </Field>
               <button type="submit">Search</button>
             </form>
-            {noListRoute ? (
-              <Notice kind="info">Search is not available on this server yet: open a prospect by id below.</Notice>
-            ) : (
-              <>
-                <ErrorNotice error={results.error} />
-                {results.loading && !results.data && <Loading what="prospects" />}
-                {results.data && <Results prospects={results.data.prospects} rep={rep} q={q} />}
-              </>
-            )}
+            <ErrorNotice error={results.error} />
+            {results.loading && !results.data && <Loading what="prospects" />}
+            {results.data && <Results prospects={results.data.prospects} rep={rep} q={q} />}
             <form
               class="inline-form"
               onSubmit={(e) => {
