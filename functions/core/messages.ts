@@ -78,6 +78,8 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
   const { rep, prospect, call, now } = input;
   const zone = prospect.timezone;
   const convo = input.lastConversation ?? call;
+  // "When we last spoke" needs a conversation: a voicemail or no answer is not one.
+  const spoke = convo && (convo.outcome === 'callback_agreed' || convo.outcome === 'stalled') ? convo : undefined;
   const hotButtons = dedupe([...(call?.hotButtons ?? []), ...prospect.hotButtons]);
   const stallReason = convo?.outcome === 'stalled' ? convo.stallReason : undefined;
   const materials = call?.materials?.length ? call.materials : convo?.materials ?? [];
@@ -138,12 +140,12 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
       : null,
     /** True for the last reminder of a cadence (promiseAt explicitly null): the script says a note follows. */
     lastAttempt: input.promiseAt === null,
-    lastSpoke: convo
+    lastSpoke: spoke
       ? {
-          date: DateTime.fromISO(convo.at).setZone(zone).toFormat('cccc, LLLL d'),
-          ago: relativeTime(convo.at, now, zone),
+          date: DateTime.fromISO(spoke.at).setZone(zone).toFormat('cccc, LLLL d'),
+          ago: relativeTime(spoke.at, now, zone),
           /** For speech: "yesterday", "on Monday", "on November 3". */
-          spoken: spokenDay(convo.at, now, zone),
+          spoken: spokenDay(spoke.at, now, zone),
         }
       : null,
     discussed: convo?.discussed ?? null,

@@ -8,6 +8,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { humanClock } from '../../functions/core/time.js';
 import { launchChromium, screenshots, seriousViolations, watchProblems } from './browser.js';
 import { startConsoleFront, type ConsoleFront } from './console-front.js';
 
@@ -196,7 +197,14 @@ describe('rep console in Chromium', () => {
     // Assess
     const preview = page.locator('.preview-text');
     await preview.waitFor();
-    expect(await preview.textContent()).toMatch(/^Hi Dana, it's Sam Rivera from Acme Tools, calling when I said I would/);
+    // The script of the pending reminder (the callback agreed today): the opening names the talk, the
+    // close names the next try that reminder carries, in the prospect's zone.
+    const text = (await preview.textContent()) ?? '';
+    expect(text).toMatch(/^Hi Dana, it's Sam Rivera from Acme Tools, calling as promised after our talk earlier today\. /);
+    const touches = (await front.call('GET', '/v1/prospects/dana', undefined, 'rep-dana')).body.touches;
+    const reminder = touches.find((t: { kind: string; status: string }) => t.kind === 'rep_reminder' && t.status === 'scheduled');
+    const promise = DateTime.fromISO(reminder.promiseAt).setZone('America/New_York');
+    expect(text.endsWith(`I'll try you again on ${promise.toFormat('cccc')} at ${humanClock(promise, 'America/New_York')}.`)).toBe(true);
   });
 
   it('reschedules the call reminder to a time typed in words', async () => {

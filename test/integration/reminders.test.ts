@@ -148,7 +148,14 @@ describe('reminders by SMS and email', () => {
       expect(vm.status).toBe(200);
       scripts[vm.body.template] = vm.body.text;
     }
-    expect(Object.keys(scripts)).toEqual(['voicemail/cost_savings', 'voicemail/uptime', 'voicemail/price+cost_savings', 'voicemail/stall-decision_maker']);
+    expect(Object.keys(scripts)).toEqual([
+      'voicemail/parts[opening.as_promised,hot.cost_savings.a,question.cost_savings,number,promise]',
+      'voicemail/parts[opening.as_promised,hot.uptime.a,question.uptime,number,promise]',
+      // The hand-written pair script wins for price + cost savings.
+      'voicemail/price+cost_savings[opening.as_promised,number,promise]',
+      // A hot button with no words of its own: the stall speaks, and the catch-all hot-button line names it.
+      'voicemail/parts[opening.as_promised,stall.decision_maker,hot.unknown_thing,question.decision_maker,number,promise]',
+    ]);
     expect(new Set(Object.values(scripts)).size).toBe(4);
 
     for (const kind of ['rep_reminder', 'resend_materials', 'recap', 'final_email', 'rep_notice']) {

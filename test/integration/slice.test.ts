@@ -95,7 +95,8 @@ describe('callback_agreed on the local runtime', () => {
     expect(text).toContain('Their local time now: Wed 3:00 PM CST');
     expect(text).toContain('What was discussed: Line 3 stops twice a week; the service plan presented');
     expect(text).toContain('What was supposed to happen since: Dana reviews the quote with the plant manager');
-    expect(text).toContain('downtime is what hurts most');
+    expect(text).toContain("IF VOICEMAIL, SAY (then call again Friday, November 27 at 10:15 AM CST)");
+    expect(text).toContain("You told me downtime hurts most, so I've worked out how we'd keep you running.");
     expect(text).toContain('Resent to them Wednesday, November 25 at 2:50 PM CST: Quote Q-1042');
     expect(reminder!.body.html).toContain('href="tel:+15557654321"');
 
@@ -104,7 +105,7 @@ describe('callback_agreed on the local runtime', () => {
     expect(touches.map((t) => t.status)).toEqual(['sent', 'sent']);
     expect(touches[0]!.messageId).toBe(resend!.messageId);
     expect(touches[1]!.messageId).toBe(reminder!.messageId);
-    expect(touches[1]!.template).toBe('email/rep_reminder + voicemail/uptime');
+    expect(touches[1]!.template).toBe('email/rep_reminder + voicemail/parts[opening.as_promised,hot.uptime.a,question.uptime,number,promise]');
     expect(rt.aws.scheduler.list()).toHaveLength(0);
   });
 
