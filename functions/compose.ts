@@ -4,6 +4,7 @@
  */
 import { CadencePlanner } from './core/cadence.js';
 import { PublicHolidays } from './core/holidays.js';
+import { templateCatalog } from './core/template-catalog.js';
 import type { TemplateLibrary } from './core/templates.js';
 import type { Settings } from './settings.js';
 import { cancelTouch } from './use-cases/cancel-touch.js';
@@ -29,8 +30,9 @@ export function planner(settings: Pick<Settings, 'policy'>): CadencePlanner {
 type Ports<K extends keyof UseCaseDeps> = Pick<UseCaseDeps, K>;
 
 /** The HTTP API: reps, prospects, calls, touches, unsubscribe. */
-export function apiUseCases(settings: Settings, ports: Ports<'store' | 'scheduler' | 'links' | 'clock' | 'logger'>) {
-  const deps = { ...ports, planner: planner(settings) };
+export function apiUseCases(settings: Settings, ports: Ports<'store' | 'scheduler' | 'links' | 'clock' | 'logger'> & Partial<Ports<'random'>>) {
+  // Choosing script variants reads the template catalog, not the compiled templates: this bundle stays small.
+  const deps = { ...ports, planner: planner(settings), catalog: templateCatalog(), random: ports.random ?? Math.random };
   return {
     saveRep: (repId: string, input: Parameters<typeof saveRep>[2]) => saveRep(deps, repId, input),
     readRep: (repId: string) => readRep(deps, repId),

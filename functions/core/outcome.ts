@@ -64,6 +64,7 @@ export function outcomeRecords(ctx: OutcomeContext, planner: CadencePlanner): Ou
     stallReason: input.stallReason,
     materials: input.materials ?? [],
     sendRecap: input.sendRecap ?? true,
+    ...(input.sendEmail !== undefined ? { sendEmail: input.sendEmail } : {}),
     reminderChannel: ctx.reminderChannel,
     prospect: {
       id: prospect.id,
@@ -91,6 +92,7 @@ export function outcomeRecords(ctx: OutcomeContext, planner: CadencePlanner): Ou
     materials: input.materials ?? [],
     ...(input.notes ? { notes: input.notes } : {}),
     sendRecap: input.sendRecap ?? true,
+    ...(input.sendEmail !== undefined ? { sendEmail: input.sendEmail } : {}),
     recordedAt: nowIso,
   };
   const touches = touchesFor(plan, call, prospect, nowIso, ctx.newId);

@@ -4,7 +4,7 @@
  * function chooses at planning time from a small generated module instead of the compiled
  * templates and the Handlebars runtime, which stay in the functions that render.
  */
-import { templateMeta } from '../generated/template-meta.js';
+import { templateFiles } from '../generated/template-meta.js';
 
 /** The read-only side of TemplateLibrary (templates.ts), which implements it too. */
 export interface TemplateCatalog {
@@ -36,9 +36,19 @@ export class MetaCatalog implements TemplateCatalog {
   }
 }
 
+/** Template names and front matter from the generated rows: a parts file's sections each name a template. */
+export function expandFiles(files: Readonly<Record<string, [Record<string, string>, string[] | null]>>): Record<string, Record<string, string>> {
+  const entries: Record<string, Record<string, string>> = {};
+  for (const [name, [meta, sections]] of Object.entries(files)) {
+    if (!sections) entries[name] = meta;
+    else for (const section of sections) entries[`${name}/${section}`] = { ...meta, section };
+  }
+  return entries;
+}
+
 let shared: MetaCatalog | undefined;
 /** The catalog of the templates built with this code (parts and pair scripts). */
 export function templateCatalog(): TemplateCatalog {
-  shared ??= new MetaCatalog(templateMeta);
+  shared ??= new MetaCatalog(expandFiles(templateFiles));
   return shared;
 }

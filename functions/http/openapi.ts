@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 import * as z from 'zod/mini';
 import { CallInput, ProspectInput, ProspectPatch, RepInput, TouchPatch } from '../core/schemas.js';
+import { PREVIEW_KINDS } from '../use-cases/render-preview.js';
 
 const schema = (s: z.ZodMiniType) => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -65,7 +66,7 @@ export function openApiDocument(): unknown {
         post: { requestBody: body('CallOutcome'), responses: { '201': ok('The call, its plan and the next attempt'), '409': ok('Conflict'), '422': ok('Refused by the rules'), ...errors } },
       },
       '/v1/prospects/{id}/preview': {
-        parameters: [idParam, { name: 'kind', in: 'query', required: true, schema: { enum: ['voicemail', 'rep_reminder', 'resend_materials', 'recap', 'final_email', 'rep_notice', 'sms'] } }],
+        parameters: [idParam, { name: 'kind', in: 'query', required: true, schema: { enum: [...PREVIEW_KINDS] } }],
         get: { responses: { '200': ok('The rendered message and its template'), ...errors } },
       },
       '/v1/followups': {

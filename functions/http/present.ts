@@ -20,6 +20,7 @@ export function presentTouch(t: Touch, zone: string = t.timezone) {
     ...(t.attempt !== undefined ? { attempt: t.attempt } : {}),
     ...(t.promiseAt ? { promiseAt: t.promiseAt, promiseAtLocal: toLocalIso(t.promiseAt, zone) } : {}),
     ...(t.template ? { template: t.template } : {}),
+    ...(t.scriptVariant ? { scriptVariant: t.scriptVariant } : {}),
     ...(t.reason ? { reason: t.reason } : {}),
     ...(t.sentAt ? { sentAt: t.sentAt } : {}),
     ...(t.messageId ? { messageId: t.messageId } : {}),

@@ -45,6 +45,10 @@ describe('templateCatalog', () => {
     const names = catalog.names();
     expect(names.every((n) => /^(parts\/(hot|stall)\/|voicemail\/)/.test(n))).toBe(true);
     expect(names).toEqual(library.names().filter((n) => /^(parts\/(hot|stall)\/|voicemail\/)/.test(n)));
+    for (const name of names) {
+      const { description: _description, ...meta } = library.meta(name);
+      expect(catalog.meta(name)).toEqual(meta);
+    }
     expect(catalog.meta('parts/hot/uptime/voicemail.b')).toEqual({ hotButton: 'uptime', label: 'uptime', section: 'voicemail.b' });
     expect(catalog.meta('email/recap/subject')).toEqual({});
     expect(catalog.has('parts/hot/uptime/voicemail.a')).toBe(true);
