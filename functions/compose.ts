@@ -18,6 +18,7 @@ import { readProspect } from './use-cases/read-prospect.js';
 import { readRep } from './use-cases/read-rep.js';
 import { recordCall } from './use-cases/record-call.js';
 import { renderPreview } from './use-cases/render-preview.js';
+import { reportScripts } from './use-cases/report-scripts.js';
 import { rescheduleTouch } from './use-cases/reschedule-touch.js';
 import { saveRep } from './use-cases/save-rep.js';
 import { checkUnsubscribe, unsubscribe } from './use-cases/unsubscribe.js';
@@ -43,6 +44,7 @@ export function apiUseCases(settings: Settings, ports: Ports<'store' | 'schedule
     listFollowups: (repId: string, window: Parameters<typeof listFollowups>[2]) => listFollowups(deps, repId, window),
     rescheduleTouch: (repId: string, touchId: string, dueAt: string) => rescheduleTouch(deps, repId, touchId, dueAt),
     cancelTouch: (repId: string, touchId: string) => cancelTouch(deps, repId, touchId),
+    reportScripts: (repId: string, period: Parameters<typeof reportScripts>[2]) => reportScripts(deps, repId, period),
     checkUnsubscribe: (token: string) => checkUnsubscribe(deps, token),
     unsubscribe: (token: string) => unsubscribe(deps, token),
   };

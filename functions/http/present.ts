@@ -6,6 +6,7 @@ import type { Call, Prospect, Touch } from '../core/schemas.js';
 import { toLocalIso } from '../core/time.js';
 import type { ProspectBundle } from '../ports/store.js';
 import type { RecordedCall } from '../use-cases/record-call.js';
+import type { ScriptsReport } from '../use-cases/report-scripts.js';
 
 export function presentTouch(t: Touch, zone: string = t.timezone) {
   return {
@@ -59,5 +60,25 @@ export function presentRecordedCall(r: RecordedCall) {
     call: presentCall(r.call, r.timezone),
     plan: r.touches.map((t) => presentTouch(t, r.timezone)),
     ...(r.nextAttemptAt ? { nextAttemptAt: r.nextAttemptAt, nextAttemptAtLocal: toLocalIso(r.nextAttemptAt, r.timezone) } : {}),
+  };
+}
+
+const places = (n: number) => Math.round(n * 1000) / 1000;
+
+/** The answer to GET /v1/reports/scripts: rates and interval ends to three places. */
+export function presentScriptsReport(r: ScriptsReport) {
+  return {
+    team: r.team,
+    ...(r.period ? { period: r.period } : {}),
+    interval: '95% equal-tailed credible interval of the callback rate (Beta posterior, uniform prior)',
+    variants: r.variants.map((v) => ({
+      variant: v.variant,
+      family: v.family,
+      used: v.used,
+      callbacks: v.callbacks,
+      rate: v.rate === null ? null : places(v.rate),
+      low: places(v.low),
+      high: places(v.high),
+    })),
   };
 }

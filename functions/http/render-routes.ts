@@ -4,7 +4,7 @@ import { idSchema } from '../core/schemas.js';
 import type { Logger } from '../ports/logger.js';
 import { htmlPage } from './public-pages.js';
 import { PreviewQuery } from './queries.js';
-import { Router } from './router.js';
+import { html, Router } from './router.js';
 import { parse } from './validate.js';
 
 export function renderRoutes(useCases: RenderUseCases, logger?: Logger): Router {
@@ -21,7 +21,8 @@ export function renderRoutes(useCases: RenderUseCases, logger?: Logger): Router 
     if (!sheet.found) {
       return htmlPage(400, 'This link has expired', '<p>Sheet links work for a week. Your reminders by email carry the same sheet, and the preview of a prospect renders it now.</p>');
     }
-    return htmlPage(200, sheet.title, sheet.html, { 'x-robots-tag': 'noindex' }, { heading: false });
+    // The sheet is the reminder email's own HTML document (viewport and all): served as it is, not wrapped in a page.
+    return html(200, sheet.html, { 'x-robots-tag': 'noindex' });
   });
   return router;
 }

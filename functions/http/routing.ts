@@ -30,6 +30,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/unsubscribe', target: 'api', auth: false },
   { method: 'GET', path: '/v1/sheets/{token}', target: 'render', auth: false },
   { method: 'GET', path: '/v1/openapi.json', target: 'api', auth: true },
+  { method: 'GET', path: '/v1/reports/scripts', target: 'api', auth: true },
 ];
 
 function pattern(path: string): RegExp {
