@@ -25,8 +25,11 @@ describe('renderPreview', () => {
     // Act
     const vm = await preview(deps, 'voicemail');
     // Assess
-    // Attempt 2 opens with "again"; the parts are the cost-savings line and question, the number and the promise.
-    expect(vm).toMatchObject({ kind: 'voicemail', template: 'voicemail/parts[opening.again,hot.cost_savings.a,question.cost_savings,number,promise]' });
+    // Attempt 2 opens with "again"; the parts are the cost-savings line the reminder's variant chose, the
+    // question, the number and the promise.
+    const variant = touches[0]!.scriptVariant;
+    expect(variant).toMatch(/^hot\.cost_savings\.[ab]$/);
+    expect(vm).toMatchObject({ kind: 'voicemail', variant, template: `voicemail/parts[opening.again,${variant},question.cost_savings,number,promise]` });
     expect(vm.text).toMatch(/^Hi Dana, Ana Rivera from Acme Pumps again, following up as I said I would\. /);
     expect(vm.text).toContain(`I'll try you again on Friday at ${humanClock(promiseAt, 'America/New_York')}.`);
     expect(vm.text).toContain('Hi Dana');
