@@ -4,6 +4,7 @@
  */
 import { CadencePlanner } from './core/cadence.js';
 import { PublicHolidays } from './core/holidays.js';
+import { templateCatalog } from './core/template-catalog.js';
 import type { TemplateLibrary } from './core/templates.js';
 import type { Settings } from './settings.js';
 import { cancelTouch } from './use-cases/cancel-touch.js';
@@ -18,6 +19,7 @@ import { readRep } from './use-cases/read-rep.js';
 import { recordCall } from './use-cases/record-call.js';
 import { renderPreview } from './use-cases/render-preview.js';
 import { reportPromises } from './use-cases/report-promises.js';
+import { reportScripts } from './use-cases/report-scripts.js';
 import { rescheduleTouch } from './use-cases/reschedule-touch.js';
 import { saveRep } from './use-cases/save-rep.js';
 import { searchProspects } from './use-cases/search-prospects.js';
@@ -31,8 +33,9 @@ export function planner(settings: Pick<Settings, 'policy'>): CadencePlanner {
 type Ports<K extends keyof UseCaseDeps> = Pick<UseCaseDeps, K>;
 
 /** The HTTP API: reps, prospects, calls, touches, unsubscribe. */
-export function apiUseCases(settings: Settings, ports: Ports<'store' | 'scheduler' | 'links' | 'clock' | 'logger'>) {
-  const deps = { ...ports, planner: planner(settings) };
+export function apiUseCases(settings: Settings, ports: Ports<'store' | 'scheduler' | 'links' | 'clock' | 'logger'> & Partial<Ports<'random'>>) {
+  // Choosing script variants reads the template catalog, not the compiled templates: this bundle stays small.
+  const deps = { ...ports, planner: planner(settings), catalog: templateCatalog(), random: ports.random ?? Math.random };
   return {
     saveRep: (repId: string, input: Parameters<typeof saveRep>[2]) => saveRep(deps, repId, input),
     readRep: (repId: string) => readRep(deps, repId),
@@ -43,6 +46,7 @@ export function apiUseCases(settings: Settings, ports: Ports<'store' | 'schedule
     listFollowups: (repId: string, window: Parameters<typeof listFollowups>[2]) => listFollowups(deps, repId, window),
     rescheduleTouch: (repId: string, touchId: string, dueAt: string) => rescheduleTouch(deps, repId, touchId, dueAt),
     cancelTouch: (repId: string, touchId: string) => cancelTouch(deps, repId, touchId),
+    reportScripts: (repId: string, period: Parameters<typeof reportScripts>[2]) => reportScripts(deps, repId, period),
     checkUnsubscribe: (token: string) => checkUnsubscribe(deps, token),
     unsubscribe: (token: string) => unsubscribe(deps, token),
     searchProspects: (repId: string, query?: string) => searchProspects(deps, repId, query),

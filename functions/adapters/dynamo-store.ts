@@ -9,6 +9,8 @@
  *              gsi1pk REP#<rep>, gsi1sk <dueAt>#<touchId> only while scheduled: GSI byRepDue)
  *   idempotency pk IDEMPOTENCY#<rep>#<key>   sk IDEMPOTENCY  (expiresAt TTL)
  *   suppression pk SUPPRESSION#<address>      sk SUPPRESSION
+ *   script counts pk VARIANTS#<team>          sk TOTAL#<variant>            (used, callbacks: ADD only)
+ *              and by UTC day                 sk DAY#<yyyy-mm-dd>#<variant>
  *
  * One prospect's records share a partition, so one Query reads a prospect whole and one
  * transaction records an outcome.
@@ -27,7 +29,8 @@ import {
 import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../core/errors.js';
 import { nameKey } from '../core/prospect-search.js';
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
-import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate } from '../ports/store.js';
+import type { VariantCounts } from '../core/variants.js';
+import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate, VariantCountUpdate } from '../ports/store.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -47,11 +50,32 @@ export const keys = {
   idempotency: (repId: string, key: string) => ({ pk: `IDEMPOTENCY#${seg(repId)}#${seg(key)}`, sk: 'IDEMPOTENCY' }),
   due: (t: Touch) => ({ gsi1pk: `REP#${seg(t.repId)}`, gsi1sk: `${t.dueAt}#${t.id}` }),
   byName: (p: Pick<Prospect, 'repId' | 'id' | 'name'>) => ({ gsi3pk: `REP#${seg(p.repId)}`, gsi3sk: `PROSPECT#${nameKey(p.name)}#${p.id}` }),
+  variantsPk: (team: string) => `VARIANTS#${seg(team)}`,
+  variantTotal: (team: string, variant: string) => ({ pk: keys.variantsPk(team), sk: `TOTAL#${variant}` }),
+  variantDay: (team: string, day: string, variant: string) => ({ pk: keys.variantsPk(team), sk: `DAY#${day}#${variant}` }),
 };
 
 /** Every write of a prospect puts the whole item, its name-index keys with it (a rename moves it in the index). */
 function prospectItem(p: Prospect): Record<string, unknown> {
   return { ...keys.prospect(p.repId, p.id), ...keys.byName(p), type: 'prospect', ...p };
+}
+
+/**
+ * Adds to a team's script counts with ADD, never read-modify-write: every rep of the team writes
+ * the same items, and concurrent ADDs all count.
+ */
+function variantCountItems(table: string, update: VariantCountUpdate): TransactItem[] {
+  return update.events.flatMap(({ variant, count, day }) =>
+    [keys.variantTotal(update.team, variant), keys.variantDay(update.team, day, variant)].map((key) => ({
+      Update: {
+        TableName: table,
+        Key: key,
+        UpdateExpression: 'ADD #count :one SET #type = :type, #team = :team, #variant = :variant',
+        ExpressionAttributeNames: { '#count': count === 'used' ? 'used' : 'callbacks', '#type': 'type', '#team': 'team', '#variant': 'variant' },
+        ExpressionAttributeValues: { ':one': 1, ':type': 'variantCounts', ':team': update.team, ':variant': variant },
+      },
+    })),
+  );
 }
 
 function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
@@ -220,6 +244,7 @@ export class DynamoStore implements Store {
           ExpressionAttributeValues: { ':c': 'cancelled', ':r': reason, ':u': prospect.updatedAt, ':sch': 'scheduled' },
         },
       })),
+      ...(commit.variantCounts ? variantCountItems(this.table, commit.variantCounts) : []),
     ];
     if (commit.idempotency) {
       items.push({
@@ -427,6 +452,33 @@ export class DynamoStore implements Store {
       start = out.LastEvaluatedKey;
     } while (start);
     return kept;
+  }
+
+  async getVariantCounts(team: string): Promise<Record<string, VariantCounts>> {
+    return this.sumVariantCounts('pk = :pk AND begins_with(sk, :total)', { ':pk': keys.variantsPk(team), ':total': 'TOTAL#' });
+  }
+
+  async getVariantCountsByDay(team: string, fromDay: string, toDay: string): Promise<Record<string, VariantCounts>> {
+    // '$' sorts right after '#': the upper bound takes in every variant of the last day.
+    return this.sumVariantCounts('pk = :pk AND sk BETWEEN :from AND :to', { ':pk': keys.variantsPk(team), ':from': `DAY#${fromDay}#`, ':to': `DAY#${toDay}$` });
+  }
+
+  private async sumVariantCounts(condition: string, values: Record<string, string>): Promise<Record<string, VariantCounts>> {
+    const counts: Record<string, VariantCounts> = {};
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ TableName: this.table, KeyConditionExpression: condition, ExpressionAttributeValues: values, ExclusiveStartKey: start, ...this.capacity }),
+      );
+      this.count(out.ConsumedCapacity);
+      for (const item of out.Items ?? []) {
+        const variant = String(item.variant);
+        const current = counts[variant] ?? { used: 0, callbacks: 0 };
+        counts[variant] = { used: current.used + Number(item.used ?? 0), callbacks: current.callbacks + Number(item.callbacks ?? 0) };
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return counts;
   }
 }
 

@@ -3,7 +3,7 @@
  * previews and sheets so all three render the same words.
  */
 import type { MessageInput } from './messages.js';
-import type { Call, Rep, Touch } from './schemas.js';
+import type { Call, Prospect, Rep, StallReason, Touch } from './schemas.js';
 
 export interface ProspectRecords {
   prospect: MessageInput['prospect'];
@@ -12,10 +12,30 @@ export interface ProspectRecords {
   touches: Touch[];
 }
 
-export type TouchForMessage = Pick<Touch, 'kind' | 'callId' | 'dueAt' | 'attempt' | 'promiseAt' | 'notice' | 'callbackAt' | 'recipient'>;
+export type TouchForMessage = Pick<Touch, 'kind' | 'callId' | 'dueAt' | 'attempt' | 'promiseAt' | 'notice' | 'callbackAt' | 'recipient' | 'scriptVariant'>;
 
 function isConversation(call: Call): boolean {
   return call.outcome === 'callback_agreed' || call.outcome === 'stalled';
+}
+
+/** The last call where the rep reached the prospect, of calls oldest first. */
+export function lastConversationOf(calls: readonly Call[]): Call | undefined {
+  return [...calls].reverse().find((c) => isConversation(c));
+}
+
+/**
+ * The hot buttons (the call's first) and the stall a message's scripts speak to. Rendering
+ * (messages.ts viewModel) and choosing a reminder's variant at planning both read them here, so
+ * the variant chosen is one of the family the reminder's script is composed from.
+ */
+export function scriptKeys(
+  call: Call | undefined,
+  lastConversation: Call | undefined,
+  prospect: Pick<Prospect, 'hotButtons'>,
+): { hotButtons: string[]; stallReason?: StallReason } {
+  const convo = lastConversation ?? call;
+  const stallReason = convo?.outcome === 'stalled' ? convo.stallReason : undefined;
+  return { hotButtons: [...new Set([...(call?.hotButtons ?? []), ...prospect.hotButtons])], ...(stallReason ? { stallReason } : {}) };
 }
 
 export function messageInput(
@@ -26,7 +46,7 @@ export function messageInput(
   links: { sheet?: string; unsubscribe?: string } = {},
 ): MessageInput {
   const call = records.calls.find((c) => c.id === touch.callId) ?? records.calls.at(-1);
-  const lastConversation = [...records.calls].reverse().find((c) => isConversation(c));
+  const lastConversation = lastConversationOf(records.calls);
   const resend = records.touches.find((t) => t.callId === call?.id && t.kind === 'resend_materials' && t.status === 'sent');
   return {
     kind: touch.kind,
@@ -39,6 +59,7 @@ export function messageInput(
     promiseAt: touch.promiseAt,
     notice: touch.notice,
     callbackAt: touch.callbackAt,
+    ...(touch.scriptVariant ? { scriptVariant: touch.scriptVariant } : {}),
     resent: resend ? { at: resend.sentAt ?? resend.dueAt, titles: call?.materials.map((m) => m.title) ?? [] } : undefined,
     now,
     links: {

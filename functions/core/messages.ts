@@ -9,6 +9,7 @@ import type { TemplateLibrary } from './templates.js';
 import { fitSms, fitsSms, MAX_SEGMENTS, smsSegments, type SmsEncoding } from './sms-text.js';
 import { nextMoves, openingQuestions, qualificationQuestions, spokenDay, spokenFutureDay } from './coaching.js';
 import { dialableNumber, phoneCountry } from './phone.js';
+import { scriptKeys } from './message-input.js';
 import { composePitch, composeVoicemail, scriptSubjects } from './script.js';
 
 export { nextMoves, openingQuestions, QUALIFICATION_QUESTIONS, qualificationQuestions, spokenDay, spokenFutureDay } from './coaching.js';
@@ -78,8 +79,9 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
   const { rep, prospect, call, now } = input;
   const zone = prospect.timezone;
   const convo = input.lastConversation ?? call;
-  const hotButtons = dedupe([...(call?.hotButtons ?? []), ...prospect.hotButtons]);
-  const stallReason = convo?.outcome === 'stalled' ? convo.stallReason : undefined;
+  // "When we last spoke" needs a conversation: a voicemail or no answer is not one.
+  const spoke = convo && (convo.outcome === 'callback_agreed' || convo.outcome === 'stalled') ? convo : undefined;
+  const { hotButtons, stallReason } = scriptKeys(call, input.lastConversation, prospect);
   const materials = call?.materials?.length ? call.materials : convo?.materials ?? [];
   const nowLocal = DateTime.fromJSDate(now).setZone(zone);
   const due = DateTime.fromISO(input.dueAt, { zone: 'utc' });
@@ -138,12 +140,12 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
       : null,
     /** True for the last reminder of a cadence (promiseAt explicitly null): the script says a note follows. */
     lastAttempt: input.promiseAt === null,
-    lastSpoke: convo
+    lastSpoke: spoke
       ? {
-          date: DateTime.fromISO(convo.at).setZone(zone).toFormat('cccc, LLLL d'),
-          ago: relativeTime(convo.at, now, zone),
+          date: DateTime.fromISO(spoke.at).setZone(zone).toFormat('cccc, LLLL d'),
+          ago: relativeTime(spoke.at, now, zone),
           /** For speech: "yesterday", "on Monday", "on November 3". */
-          spoken: spokenDay(convo.at, now, zone),
+          spoken: spokenDay(spoke.at, now, zone),
         }
       : null,
     discussed: convo?.discussed ?? null,
@@ -310,8 +312,4 @@ export function noticeText(notice: string, prospect: Prospect, attempts?: number
     default:
       return { title: notice.replace(/_/g, ' '), detail: notice.replace(/_/g, ' ') };
   }
-}
-
-function dedupe(list: string[]): string[] {
-  return [...new Set(list)];
 }

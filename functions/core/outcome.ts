@@ -101,6 +101,7 @@ export function outcomeRecords(ctx: OutcomeContext, planner: CadencePlanner): Ou
     materials: input.materials ?? [],
     ...(input.notes ? { notes: input.notes } : {}),
     sendRecap: input.sendRecap ?? true,
+    ...(input.sendEmail !== undefined ? { sendEmail: input.sendEmail } : {}),
     recordedAt: nowIso,
   };
   const touches = touchesFor(plan, call, prospect, nowIso, ctx.newId);

@@ -34,6 +34,10 @@ export const idSchema = z.string().check(
   z.regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'Use 1-64 letters, digits, "-", "_" or "."' }),
 );
 
+/** Reps of one team learn together which voicemail scripts get called back. */
+export const DEFAULT_TEAM = 'default';
+const team = z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'Use 1-64 letters, digits, "-", "_" or ".", for example east-inside-sales' }));
+
 export const RepInput = z.strictObject({
   name: text(200),
   email,
@@ -42,6 +46,8 @@ export const RepInput = z.strictObject({
   reminderChannel: z.enum(['sms', 'email']),
   company: z.optional(text(200)),
   signature: z.optional(text(2000)),
+  /** The team whose voicemail script counts this rep's calls add to and choose from; "default" when absent. */
+  team: z.optional(team),
 });
 export type RepInput = z.infer<typeof RepInput>;
 
@@ -126,6 +132,8 @@ export interface Rep {
   reminderChannel: 'sms' | 'email';
   company?: string;
   signature?: string;
+  /** Absent: DEFAULT_TEAM. */
+  team?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -8,6 +8,7 @@
  * second hot button, an open question, the rep's number, and the promise of the next try or the
  * last-attempt line. A hand-written script for the stall + hot button pair wins where one exists.
  */
+import type { TemplateCatalog } from './template-catalog.js';
 import type { TemplateLibrary } from './templates.js';
 import { chooseVariant, type Rng, type VariantChoice, type VariantCounts, type VariantPolicy } from './variants.js';
 
@@ -61,24 +62,24 @@ const OTHER = `${HOT}_other`;
 const GENERAL = 'parts/general';
 
 /** The hot buttons and stall reasons the parts have words for. */
-export function knownSubjects(library: TemplateLibrary): { hotButtons: string[]; stallReasons: string[] } {
+export function knownSubjects(library: TemplateCatalog): { hotButtons: string[]; stallReasons: string[] } {
   const keyed = (prefix: string, field: string) =>
     [...new Set(library.names(prefix).map((n) => library.meta(n)[field]).filter((k): k is string => Boolean(k)))].sort();
   return { hotButtons: keyed(HOT, 'hotButton'), stallReasons: keyed(STALL, 'stallReason') };
 }
 
-function subject(library: TemplateLibrary, kind: 'hot' | 'stall', key: string): Subject {
+function subject(library: TemplateCatalog, kind: 'hot' | 'stall', key: string): Subject {
   const path = `${kind === 'hot' ? HOT : STALL}${key}`;
   if (library.names(`${path}/`).length) return { key, label: library.meta(`${path}/${firstSection(library, path)}`).label ?? key.replace(/_/g, ' '), path };
   return { key, label: key.replace(/_/g, ' '), path: kind === 'hot' ? OTHER : path };
 }
 
-function firstSection(library: TemplateLibrary, path: string): string {
+function firstSection(library: TemplateCatalog, path: string): string {
   return library.names(`${path}/`)[0]!.slice(path.length + 1);
 }
 
 /** Which hot buttons and stall the script speaks to, from the prospect's ordered hot buttons. */
-export function scriptSubjects(library: TemplateLibrary, hotButtons: readonly string[], stallReason?: string): ScriptSubjects {
+export function scriptSubjects(library: TemplateCatalog, hotButtons: readonly string[], stallReason?: string): ScriptSubjects {
   const unique = [...new Set(hotButtons)];
   const known = unique.filter((hb) => library.has(`${HOT}${hb}/voicemail.a`));
   const topKey = known[0] ?? unique[0];
@@ -96,12 +97,12 @@ export function scriptSubjects(library: TemplateLibrary, hotButtons: readonly st
 }
 
 /** The variants that compete for a prospect with these hot buttons and stall; null when there is no choice to learn. */
-export function scriptFamily(library: TemplateLibrary, hotButtons: readonly string[], stallReason?: string): ScriptFamily | null {
+export function scriptFamily(library: TemplateCatalog, hotButtons: readonly string[], stallReason?: string): ScriptFamily | null {
   const subjects = scriptSubjects(library, hotButtons, stallReason);
   return familyOf(library, subjects);
 }
 
-function familyOf(library: TemplateLibrary, subjects: ScriptSubjects): ScriptFamily | null {
+function familyOf(library: TemplateCatalog, subjects: ScriptSubjects): ScriptFamily | null {
   const { hot, stall, pairs } = subjects;
   if (pairs.length) {
     const family = `pair.${stall!.key}+${hot!.key}`;
@@ -119,10 +120,12 @@ function familyOf(library: TemplateLibrary, subjects: ScriptSubjects): ScriptFam
 /**
  * The variant a rep reminder's script should use, chosen when the reminder is planned: Thompson
  * sampling over the team's stored counts for the family this prospect's hot buttons and stall
- * select. Null when nothing competes (no known hot button, or a single hand-written pair).
+ * select. Null when no family applies (no hot button with words of its own); a family of one (a
+ * single hand-written pair) gives its variant with reason `only`, so its uses are still counted.
+ * Needs only the catalog (names and front matter), not the compiled templates.
  */
 export function chooseScriptVariant(
-  library: TemplateLibrary,
+  library: TemplateCatalog,
   hotButtons: readonly string[],
   stallReason: string | undefined,
   counts: Readonly<Record<string, VariantCounts>>,

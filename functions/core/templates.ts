@@ -6,6 +6,7 @@
 import HandlebarsRuntime from 'handlebars/runtime.js';
 import type HandlebarsFull from 'handlebars';
 import { compiledTemplates } from '../generated/templates.js';
+import type { TemplateCatalog } from './template-catalog.js';
 import type { CompiledTemplateEntry } from './template-types.js';
 
 type Render = (context: unknown) => string;
@@ -13,7 +14,7 @@ type Render = (context: unknown) => string;
 // Only the runtime ships in the bundle; its types are the full package's.
 const Handlebars = HandlebarsRuntime as unknown as typeof HandlebarsFull;
 
-export class TemplateLibrary {
+export class TemplateLibrary implements TemplateCatalog {
   private readonly env = Handlebars.create();
   private readonly cache = new Map<string, Render>();
   private readonly keys: string[];

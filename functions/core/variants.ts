@@ -74,6 +74,11 @@ export function posterior(counts: VariantCounts | undefined): { alpha: number; b
 /** Outcomes where the rep reached the prospect: after a voicemail, they credit its variant. */
 const REACHED = new Set(['callback_agreed', 'stalled', 'won', 'not_interested']);
 
+/** Whether a call with this outcome reached the prospect (and so ends a run of voicemails). */
+export function reachedProspect(outcome: string): boolean {
+  return REACHED.has(outcome);
+}
+
 export interface VariantEvent {
   variant: string;
   /** `used`: a voicemail was left with it; `callback`: the prospect was reached after it. */

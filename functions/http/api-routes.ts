@@ -6,9 +6,9 @@ import type { ApiUseCases } from '../compose.js';
 import { CallInput, idSchema, ProspectInput, ProspectPatch, RepInput, TouchPatch } from '../core/schemas.js';
 import type { Logger } from '../ports/logger.js';
 import { openApiDocument } from './openapi.js';
-import { presentBundle, presentProspect, presentRecordedCall, presentTouch } from './present.js';
+import { presentBundle, presentProspect, presentRecordedCall, presentScriptsReport, presentTouch } from './present.js';
 import { byline, escapeHtml, htmlPage, wantsJson } from './public-pages.js';
-import { FollowupsQuery, IdempotencyKey, PromisesReportQuery, ProspectSearchQuery, TokenQuery } from './queries.js';
+import { FollowupsQuery, IdempotencyKey, PromisesReportQuery, ProspectSearchQuery, ScriptsReportQuery, TokenQuery } from './queries.js';
 import { json, Router, type RequestContext } from './router.js';
 import { parse } from './validate.js';
 
@@ -51,6 +51,7 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
       const repId = c.repId();
       return { body: await u.reportPromises(repId, parse(PromisesReportQuery, c.query, 'The query')) };
     })
+    .on('GET', '/v1/reports/scripts', async (c) => ({ body: presentScriptsReport(await u.reportScripts(c.repId(), parse(ScriptsReportQuery, c.query, 'The query'))) }))
     .on('GET', '/v1/openapi.json', async (c) => {
       c.repId();
       return { body: openApiDocument() };

@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 import * as z from 'zod/mini';
-import { CallInput, ProspectInput, ProspectPatch, RepInput, TouchPatch } from '../core/schemas.js';
+import { CallInput, ProspectInput, ProspectPatch, RepInput, TOUCH_KINDS, TOUCH_STATUSES, TouchPatch } from '../core/schemas.js';
+import { PREVIEW_KINDS } from '../use-cases/render-preview.js';
 import { PromisesReportQuery, ProspectSearchQuery } from './queries.js';
 
 const schema = (s: z.ZodMiniType) => {
@@ -16,6 +17,7 @@ const errors = {
   '401': { description: 'No or bad token' },
   '404': { description: 'Not found (or not yours)', content: { 'application/json': { schema: error } } },
 };
+const touchAnswer = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Touch' } } } });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 
 /** Query parameters from the zod schema the route parses them with; `describe` adds what a reader needs. */
@@ -45,6 +47,58 @@ export function openApiDocument(): unknown {
         ProspectPatch: schema(ProspectPatch),
         CallOutcome: schema(CallInput),
         TouchPatch: schema(TouchPatch),
+        Touch: {
+          type: 'object',
+          required: ['id', 'prospectId', 'kind', 'channel', 'recipient', 'status', 'dueAt', 'dueAtLocal'],
+          properties: {
+            id: { type: 'string' },
+            prospectId: { type: 'string' },
+            kind: {
+              enum: [...TOUCH_KINDS],
+              description: 'voicemail_email: the short note to the prospect a few minutes after a voicemail, naming the next try (the call field sendEmail: false turns it off)',
+            },
+            channel: { enum: ['email', 'sms'] },
+            recipient: { enum: ['prospect', 'rep'] },
+            status: { enum: [...TOUCH_STATUSES] },
+            dueAt: { type: 'string', format: 'date-time' },
+            dueAtLocal: { type: 'string' },
+            attempt: { type: 'integer' },
+            promiseAt: { type: 'string', format: 'date-time', description: 'rep_reminder: the next try its voicemail script promises; voicemail_email: the next try it names' },
+            promiseAtLocal: { type: 'string' },
+            template: { type: 'string', description: 'The templates and script parts used' },
+            scriptVariant: { type: 'string', description: 'rep_reminder: the voicemail script variant its script speaks, such as hot.uptime.b' },
+            reason: { type: 'string' },
+          },
+        },
+        ScriptsReport: {
+          type: 'object',
+          required: ['team', 'interval', 'variants'],
+          properties: {
+            team: { type: 'string' },
+            period: {
+              type: 'object',
+              description: 'The period asked for and the UTC days read for it (counts are kept by the UTC day the voicemail was left)',
+              properties: { from: { type: 'string' }, to: { type: 'string' }, firstDay: { type: 'string', format: 'date' }, lastDay: { type: 'string', format: 'date' } },
+            },
+            interval: { type: 'string' },
+            variants: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['variant', 'family', 'used', 'callbacks', 'rate', 'low', 'high'],
+                properties: {
+                  variant: { type: 'string', description: 'hot.uptime.b, or pair.price+cost_savings.a for a hand-written pair script' },
+                  family: { type: 'string' },
+                  used: { type: 'integer', description: 'Voicemails left with it' },
+                  callbacks: { type: 'integer', description: 'Of those, followed by a call that reached the prospect' },
+                  rate: { type: ['number', 'null'] },
+                  low: { type: 'number', description: '2.5% quantile of the rate' },
+                  high: { type: 'number', description: '97.5% quantile of the rate' },
+                },
+              },
+            },
+          },
+        },
         Error: {
           type: 'object',
           required: ['error'],
@@ -86,7 +140,7 @@ export function openApiDocument(): unknown {
         post: { requestBody: body('CallOutcome'), responses: { '201': ok('The call, its plan and the next attempt'), '409': ok('Conflict'), '422': ok('Refused by the rules'), ...errors } },
       },
       '/v1/prospects/{id}/preview': {
-        parameters: [idParam, { name: 'kind', in: 'query', required: true, schema: { enum: ['voicemail', 'rep_reminder', 'resend_materials', 'recap', 'final_email', 'rep_notice', 'sms'] } }],
+        parameters: [idParam, { name: 'kind', in: 'query', required: true, schema: { enum: [...PREVIEW_KINDS] } }],
         get: { responses: { '200': ok('The rendered message and its template'), ...errors } },
       },
       '/v1/followups': {
@@ -96,10 +150,22 @@ export function openApiDocument(): unknown {
         ],
         get: { responses: { '200': ok('Pending touches by due time'), ...errors } },
       },
+      '/v1/reports/scripts': {
+        parameters: [
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'With to: the period; neither: every count so far' },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+        ],
+        get: {
+          responses: {
+            '200': { description: 'Per voicemail script variant of the rep’s team: used, callbacks, rate and credible interval', content: { 'application/json': { schema: { $ref: '#/components/schemas/ScriptsReport' } } } },
+            ...errors,
+          },
+        },
+      },
       '/v1/touches/{id}': {
         parameters: [idParam],
-        patch: { requestBody: body('TouchPatch'), responses: { '200': ok('The touch, rescheduled'), '422': ok('In the past or not pending'), ...errors } },
-        delete: { responses: { '200': ok('The touch, cancelled'), ...errors } },
+        patch: { requestBody: body('TouchPatch'), responses: { '200': touchAnswer('The touch, rescheduled'), '422': ok('In the past or not pending'), ...errors } },
+        delete: { responses: { '200': touchAnswer('The touch, cancelled'), ...errors } },
       },
       '/v1/reports/promises': {
         get: {

@@ -6,6 +6,7 @@ import type { Call, Prospect, Touch } from '../core/schemas.js';
 import { toLocalIso } from '../core/time.js';
 import type { ProspectBundle } from '../ports/store.js';
 import type { RecordedCall } from '../use-cases/record-call.js';
+import type { ScriptsReport } from '../use-cases/report-scripts.js';
 
 export function presentTouch(t: Touch, zone: string = t.timezone) {
   return {
@@ -20,6 +21,7 @@ export function presentTouch(t: Touch, zone: string = t.timezone) {
     ...(t.attempt !== undefined ? { attempt: t.attempt } : {}),
     ...(t.promiseAt ? { promiseAt: t.promiseAt, promiseAtLocal: toLocalIso(t.promiseAt, zone) } : {}),
     ...(t.template ? { template: t.template } : {}),
+    ...(t.scriptVariant ? { scriptVariant: t.scriptVariant } : {}),
     ...(t.reason ? { reason: t.reason } : {}),
     ...(t.sentAt ? { sentAt: t.sentAt } : {}),
     ...(t.messageId ? { messageId: t.messageId } : {}),
@@ -59,5 +61,25 @@ export function presentRecordedCall(r: RecordedCall) {
     plan: r.touches.map((t) => presentTouch(t, r.timezone)),
     skipped: r.skipped ?? [],
     ...(r.nextAttemptAt ? { nextAttemptAt: r.nextAttemptAt, nextAttemptAtLocal: toLocalIso(r.nextAttemptAt, r.timezone) } : {}),
+  };
+}
+
+const places = (n: number) => Math.round(n * 1000) / 1000;
+
+/** The answer to GET /v1/reports/scripts: rates and interval ends to three places. */
+export function presentScriptsReport(r: ScriptsReport) {
+  return {
+    team: r.team,
+    ...(r.period ? { period: r.period } : {}),
+    interval: '95% equal-tailed credible interval of the callback rate (Beta posterior, uniform prior)',
+    variants: r.variants.map((v) => ({
+      variant: v.variant,
+      family: v.family,
+      used: v.used,
+      callbacks: v.callbacks,
+      rate: v.rate === null ? null : places(v.rate),
+      low: places(v.low),
+      high: places(v.high),
+    })),
   };
 }

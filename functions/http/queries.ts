@@ -26,6 +26,9 @@ export const Instant = z.pipe(
 
 export const FollowupsQuery = z.object({ from: z.optional(Instant), to: z.optional(Instant) });
 
+/** A period of the scripts report: both ends, or neither for every count so far. */
+export const ScriptsReportQuery = z.object({ from: z.optional(Instant), to: z.optional(Instant) });
+
 export const PreviewQuery = z.object({
   kind: z.enum(PREVIEW_KINDS, { message: `Use one of ${PREVIEW_KINDS.join(', ')}` }),
 });

@@ -34,6 +34,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/app/{proxy+}', target: 'render', auth: false },
   { method: 'GET', path: '/v1/openapi.json', target: 'api', auth: true },
   { method: 'GET', path: '/v1/reports/promises', target: 'api', auth: true },
+  { method: 'GET', path: '/v1/reports/scripts', target: 'api', auth: true },
 ];
 
 function pattern(path: string): RegExp {

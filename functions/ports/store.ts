@@ -3,6 +3,7 @@
  * adapter implements it; unit tests use an in-memory fake of the same interface.
  */
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
+import type { VariantCounts, VariantEvent } from '../core/variants.js';
 
 export interface ProspectBundle {
   prospect: Prospect;
@@ -29,6 +30,18 @@ export interface OutcomeCommit {
   /** Pending touches this outcome supersedes. */
   cancelTouches: { touch: Touch; reason: string }[];
   idempotency?: IdempotencyRecord;
+  /** What the call adds to its team's voicemail script counts: in the same transaction, so exactly once. */
+  variantCounts?: VariantCountUpdate;
+}
+
+/**
+ * Uses and callbacks to add to a team's counts. Each event is dated by the voicemail it is about
+ * (a callback on the day the voicemail that earned it was left), so a period's callbacks never
+ * outnumber its uses.
+ */
+export interface VariantCountUpdate {
+  team: string;
+  events: (VariantEvent & { day: string })[];
 }
 
 export interface TouchUpdate {
@@ -42,6 +55,8 @@ export interface TouchUpdate {
   promiseAt?: string | null;
   claimedAt?: string | null;
   deliveries?: Touch['deliveries'];
+  /** A reminder's script variant as it was sent (null: its script had none to choose). */
+  scriptVariant?: string | null;
   /** Denormalized from the prospect: kept in step when the prospect changes. */
   timezone?: string;
   prospectName?: string;
@@ -101,6 +116,11 @@ export interface Store {
    * a write by a moment. `match` keeps some; reading stops once `limit` are kept.
    */
   listProspects(repId: string, options?: ProspectListOptions): Promise<Prospect[]>;
+
+  /** A team's voicemail script counts since they began, by variant id ("hot.uptime.b"). */
+  getVariantCounts(team: string): Promise<Record<string, VariantCounts>>;
+  /** A team's counts for voicemails left on UTC days fromDay to toDay (YYYY-MM-DD, both included), by variant id. */
+  getVariantCountsByDay(team: string, fromDay: string, toDay: string): Promise<Record<string, VariantCounts>>;
 }
 
 export interface ProspectListOptions {

@@ -3,7 +3,9 @@
  * a Lambda composes only what its routes use and unit tests pass in-memory fakes of the ports.
  */
 import type { CadencePlanner } from '../core/cadence.js';
+import type { TemplateCatalog } from '../core/template-catalog.js';
 import type { TemplateLibrary } from '../core/templates.js';
+import type { Rng } from '../core/variants.js';
 import type { Clock } from '../ports/clock.js';
 import type { Links } from '../ports/links.js';
 import type { Logger } from '../ports/logger.js';
@@ -23,6 +25,10 @@ export interface UseCaseDeps {
   logger: Logger;
   planner: CadencePlanner;
   library: TemplateLibrary;
+  /** Names and front matter of the scripts: enough to choose a variant without the compiled templates. */
+  catalog: TemplateCatalog;
+  /** Draws for choosing script variants (Thompson sampling): Math.random, seeded in tests. */
+  random: Rng;
   mail: MailSettings;
 }
 

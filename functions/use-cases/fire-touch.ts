@@ -92,7 +92,8 @@ async function sendEmail(deps: FireDeps, touch: Touch, rep: Rep, bundle: Prospec
     now,
   });
   const { messageId } = await deps.mailer.send(email);
-  return sent(deps, touch, 'email', messageId, rendered.template, email.subject);
+  // A reminder records the script variant its sheet spoke, which a voicemail then credits.
+  return sent(deps, touch, 'email', messageId, rendered.template, email.subject, touch.kind === 'rep_reminder' ? (rendered.variant ?? null) : undefined);
 }
 
 /**
@@ -110,7 +111,9 @@ async function sendSms(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectB
     const sms = renderSms(messageInput(touch, bundle, rep, now, await linksFor(deps, touch, bundle.prospect, now)), deps.library);
     try {
       const { messageId } = await deps.sms.send({ to: rep.phone, body: sms.body, context: { touch: touch.id } });
-      return await sent(deps, touch, 'sms', messageId, sms.template);
+      // The script is in the sheet the SMS links to: record it as an email reminder records its own.
+      const template = sms.voicemailTemplate ? `${sms.template} + ${sms.voicemailTemplate}` : sms.template;
+      return await sent(deps, touch, 'sms', messageId, template, undefined, sms.variant ?? null);
     } catch (error) {
       failure = `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300);
       deps.logger.warn('SMS failed; falling back to email', { touchId: touch.id, error: failure });
@@ -124,10 +127,18 @@ async function sendSms(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectB
   }
 }
 
-async function sent(deps: FireDeps, touch: Touch, channel: 'email' | 'sms', messageId: string, template: string, subject?: string): Promise<FireResult> {
+async function sent(
+  deps: FireDeps,
+  touch: Touch,
+  channel: 'email' | 'sms',
+  messageId: string,
+  template: string,
+  subject?: string,
+  scriptVariant?: string | null,
+): Promise<FireResult> {
   const sentAt = toUtcIso(deps.clock.now());
   const deliveries = touch.deliveries?.length ? [...touch.deliveries, { at: sentAt, channel, ok: true, messageId }] : undefined;
-  await deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, deliveries, claimedAt: null, reason: null });
+  await deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, deliveries, claimedAt: null, reason: null, scriptVariant });
   deps.logger.info('touch sent', { touchId: touch.id, kind: touch.kind, channel, messageId });
   return { result: 'sent', touchId: touch.id, messageId, channel };
 }

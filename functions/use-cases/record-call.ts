@@ -7,12 +7,13 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ConflictError, IdempotencyRaceError, NotFoundError, RuleError } from '../core/errors.js';
 import { outcomeRecords, type Skipped } from '../core/outcome.js';
-import type { Call, CallInput, Touch } from '../core/schemas.js';
+import { DEFAULT_TEAM, type Call, type CallInput, type Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
 import { newId } from './support/ids.js';
 import { backOffOrThrow } from './support/retry.js';
 import { applySchedules } from './support/schedules.js';
+import { answeredReminder, chooseReminderVariants, variantCountUpdate } from './support/script-variants.js';
 
 export interface RecordCallInput {
   repId: string;
@@ -34,7 +35,7 @@ export interface RecordedCall {
 }
 
 export async function recordCall(
-  deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'planner' | 'logger'>,
+  deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'planner' | 'logger' | 'catalog' | 'random'>,
   input: RecordCallInput,
 ): Promise<RecordedCall> {
   const { repId, prospectId, idempotencyKey } = input;
@@ -53,6 +54,12 @@ export async function recordCall(
       { input: input.call, prospect, reminderChannel: rep.reminderChannel, ...(emailBlocked ? { emailBlocked } : {}), now: DateTime.fromJSDate(deps.clock.now()).toUTC(), newId },
       deps.planner,
     );
+    // Voicemail scripts: the variant a voicemail left, the ones the new reminders will speak, the team's counts.
+    const team = rep.team ?? DEFAULT_TEAM;
+    const answered = input.call.outcome === 'voicemail' ? answeredReminder(bundle) : undefined;
+    if (answered?.scriptVariant) records.call.scriptVariant = answered.scriptVariant;
+    await chooseReminderVariants(deps, team, records, bundle.calls);
+    const variantCounts = variantCountUpdate(team, records.call, bundle.calls);
     const superseded = bundle.touches.filter((t) => t.status === 'scheduled');
     const result: RecordedCall = {
       call: records.call,
@@ -68,6 +75,7 @@ export async function recordCall(
         call: records.call,
         newTouches: records.touches,
         cancelTouches: superseded.map((touch) => ({ touch, reason: `superseded by the ${input.call.outcome} call ${records.call.id}` })),
+        ...(variantCounts ? { variantCounts } : {}),
         ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash, statusCode: 201, response: result } } : {}),
       });
     } catch (error) {

@@ -12,7 +12,7 @@ import { toUtcIso } from '../core/time.js';
 import type { ProspectBundle } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
 
-export const PREVIEW_KINDS = ['voicemail', 'rep_reminder', 'resend_materials', 'recap', 'final_email', 'rep_notice', 'sms'] as const;
+export const PREVIEW_KINDS = ['voicemail', 'rep_reminder', 'resend_materials', 'recap', 'final_email', 'rep_notice', 'sms', 'voicemail_email'] as const;
 export type PreviewKind = (typeof PREVIEW_KINDS)[number];
 
 export type Preview =
@@ -51,18 +51,23 @@ export async function renderPreview(deps: Pick<UseCaseDeps, 'store' | 'clock' | 
   return { kind: input.kind, subject: email.subject, text: email.text, html: email.html, template: email.template };
 }
 
-/** A touch of that kind as if it were due now. */
+/**
+ * A touch of that kind as if it were due now. A note after a voicemail (left now, on this attempt)
+ * names the prospect's next try when one is planned ahead, else the one the planner would set.
+ */
 function previewTouch(kind: TouchKind, bundle: ProspectBundle, planner: CadencePlanner, now: Date): TouchForMessage {
   const { prospect } = bundle;
   const attempt = prospect.attempts + 1;
   const at = DateTime.fromJSDate(now);
-  const promise = kind === 'rep_reminder' ? planner.promiseAfter(at, attempt, prospect, at) : null;
+  const promise = kind === 'rep_reminder' || kind === 'voicemail_email' ? planner.promiseAfter(at, attempt, prospect, at) : null;
+  const planned = prospect.attemptDueAt && Date.parse(prospect.attemptDueAt) > now.getTime() ? prospect.attemptDueAt : undefined;
   return {
     kind,
     callId: prospect.lastCallId ?? '',
     dueAt: toUtcIso(now),
     recipient: kind === 'rep_reminder' || kind === 'rep_notice' ? 'rep' : 'prospect',
     ...(kind === 'rep_reminder' ? { attempt, promiseAt: promise ? toUtcIso(promise) : null } : {}),
+    ...(kind === 'voicemail_email' ? { attempt, promiseAt: planned ?? (promise ? toUtcIso(promise) : null) } : {}),
     ...(kind === 'rep_notice' ? { notice: 'cadence_exhausted' } : {}),
     ...(prospect.callbackAt ? { callbackAt: prospect.callbackAt } : {}),
   };

@@ -62,14 +62,25 @@ describe('reminders by SMS and email', () => {
     expect(await page.text()).toContain('SMS outbox (');
     expect(await rt.inbox(smsRepEmail)).toHaveLength(0);
 
+    // The touch names the script in the sheet behind the link, and its variant.
     const touch = (await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'sam' })).body.touches[0];
-    expect(touch).toMatchObject({ status: 'sent', channel: 'sms', template: 'sms/rep_reminder', messageId: sms!.messageId });
+    expect(touch.scriptVariant).toMatch(/^hot\.uptime\.[ab]$/);
+    expect(touch).toMatchObject({
+      status: 'sent',
+      channel: 'sms',
+      template: `sms/rep_reminder + voicemail/parts[opening.as_promised,stall.needs_review,${touch.scriptVariant},question.needs_review,number,promise]`,
+      messageId: sms!.messageId,
+    });
 
     // The link opens the sheet with no token; the script is the one for this stall and hot button.
     const link = /(http:\/\/localhost:\d+\/v1\/sheets\/\S+)/.exec(sms!.body)![1]!;
     const sheet = await fetch(link);
     expect(sheet.status).toBe(200);
     const sheetHtml = await sheet.text();
+    // The reminder email's own document, as it is: one <html>, its viewport, no page around it.
+    expect(sheetHtml.startsWith('<!doctype html>')).toBe(true);
+    expect(sheetHtml.match(/<html/g)).toHaveLength(1);
+    expect(sheetHtml).toContain('<meta name="viewport" content="width=device-width,initial-scale=1">');
     expect(sheetHtml).toContain('Line 3 stops twice a week');
     expect(sheetHtml).toContain('href="tel:+15557654321"');
     expect(sheetHtml).toContain('Dana reviews the quote');
@@ -136,6 +147,7 @@ describe('reminders by SMS and email', () => {
   it('previews every kind with its template, and the voicemail differs by hot button and stall reason', async () => {
     rt.clock.set(START);
     const scripts: Record<string, string> = {};
+    const variants: Record<string, string> = {};
     for (const [id, hotButtons, outcome] of [
       ['a', ['cost_savings'], { outcome: 'callback_agreed', callbackAt: '2026-11-30T10:00' }],
       ['b', ['uptime'], { outcome: 'callback_agreed', callbackAt: '2026-11-30T10:00' }],
@@ -147,11 +159,23 @@ describe('reminders by SMS and email', () => {
       const vm = await rt.call('GET', `/v1/prospects/${id}/preview?kind=voicemail`, undefined, { repId: 'eve' });
       expect(vm.status).toBe(200);
       scripts[vm.body.template] = vm.body.text;
+      // The preview speaks the variant the pending reminder chose.
+      const reminder = (await rt.call('GET', `/v1/prospects/${id}`, undefined, { repId: 'eve' })).body.touches.find((t: { kind: string }) => t.kind === 'rep_reminder');
+      expect(vm.body.variant ?? undefined).toBe(reminder.scriptVariant);
+      variants[id] = reminder.scriptVariant;
     }
-    expect(Object.keys(scripts)).toEqual(['voicemail/cost_savings', 'voicemail/uptime', 'voicemail/price+cost_savings', 'voicemail/stall-decision_maker']);
+    expect(variants).toEqual({ a: expect.stringMatching(/^hot\.cost_savings\.[ab]$/), b: expect.stringMatching(/^hot\.uptime\.[ab]$/), c: 'pair.price+cost_savings.a' });
+    expect(Object.keys(scripts)).toEqual([
+      `voicemail/parts[opening.as_promised,${variants.a},question.cost_savings,number,promise]`,
+      `voicemail/parts[opening.as_promised,${variants.b},question.uptime,number,promise]`,
+      // The hand-written pair script wins for price + cost savings.
+      'voicemail/price+cost_savings[opening.as_promised,number,promise]',
+      // A hot button with no words of its own: the stall speaks, and the catch-all hot-button line names it.
+      'voicemail/parts[opening.as_promised,stall.decision_maker,hot.unknown_thing,question.decision_maker,number,promise]',
+    ]);
     expect(new Set(Object.values(scripts)).size).toBe(4);
 
-    for (const kind of ['rep_reminder', 'resend_materials', 'recap', 'final_email', 'rep_notice']) {
+    for (const kind of ['rep_reminder', 'resend_materials', 'recap', 'final_email', 'rep_notice', 'voicemail_email']) {
       const res = await rt.call('GET', `/v1/prospects/a/preview?kind=${kind}`, undefined, { repId: 'eve' });
       expect(res.status).toBe(200);
       expect(res.body.template).toMatch(new RegExp(`^email/${kind}`));

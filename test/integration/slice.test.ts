@@ -8,6 +8,10 @@ import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.j
 
 // Monday 23 November 2026, 10:00 in New York.
 const START = '2026-11-23T15:00:00Z';
+const UPTIME_LINES = {
+  'hot.uptime.a': "You told me downtime hurts most, so I've worked out how we'd keep you running.",
+  'hot.uptime.b': 'Every hour the line stands still costs you, and I have two ways to cut that.',
+};
 
 describe('callback_agreed on the local runtime', () => {
   let rt: TestRuntime;
@@ -112,7 +116,11 @@ describe('callback_agreed on the local runtime', () => {
     expect(text).toContain('Their local time now: Wed 3:00 PM CST');
     expect(text).toContain('What was discussed: Line 3 stops twice a week; the service plan presented');
     expect(text).toContain('What was supposed to happen since: Dana reviews the quote with the plant manager');
-    expect(text).toContain('downtime is what hurts most');
+    expect(text).toContain("IF VOICEMAIL, SAY (then call again Friday, November 27 at 10:15 AM CST)");
+    // The uptime line is the variant chosen when the reminder was planned.
+    const variant = read.body.touches[1].scriptVariant as keyof typeof UPTIME_LINES;
+    expect(Object.keys(UPTIME_LINES)).toContain(variant);
+    expect(text).toContain(UPTIME_LINES[variant]);
     expect(text).toContain('Resent to them Wednesday, November 25 at 2:50 PM CST: Quote Q-1042');
     expect(reminder!.body.html).toContain('href="tel:+15557654321"');
 
@@ -121,7 +129,7 @@ describe('callback_agreed on the local runtime', () => {
     expect(touches.map((t) => t.status)).toEqual(['sent', 'sent']);
     expect(touches[0]!.messageId).toBe(resend!.messageId);
     expect(touches[1]!.messageId).toBe(reminder!.messageId);
-    expect(touches[1]!.template).toBe('email/rep_reminder + voicemail/uptime');
+    expect(touches[1]!.template).toBe(`email/rep_reminder + voicemail/parts[opening.as_promised,${variant},question.uptime,number,promise]`);
     expect(rt.aws.scheduler.list()).toHaveLength(0);
   });
 

@@ -11,6 +11,7 @@ import { FirePayload } from '../../functions/core/fire-payload.js';
 import { LinkTokens, type SheetClaim, type UnsubscribeClaim } from '../../functions/core/link-tokens.js';
 import { nameKey } from '../../functions/core/prospect-search.js';
 import type { Call, Prospect, Rep, Touch } from '../../functions/core/schemas.js';
+import { templateCatalog } from '../../functions/core/template-catalog.js';
 import { templateLibrary } from '../../functions/core/templates.js';
 import { planner } from '../../functions/compose.js';
 import type { Clock } from '../../functions/ports/clock.js';
@@ -19,6 +20,7 @@ import type { Logger } from '../../functions/ports/logger.js';
 import type { Mailer, OutgoingEmail } from '../../functions/ports/mailer.js';
 import type { ScheduleRequest, TouchScheduler } from '../../functions/ports/scheduler.js';
 import type { OutgoingSms, SmsSender } from '../../functions/ports/sms.js';
+import { applyVariantEvents, seededRng, type VariantCounts } from '../../functions/core/variants.js';
 import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate } from '../../functions/ports/store.js';
 import type { MailSettings, UseCaseDeps } from '../../functions/use-cases/deps.js';
 import { FakeClock } from './clock.js';
@@ -69,6 +71,9 @@ export class InMemoryStore implements Store {
   private readonly touchRecords = new Map<string, Touch>();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   private readonly suppressions = new Map<string, Suppression>();
+  /** Script counts by team, then by variant (the adapter's TOTAL# items) and by day (its DAY# items). */
+  private readonly variantTotals = new Map<string, Record<string, VariantCounts>>();
+  private readonly variantDays = new Map<string, Map<string, Record<string, VariantCounts>>>();
 
   /** `clock` stamps updatedAt on touch updates (the adapter uses the machine's clock). */
   constructor(private readonly clock: Clock = { now: () => new Date() }) {}
@@ -116,11 +121,14 @@ export class InMemoryStore implements Store {
   async commitOutcome(commit: OutcomeCommit): Promise<void> {
     await this.hooks.run('commitOutcome');
     const { prospect } = commit;
+    const variantEvents = commit.variantCounts?.events ?? [];
     const items = [
       prospectKey(prospect.repId, prospect.id),
       ...(commit.call ? [`call\u0000${commit.call.id}`] : []),
       ...commit.newTouches.map(touchKey),
       ...commit.cancelTouches.map(({ touch }) => touchKey(touch)),
+      // Two items per event, as the adapter writes them: the team's total and the day's.
+      ...variantEvents.flatMap((e) => [`variant\u0000${commit.variantCounts!.team}\u0000${e.variant}`, `variant\u0000${commit.variantCounts!.team}\u0000${e.day}\u0000${e.variant}`]),
     ];
     // DynamoDB refuses a transaction that names one item twice, or more than 100 items.
     if (new Set(items).size !== items.length) throw Object.assign(new Error('Transaction request cannot include multiple operations on one item'), { name: 'ValidationException' });
@@ -142,6 +150,13 @@ export class InMemoryStore implements Store {
       Object.assign(stored, { status: 'cancelled', reason, updatedAt: prospect.updatedAt });
     }
     if (commit.idempotency && idempotencyKey) this.idempotency.set(idempotencyKey, copy(commit.idempotency));
+    if (commit.variantCounts) {
+      const { team } = commit.variantCounts;
+      this.variantTotals.set(team, applyVariantEvents(this.variantTotals.get(team) ?? {}, variantEvents));
+      const days = this.variantDays.get(team) ?? new Map<string, Record<string, VariantCounts>>();
+      for (const event of variantEvents) days.set(event.day, applyVariantEvents(days.get(event.day) ?? {}, [event]));
+      this.variantDays.set(team, days);
+    }
   }
 
   async updateIdempotencyResponse(repId: string, key: string, response: unknown): Promise<void> {
@@ -220,7 +235,41 @@ export class InMemoryStore implements Store {
     return kept.slice(0, options.limit ?? kept.length);
   }
 
+  async getVariantCounts(team: string): Promise<Record<string, VariantCounts>> {
+    await this.hooks.run('getVariantCounts');
+    return copy(this.variantTotals.get(team) ?? {});
+  }
+
+  async getVariantCountsByDay(team: string, fromDay: string, toDay: string): Promise<Record<string, VariantCounts>> {
+    await this.hooks.run('getVariantCountsByDay');
+    const sum: Record<string, VariantCounts> = {};
+    for (const [day, counts] of this.variantDays.get(team) ?? []) {
+      if (day < fromDay || day > toDay) continue;
+      for (const [variant, c] of Object.entries(counts)) {
+        const current = sum[variant] ?? { used: 0, callbacks: 0 };
+        sum[variant] = { used: current.used + c.used, callbacks: current.callbacks + c.callbacks };
+      }
+    }
+    return sum;
+  }
+
   // ---- for tests: seeding and looking, outside the port ----------------------------------
+
+  /** Adds to a team's counts what many past calls would have (to its totals and to one day). */
+  seedVariantCounts(team: string, day: string, counts: Record<string, VariantCounts>): void {
+    const add = (into: Record<string, VariantCounts> = {}) => {
+      const next = copy(into);
+      for (const [variant, c] of Object.entries(counts)) {
+        const current = next[variant] ?? { used: 0, callbacks: 0 };
+        next[variant] = { used: current.used + c.used, callbacks: current.callbacks + c.callbacks };
+      }
+      return next;
+    };
+    this.variantTotals.set(team, add(this.variantTotals.get(team)));
+    const days = this.variantDays.get(team) ?? new Map<string, Record<string, VariantCounts>>();
+    days.set(day, add(days.get(day)));
+    this.variantDays.set(team, days);
+  }
 
   /** Puts a touch as it is (a touch planned earlier, or one a crashed delivery left claimed). */
   seedTouch(touch: Touch): void {
@@ -249,6 +298,8 @@ export class InMemoryStore implements Store {
       touches: [...this.touchRecords.entries()],
       idempotency: [...this.idempotency.entries()],
       suppressions: [...this.suppressions.entries()],
+      variantTotals: [...this.variantTotals.entries()],
+      variantDays: [...this.variantDays.entries()].map(([team, days]) => [team, [...days.entries()]]),
     });
   }
 }
@@ -402,6 +453,8 @@ export function useCaseDeps(overrides: Partial<FakeDeps> = {}): FakeDeps {
     logger: new RecordingLogger(),
     planner: sharedPlanner,
     library: templateLibrary(),
+    catalog: templateCatalog(),
+    random: seededRng(20261123),
     mail: MAIL_SETTINGS,
     ...overrides,
     clock,

@@ -58,6 +58,7 @@ export const KIND_LABELS: Record<string, string> = {
   resend_materials: 'Materials resent',
   final_email: 'Final email',
   rep_notice: 'Notice to you',
+  voicemail_email: 'Note after your voicemail',
 };
 
 export const STATUS_LABELS: Record<string, string> = {

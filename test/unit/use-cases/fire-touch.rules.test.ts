@@ -114,7 +114,14 @@ describe('fireTouch: the rep reminder by SMS', () => {
     expect(await deps.links.verifySheet(tokenOf(link), deps.clock.now())).toMatchObject({ repId: REP_ID, touchId: reminder.id });
     expect(deps.mailer.sent).toEqual([]);
     const stored = await deps.store.getTouch(REP_ID, 'p-dana', reminder.id);
-    expect(stored).toMatchObject({ status: 'sent', messageId: 'sms-1', template: 'sms/rep_reminder' });
+    // The touch names the script in the sheet and its variant, as an email reminder does: the scripts report reads them.
+    expect(reminder.scriptVariant).toMatch(/^hot\.cost_savings\.[ab]$/);
+    expect(stored).toMatchObject({
+      status: 'sent',
+      messageId: 'sms-1',
+      template: `sms/rep_reminder + voicemail/parts[opening.as_promised,${reminder.scriptVariant},question.cost_savings,number,promise]`,
+      scriptVariant: reminder.scriptVariant,
+    });
     expect(stored!.deliveries).toBeUndefined();
   });
 

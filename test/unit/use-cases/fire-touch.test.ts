@@ -45,7 +45,7 @@ describe('fireTouch', () => {
     expect(await deps.links.verifyUnsubscribe(tokenOf(unsubscribe))).toEqual({ repId: REP_ID, prospectId: 'p-dana', email: 'dana@northwind.example' });
     expect(email!.text).toContain(unsubscribe);
     const after = await stored(deps, recap);
-    expect(after).toMatchObject({ status: 'sent', messageId: 'mail-1', sentAt: MONDAY, template: 'email/recap', subject: email!.subject });
+    expect(after).toMatchObject({ status: 'sent', messageId: 'mail-1', sentAt: MONDAY, template: 'email/recap + parts[hot.cost_savings]', subject: email!.subject });
     expect(after!.claimedAt).toBeUndefined();
   });
 

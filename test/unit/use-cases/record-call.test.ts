@@ -81,9 +81,11 @@ describe('recordCall', () => {
     const deps = useCaseDeps();
     await seeded(deps);
     const first = await record(deps, { outcome: 'voicemail' });
-    const reminder = first.touches[0]!;
-    expect(first.touches).toHaveLength(1);
-    expect(reminder).toMatchObject({ kind: 'rep_reminder', attempt: 2, dueAt: first.nextAttemptAt });
+    const [reminder, note] = first.touches;
+    expect(first.touches).toHaveLength(2);
+    expect(reminder).toMatchObject({ kind: 'rep_reminder', recipient: 'rep', attempt: 2, dueAt: first.nextAttemptAt });
+    // The note after the voicemail on attempt 1 goes 5 minutes later and names the same next try.
+    expect(note).toMatchObject({ kind: 'voicemail_email', recipient: 'prospect', channel: 'email', attempt: 1, dueAt: '2026-11-23T15:05:00Z', promiseAt: first.nextAttemptAt });
     const next = local(first.nextAttemptAt!);
     expect(next.toISODate()).toBe('2026-11-24');
     expect(next.minute % 15).toBe(0);
@@ -93,10 +95,11 @@ describe('recordCall', () => {
     // Act: the rep calls at that attempt and gets voicemail again.
     deps.clock.set(next.plus({ minutes: 2 }).toJSDate());
     const second = await record(deps, { outcome: 'no_answer' });
-    // Assess: what the voicemail promised is what got planned.
-    expect(second.nextAttemptAt).toBe(reminder.promiseAt);
-    expect(second.touches[0]).toMatchObject({ attempt: 3, dueAt: reminder.promiseAt });
-    const promised = local(reminder.promiseAt!);
+    // Assess: what the voicemail promised is what got planned; no answer leaves no message to follow up.
+    expect(second.nextAttemptAt).toBe(reminder!.promiseAt);
+    expect(second.touches).toHaveLength(1);
+    expect(second.touches[0]).toMatchObject({ kind: 'rep_reminder', attempt: 3, dueAt: reminder!.promiseAt });
+    const promised = local(reminder!.promiseAt!);
     expect(promised.toISODate()).toBe('2026-11-27'); // two business days on, past Thanksgiving
     expect(promised.hour).toBeGreaterThanOrEqual(14); // attempts alternate morning and afternoon
   });
@@ -221,9 +224,12 @@ describe('recordCall', () => {
     deps.scheduler.failNext('create', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const result = await record(deps, { outcome: 'voicemail' });
     const reason = 'could not be scheduled; post the outcome again or reschedule it';
-    expect(result.touches[0]).toMatchObject({ status: 'failed', reason });
-    expect(await deps.store.getTouch(REP_ID, 'p-dana', result.touches[0]!.id)).toMatchObject({ status: 'failed', reason });
-    expect(deps.scheduler.schedules.size).toBe(0);
+    const [reminder, note] = result.touches;
+    expect(reminder).toMatchObject({ kind: 'rep_reminder', status: 'failed', reason });
+    expect(await deps.store.getTouch(REP_ID, 'p-dana', reminder!.id)).toMatchObject({ status: 'failed', reason });
+    // Only the reminder's schedule failed: the note's was made and it stays pending.
+    expect(note).toMatchObject({ kind: 'voicemail_email', status: 'scheduled' });
+    expect([...deps.scheduler.schedules.keys()]).toEqual([`touch-${note!.id}`]);
   });
 
   it('leaves no schedule behind when a later outcome superseded the plan while it was being scheduled', async () => {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../functions/core/errors.js';
 import type { CallInput, Prospect } from '../../../functions/core/schemas.js';
@@ -24,26 +25,37 @@ describe('renderPreview', () => {
     // Act
     const vm = await preview(deps, 'voicemail');
     // Assess
-    expect(vm).toMatchObject({ kind: 'voicemail', template: 'voicemail/cost_savings' });
-    expect(vm.text).toContain(`on Friday at ${humanClock(promiseAt, 'America/New_York')}`);
+    // Attempt 2 opens with "again"; the parts are the cost-savings line the reminder's variant chose, the
+    // question, the number and the promise.
+    const variant = touches[0]!.scriptVariant;
+    expect(variant).toMatch(/^hot\.cost_savings\.[ab]$/);
+    expect(vm).toMatchObject({ kind: 'voicemail', variant, template: `voicemail/parts[opening.again,${variant},question.cost_savings,number,promise]` });
+    expect(vm.text).toMatch(/^Hi Dana, Ana Rivera from Acme Pumps again, following up as I said I would\. /);
+    expect(vm.text).toContain(`I'll try you again on Friday at ${humanClock(promiseAt, 'America/New_York')}.`);
     expect(vm.text).toContain('Hi Dana');
     expect(vm.text).not.toMatch(/\s{2}|\n/);
   });
 
   it('picks the script by hot button and stall reason', async () => {
+    // A hand-written pair script wins, with the shared opening, number and promise around it.
     const stalled = await prospect({ hotButtons: [] }, { outcome: 'stalled', stallReason: 'cooled_off', hotButtons: ['uptime'] });
-    expect((await preview(stalled.deps, 'voicemail')).template).toBe('voicemail/cooled_off+uptime');
+    expect((await preview(stalled.deps, 'voicemail')).template).toBe('voicemail/cooled_off+uptime[opening.as_promised,number,promise]');
+    // A stall alone: its line and question around the general line.
     const reason = await prospect({ hotButtons: [] }, { outcome: 'stalled', stallReason: 'price' });
-    expect((await preview(reason.deps, 'voicemail')).template).toBe('voicemail/stall-price');
+    expect((await preview(reason.deps, 'voicemail')).template).toBe('voicemail/parts[opening.as_promised,stall.price,line.general,question.price,number,promise]');
     const none = await prospect({ hotButtons: [] });
-    expect((await preview(none.deps, 'voicemail')).template).toBe('voicemail/default');
+    expect((await preview(none.deps, 'voicemail')).template).toBe('voicemail/parts[opening.as_promised,line.general,question.general,number,promise]');
   });
 
   it('previews a kind with nothing pending as if it were due now', async () => {
     const { deps } = await prospect();
     const vm = await preview(deps, 'voicemail');
-    // Attempt 1 now (Monday 10:00 in New York): the promise is the next business morning.
-    expect(vm.text).toMatch(/I'll try you again on Tuesday at \d{1,2}:\d{2} AM EST/);
+    // Attempt 1 now (Monday 10:00 in New York): the promise is the planner's next business morning.
+    const now = DateTime.fromJSDate(deps.clock.now());
+    const promise = deps.planner.promiseAfter(now, 1, aProspect(), now)!;
+    expect(promise.setZone('America/New_York').toISODate()).toBe('2026-11-24');
+    expect(vm.text).toMatch(new RegExp(`I'll try you again tomorrow at ${humanClock(promise, 'America/New_York')}\\.$`));
+    expect(humanClock(promise, 'America/New_York')).toMatch(/^\d{1,2}:\d{2} AM EST$/);
   });
 
   it('previews the SMS within two segments, linking the pending reminder’s sheet on the address asked on', async () => {
@@ -61,7 +73,8 @@ describe('renderPreview', () => {
     const { deps } = await prospect({}, { outcome: 'callback_agreed', callbackAt: '2026-11-25T15:00', materials: [{ title: 'Quote Q-1042', url: 'https://files.example/q.pdf' }] });
     const email = await preview(deps, kind);
     if (email.kind === 'voicemail' || email.kind === 'sms') throw new Error('not an email preview');
-    expect(email.template).toBe(`email/${kind}`);
+    // The recap and the resend speak to the prospect's hot button, and say which part they used.
+    expect(email.template).toBe(kind === 'final_email' ? 'email/final_email' : `email/${kind} + parts[hot.cost_savings]`);
     expect(email.subject.length).toBeGreaterThan(5);
     const link = /(https:\/\/preview\.followthrough\.test\/v1\/unsubscribe\?token=\S+)/.exec(email.text)![1]!;
     expect(await deps.links.verifyUnsubscribe(tokenOf(link))).toEqual({ repId: REP_ID, prospectId: 'p-dana', email: 'dana@northwind.example' });

@@ -1,7 +1,8 @@
 /** saveRep and readRep: the rep's own profile. */
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../../functions/core/errors.js';
-import type { RepInput } from '../../../functions/core/schemas.js';
+import { NotFoundError, ValidationError } from '../../../functions/core/errors.js';
+import { RepInput } from '../../../functions/core/schemas.js';
+import { parse } from '../../../functions/http/validate.js';
 import { readRep, RepProfileNotFoundError } from '../../../functions/use-cases/read-rep.js';
 import { saveRep } from '../../../functions/use-cases/save-rep.js';
 import { MONDAY, useCaseDeps } from '../../support/fakes.js';
@@ -21,6 +22,15 @@ describe('saveRep', () => {
     expect(replaced).toMatchObject({ id: 'rep-ana', reminderChannel: 'email', company: 'Acme Pumps', createdAt: MONDAY, updatedAt: '2026-11-23T16:00:00Z' });
     expect(replaced.phone).toBeUndefined();
     expect(await deps.store.getRep('rep-ana')).toEqual(replaced);
+  });
+});
+
+describe('the rep’s team', () => {
+  it('is kept when given, absent (the default team) when not, and must be a short key', async () => {
+    const deps = useCaseDeps();
+    expect(await saveRep(deps, 'rep-ana', parse(RepInput, { ...INPUT, team: 'east-inside' }))).toMatchObject({ team: 'east-inside' });
+    expect((await saveRep(deps, 'rep-ana', parse(RepInput, INPUT))).team).toBeUndefined();
+    expect(() => parse(RepInput, { ...INPUT, team: 'east inside/sales' })).toThrow(ValidationError);
   });
 });
 

@@ -12,18 +12,19 @@ import type { CallInput } from '../../../functions/core/schemas.js';
 const record = (deps: FakeDeps, call: CallInput) => recordCall(deps, { repId: REP_ID, prospectId: 'p-dana', call });
 const QUOTE = [{ title: 'Quote Q-1042', url: 'https://files.example/q-1042.pdf' }];
 
-/** A prospect who got voicemail: one reminder pending for attempt 2, Tuesday morning. */
+/** A prospect who got voicemail: the reminder for attempt 2 (Tuesday morning) and the note that names it. */
 async function afterVoicemail() {
   const deps = useCaseDeps();
   await seeded(deps);
   const recorded = await record(deps, { outcome: 'voicemail' });
-  return { deps, reminder: recorded.touches[0]! };
+  expect(recorded.touches.map((t) => t.kind)).toEqual(['rep_reminder', 'voicemail_email']);
+  return { deps, reminder: recorded.touches[0]!, note: recorded.touches[1]! };
 }
 
 describe('rescheduleTouch', () => {
   it('moves the reminder, its schedule, the promise its script makes and the prospect’s attempt time', async () => {
     // Prepare
-    const { deps, reminder } = await afterVoicemail();
+    const { deps, reminder, note } = await afterVoicemail();
     // Act: Wednesday 16:00 in New York, as a wall time.
     const moved = await rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T16:00');
     // Assess
@@ -37,7 +38,9 @@ describe('rescheduleTouch', () => {
     const schedule = deps.scheduler.schedules.get(`touch-${reminder.id}`)!;
     expect(schedule.at.toISOString()).toBe('2026-11-25T21:00:00.000Z');
     expect(schedule.payload).toEqual({ v: 1, touchId: reminder.id, repId: REP_ID, prospectId: 'p-dana', dueAt: '2026-11-25T21:00:00Z' });
-    expect(deps.scheduler.schedules.size).toBe(1);
+    // One schedule per touch: the reminder's replaced in place, the note's left as it was.
+    expect([...deps.scheduler.schedules.keys()].sort()).toEqual([`touch-${reminder.id}`, `touch-${note.id}`].sort());
+    expect(deps.scheduler.schedules.get(`touch-${note.id}`)!.payload.dueAt).toBe(note.dueAt);
     expect(await deps.store.getProspect(REP_ID, 'p-dana')).toMatchObject({ attemptDueAt: '2026-11-25T21:00:00Z', version: 3 });
   });
 
@@ -82,22 +85,23 @@ describe('rescheduleTouch', () => {
   });
 
   it('refuses a time in the past, a DST gap, a touch no longer pending and another rep’s touch', async () => {
-    const { deps, reminder } = await afterVoicemail();
+    const { deps, reminder, note } = await afterVoicemail();
     await expect(rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-23T09:59')).rejects.toMatchObject({ constructor: RuleError, code: 'due_in_past' });
     await expect(rescheduleTouch(deps, REP_ID, reminder.id, '2027-03-14T02:30')).rejects.toMatchObject({ code: 'nonexistent_local_time' });
     await expect(rescheduleTouch(deps, 'rep-other', reminder.id, '2026-11-25T16:00')).rejects.toBeInstanceOf(NotFoundError);
     expect(await deps.store.getTouch(REP_ID, 'p-dana', reminder.id)).toMatchObject({ dueAt: reminder.dueAt });
     await cancelTouch(deps, REP_ID, reminder.id);
     await expect(rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T16:00')).rejects.toMatchObject({ code: 'touch_not_pending' });
-    expect(deps.scheduler.created).toHaveLength(1);
+    // Only the schedules the voicemail's plan made: every refusal created none.
+    expect(deps.scheduler.created.map((c) => c.name)).toEqual([`touch-${reminder.id}`, `touch-${note.id}`]);
   });
 
   it('answers a conflict when the touch stopped being pending while it was being moved', async () => {
-    const { deps, reminder } = await afterVoicemail();
+    const { deps, reminder, note } = await afterVoicemail();
     deps.store.hooks.interleave('updateTouch', () => cancelTouch(deps, REP_ID, reminder.id));
     await expect(rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T16:00')).rejects.toMatchObject({ constructor: ConflictError, code: 'version_conflict' });
     expect(await deps.store.getTouch(REP_ID, 'p-dana', reminder.id)).toMatchObject({ status: 'cancelled', dueAt: reminder.dueAt });
-    expect(deps.scheduler.schedules.size).toBe(0);
+    expect([...deps.scheduler.schedules.keys()]).toEqual([`touch-${note.id}`]);
   });
 
   it('moves the attempt time even when another write moved the prospect on meanwhile', async () => {
