@@ -38,7 +38,8 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
     .on('GET', '/v1/followups', async (c) => {
       const repId = c.repId();
       const result = await u.listFollowups(repId, parse(FollowupsQuery, c.query, 'The query'));
-      return { body: { from: result.from, to: result.to, touches: result.touches.map((t) => ({ ...presentTouch(t), prospectName: t.prospectName })) } };
+      const present = (t: (typeof result.touches)[number]) => ({ ...presentTouch(t), prospectName: t.prospectName });
+      return { body: { from: result.from, to: result.to, touches: result.touches.map(present), failed: result.failed.map(present) } };
     })
     .on('PATCH', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.rescheduleTouch(c.repId(), id(c), parse(TouchPatch, c.json()).dueAt)) }))
     .on('DELETE', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.cancelTouch(c.repId(), id(c))) }))

