@@ -19,6 +19,7 @@ import { recordCall } from './use-cases/record-call.js';
 import { renderPreview } from './use-cases/render-preview.js';
 import { rescheduleTouch } from './use-cases/reschedule-touch.js';
 import { saveRep } from './use-cases/save-rep.js';
+import { recordFireFailures, sweepOverdue } from './use-cases/sweep.js';
 import { checkUnsubscribe, unsubscribe } from './use-cases/unsubscribe.js';
 import { updateProspect } from './use-cases/update-prospect.js';
 
@@ -72,3 +73,12 @@ export function eventsUseCases(_settings: Settings, ports: Ports<'store' | 'sche
   return { handleSesEvent: (event: Parameters<typeof handleSesEvent>[1]) => handleSesEvent(ports, event) };
 }
 export type EventsUseCases = ReturnType<typeof eventsUseCases>;
+
+/** What the sweep runs: its recurring run, and the fire function's failures from SQS. */
+export function sweepUseCases(_settings: Settings, ports: Ports<'store' | 'scheduler' | 'clock' | 'logger'>) {
+  return {
+    sweep: (run: Parameters<typeof sweepOverdue>[1]) => sweepOverdue(ports, run),
+    recordFireFailures: (batch: Parameters<typeof recordFireFailures>[1]) => recordFireFailures(ports, batch),
+  };
+}
+export type SweepUseCases = ReturnType<typeof sweepUseCases>;

@@ -12,7 +12,7 @@ export interface ProspectRecords {
   touches: Touch[];
 }
 
-export type TouchForMessage = Pick<Touch, 'kind' | 'callId' | 'dueAt' | 'attempt' | 'promiseAt' | 'notice' | 'callbackAt' | 'recipient'>;
+export type TouchForMessage = Pick<Touch, 'kind' | 'callId' | 'dueAt' | 'attempt' | 'promiseAt' | 'notice' | 'callbackAt' | 'recipient'> & Pick<Partial<Touch>, 'about'>;
 
 function isConversation(call: Call): boolean {
   return call.outcome === 'callback_agreed' || call.outcome === 'stalled';
@@ -38,6 +38,7 @@ export function messageInput(
     attempt: touch.attempt,
     promiseAt: touch.promiseAt,
     notice: touch.notice,
+    ...(touch.about ? { about: touch.about } : {}),
     callbackAt: touch.callbackAt,
     resent: resend ? { at: resend.sentAt ?? resend.dueAt, titles: call?.materials.map((m) => m.title) ?? [] } : undefined,
     now,

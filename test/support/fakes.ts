@@ -311,6 +311,11 @@ export class FakeScheduler implements TouchScheduler {
     this.deleted.push(name);
   }
 
+  async get(name: string): Promise<{ payload?: FirePayload } | undefined> {
+    const schedule = this.schedules.get(name);
+    return schedule ? { payload: copy(schedule.payload) } : undefined;
+  }
+
   /** Makes the next create (or delete) fail. */
   failNext(op: 'create' | 'delete', error?: Error): void {
     this.hooks.failNext(op, error);
