@@ -21,6 +21,9 @@ export const SweepRun = z.object({
 });
 export type SweepRun = z.infer<typeof SweepRun>;
 
+/** The recurring schedule's input, with the context attribute Scheduler fills in at each run. */
+export const SWEEP_SCHEDULE_INPUT = { v: 1, source: 'followthrough.sweep', scheduledTime: '<aws.scheduler.scheduled-time>' } as const;
+
 /** An SQS event source batch: each record's body is one on-failure record. */
 export const SqsBatch = z.object({
   Records: z.array(z.object({ messageId: z.string(), body: z.string(), eventSource: z.literal('aws:sqs') })).check(z.minLength(1)),

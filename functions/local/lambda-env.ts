@@ -11,6 +11,10 @@ export const LOCAL_ACCOUNT = '000000000000';
 
 export const LOCAL_ARNS = {
   fire: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:followthrough-fire`,
+  sweep: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:followthrough-sweep`,
+  events: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:followthrough-events`,
+  sweepSchedulerRole: `arn:aws:iam::${LOCAL_ACCOUNT}:role/followthrough-sweep-scheduler`,
+  fireFailureQueue: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:followthrough-fire-failures`,
   schedulerRole: `arn:aws:iam::${LOCAL_ACCOUNT}:role/followthrough-scheduler`,
   scheduleDlq: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:followthrough-schedule-dlq`,
   linkSecret: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:followthrough-links`,

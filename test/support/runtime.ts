@@ -34,6 +34,8 @@ export interface TestRuntimeOptions {
   dataDir?: string;
   jitter?: 'none' | 'minute';
   random?: () => number;
+  /** Run the sweep every minute and feed it the fire failures, as npm start does (off unless a test is about it). */
+  sweep?: boolean;
 }
 
 export async function testRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
@@ -51,6 +53,7 @@ export async function testRuntime(options: TestRuntimeOptions): Promise<TestRunt
     ...(options.cadencePolicy ? { cadencePolicy: options.cadencePolicy } : {}),
     ...(options.jitter ? { jitter: options.jitter } : {}),
     ...(options.random ? { random: options.random } : {}),
+    sweep: options.sweep ?? false,
     clock,
   });
   const tokens = new Map<string, string>();
