@@ -18,6 +18,7 @@ import { readRep } from './use-cases/read-rep.js';
 import { recordCall } from './use-cases/record-call.js';
 import { renderPreview } from './use-cases/render-preview.js';
 import { rescheduleTouch } from './use-cases/reschedule-touch.js';
+import { retryTouch } from './use-cases/retry-touch.js';
 import { saveRep } from './use-cases/save-rep.js';
 import { recordFireFailures, sweepOverdue } from './use-cases/sweep.js';
 import { checkUnsubscribe, unsubscribe } from './use-cases/unsubscribe.js';
@@ -42,6 +43,7 @@ export function apiUseCases(settings: Settings, ports: Ports<'store' | 'schedule
     listFollowups: (repId: string, window: Parameters<typeof listFollowups>[2]) => listFollowups(deps, repId, window),
     rescheduleTouch: (repId: string, touchId: string, dueAt: string) => rescheduleTouch(deps, repId, touchId, dueAt),
     cancelTouch: (repId: string, touchId: string) => cancelTouch(deps, repId, touchId),
+    retryTouch: (repId: string, touchId: string) => retryTouch(deps, repId, touchId),
     checkUnsubscribe: (token: string) => checkUnsubscribe(deps, token),
     unsubscribe: (token: string) => unsubscribe(deps, token),
   };

@@ -43,6 +43,7 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
     })
     .on('PATCH', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.rescheduleTouch(c.repId(), id(c), parse(TouchPatch, c.json()).dueAt)) }))
     .on('DELETE', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.cancelTouch(c.repId(), id(c))) }))
+    .on('POST', '/v1/touches/{id}/retry', async (c) => ({ body: presentTouch(await u.retryTouch(c.repId(), id(c))) }))
     .on('GET', '/v1/openapi.json', async (c) => {
       c.repId();
       return { body: openApiDocument() };

@@ -80,6 +80,10 @@ export function openApiDocument(): unknown {
         patch: { requestBody: body('TouchPatch'), responses: { '200': ok('The touch, rescheduled'), '422': ok('In the past or not pending'), ...errors } },
         delete: { responses: { '200': ok('The touch, cancelled'), ...errors } },
       },
+      '/v1/touches/{id}/retry': {
+        parameters: [idParam],
+        post: { responses: { '200': ok('The touch, scheduled again to go out within the minute'), '409': ok('It changed meanwhile'), '422': ok('Not failed, or replaced by a later outcome'), ...errors } },
+      },
       '/v1/unsubscribe': {
         parameters: [{ name: 'token', in: 'query', required: true, schema: { type: 'string' } }],
         get: { security: [], responses: { '200': { description: 'Confirmation page' }, '400': { description: 'Invalid token' } } },
