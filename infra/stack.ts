@@ -15,7 +15,7 @@ export interface HandlerEntries {
   readonly api: string;
   /** Invoked by EventBridge Scheduler at a touch's due minute. */
   readonly fire: string;
-  /** Handles SES bounce and complaint events. */
+  /** Handles SES bounce and complaint events, and records the Message-ID of recaps from their Send events. */
   readonly events: string;
   /** Serves the routes that render templates (previews, call-prep sheets) and the rep console. */
   readonly render: string;
@@ -105,7 +105,7 @@ export class FollowthroughStack extends Stack {
     });
     this.eventsFunction = new FollowthroughFunction(this, 'EventsFunction', {
       entry: entries.events,
-      description: 'followthrough: SES bounce and complaint handling',
+      description: 'followthrough: SES bounce and complaint handling; the Message-ID of each recap',
       timeout: Duration.seconds(30),
       ...externalModules,
     });

@@ -20,6 +20,9 @@ export const LOCAL_ARNS = {
   linkSecret: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:followthrough-links`,
 } as const;
 
+/** The configuration set the local functions send with: the local SES publishes Send events for it, as SES does. */
+export const LOCAL_SES_CONFIGURATION_SET = 'followthrough-local';
+
 export interface LocalEnvOptions {
   tableName: string;
   scheduleGroup: string;
@@ -40,6 +43,7 @@ export function localLambdaEnv(o: LocalEnvOptions): Record<string, string> {
     SCHEDULE_DLQ_ARN: LOCAL_ARNS.scheduleDlq,
     LINK_SECRET_ARN: LOCAL_ARNS.linkSecret,
     SENDER_EMAIL: o.senderEmail,
+    SES_CONFIGURATION_SET: LOCAL_SES_CONFIGURATION_SET,
     PUBLIC_API_URL: o.publicApiUrl,
     SMS_ORIGINATION_IDENTITY: o.smsOriginationIdentity,
     ...(o.cadencePolicy ? { CADENCE_POLICY: o.cadencePolicy } : {}),

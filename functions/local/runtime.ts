@@ -12,11 +12,13 @@ import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SWEEP_SCHEDULE_INPUT } from '../core/failure.js';
+import { THREAD_PARENT_KINDS } from '../core/ses-event.js';
 import type { HttpEvent, HttpResult } from '../http/router.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import { AsyncInvoker, type OnFailureRecord } from './aws/lambda-invoke.js';
 import { startLocalAws, type LocalAws } from './aws/server.js';
+import type { SesEventEnvelope } from './aws/ses-front.js';
 import { LocalQueue } from './aws/sqs-queue.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
@@ -24,6 +26,8 @@ import { LocalTokens } from './jwt.js';
 import { LOCAL_ACCOUNT, LOCAL_ARNS, localLambdaEnv, writeLambdaEnv } from './lambda-env.js';
 
 export const LOCAL_SCHEDULE_GROUP = 'followthrough-touches';
+/** The domain of the Message-ID the local SES stamps on each message (`<MessageId@domain>`). */
+export const LOCAL_SES_MESSAGE_ID_DOMAIN = 'local.amazonses.test';
 /** The sweep's recurring schedule lives in a group of its own, as on AWS. */
 export const LOCAL_SWEEP_GROUP = 'followthrough-sweep';
 const LINK_SECRET_NAME = 'followthrough-links';
@@ -126,6 +130,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     region: LOCAL_REGION,
     scheduleGroups: [LOCAL_SCHEDULE_GROUP, LOCAL_SWEEP_GROUP],
     secrets: { [LINK_SECRET_NAME]: options.linkSecret ?? loadOrCreateSecret(dataFile('link-secret')) },
+    // The local SES stands behind the same endpoint, and publishes Send events as SES event publishing does.
+    ses: { upstream: options.sesEndpoint, messageIdDomain: LOCAL_SES_MESSAGE_ID_DOMAIN, publish: (event) => routeSesEvent(event) },
     invoke: async (arn, input) => {
       if (arn === LOCAL_ARNS.sweep && sweepOn) {
         sweepRuns += 1;
@@ -160,7 +166,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(options.cadencePolicy ? { cadencePolicy: options.cadencePolicy } : {}),
     ...(options.unsubscribeMailto ? { unsubscribeMailto: options.unsubscribeMailto } : {}),
     smsOriginationIdentity: 'phone-local0001',
-    endpoints: { dynamodb: options.dynamoEndpoint, sesv2: options.sesEndpoint, scheduler: aws.endpoint, sms: aws.endpoint, secrets: aws.endpoint },
+    endpoints: { dynamodb: options.dynamoEndpoint, sesv2: aws.endpoint, scheduler: aws.endpoint, sms: aws.endpoint, secrets: aws.endpoint },
   });
   // The SDK reads the endpoint variables from the process environment, as it does on Lambda.
   Object.assign(process.env, env);
@@ -188,6 +194,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await scheduleSweep(aws.endpoint);
     // Failures kept from before a restart go to the sweep now.
     if (fireFailureQueue.waiting().length) void fireFailureQueue.deliver();
+  }
+
+  /**
+   * The stack's EventBridge rules for SES events (infra/constructs/messaging.ts): bounces,
+   * complaints, and the Send events of recaps go to the events function, invoked asynchronously.
+   */
+  async function routeSesEvent(event: SesEventEnvelope): Promise<void> {
+    const kinds = ((event.detail.mail as { tags?: Record<string, string[]> } | undefined)?.tags?.kind ?? []) as string[];
+    const routed =
+      event['detail-type'] === 'Email Bounced' ||
+      event['detail-type'] === 'Email Complaint Received' ||
+      (event['detail-type'] === 'Email Sent' && kinds.some((k) => (THREAD_PARENT_KINDS as readonly string[]).includes(k)));
+    if (!routed || !handlers) return;
+    await lambda.asyncInvoke(handlers.events, event as unknown, { functionArn: LOCAL_ARNS.events, maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 });
   }
 
   /** Routes only the local runtime has: stand-ins for what AWS delivers by other paths. */

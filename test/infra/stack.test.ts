@@ -659,7 +659,7 @@ describe('FollowthroughStack (defaults)', () => {
       }
     });
 
-    it('publishes and routes only bounces and complaints, the events the events function acts on', () => {
+    it('publishes bounces, complaints and sends, and routes only what the events function acts on: no delivery, no send but a recap’s', () => {
       template.hasResourceProperties('AWS::SES::ConfigurationSet', {
         DeliveryOptions: { TlsPolicy: 'REQUIRE' },
         ReputationOptions: { ReputationMetricsEnabled: true },
@@ -668,15 +668,34 @@ describe('FollowthroughStack (defaults)', () => {
       template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
         EventDestination: {
           Enabled: true,
-          MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint']),
+          MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'send']),
           EventBridgeDestination: { EventBusArn: Match.anyValue() },
         },
       });
-      template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: {
-          source: ['aws.ses'],
-          'detail-type': ['Email Bounced', 'Email Complaint Received'],
-          detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: id(stack.messaging.configurationSet) }] } } },
+      const configurationSet = { Ref: id(stack.messaging.configurationSet) };
+      const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((r) => (r as { Properties: { EventPattern: unknown } }).Properties.EventPattern);
+      expect(patterns).toEqual([
+        { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet] } } } },
+        // The Message-ID SES stamps on a recap (its resend's In-Reply-To) is known from its Send event alone.
+        { source: ['aws.ses'], 'detail-type': ['Email Sent'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet], kind: ['recap'] } } } },
+      ]);
+    });
+
+    it('gives the Send rule the same target, retries and dead-letter queue, writable only by the rules', () => {
+      const rule = resourceOf(template, id(stack.messaging.sesSentRule));
+      expect((rule.Properties as { Targets: unknown[] }).Targets).toEqual([
+        expect.objectContaining({
+          Arn: getAtt(id(stack.eventsFunction.function)),
+          DeadLetterConfig: { Arn: getAtt(id(stack.messaging.sesEventsDeadLetterQueue)) },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ]);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id(stack.messaging.sesEventsDeadLetterQueue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Condition: { ArnEquals: { 'aws:SourceArn': getAtt(id(stack.messaging.sesSentRule)) } } }),
+          ]),
         },
       });
     });
