@@ -18,6 +18,8 @@ export interface TestRuntime extends LocalRuntime {
   call(method: string, path: string, body?: unknown, options?: { repId?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   /** Emails sent to `address` so far, oldest first. */
   inbox(address: string): Promise<StoredEmail[]>;
+  /** Emails sent to any of `addresses`, in the order they were sent. */
+  inboxes(...addresses: string[]): Promise<StoredEmail[]>;
   /** Moves the clock to `at` and fires every schedule due by then (and waits for the deliveries). */
   fireUntil(at: Date | string): Promise<number>;
   /**
@@ -88,6 +90,9 @@ export async function testRuntime(options: TestRuntimeOptions): Promise<TestRunt
     },
     async inbox(address) {
       return (await readInbox(sesEndpoint)).filter((e) => e.destination.to.some((to) => to.includes(address)));
+    },
+    async inboxes(...addresses) {
+      return (await readInbox(sesEndpoint)).filter((e) => e.destination.to.some((to) => addresses.some((a) => to.includes(a))));
     },
     async fireUntil(at) {
       clock.set(at);
