@@ -9,6 +9,7 @@ import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/dynamo.js';
 import { LOCAL_SCHEDULE_GROUP, LOCAL_SWEEP_GROUP } from '../../functions/local/runtime.js';
 import { SWEEP_GRACE_MINUTES } from '../../functions/use-cases/sweep.js';
+import { redriveFailed } from '../../scripts/redrive.js';
 import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
 
 // Monday 23 November 2026, 10:00 in New York.
@@ -79,5 +80,52 @@ describe('the sweep on the local runtime', () => {
     // Later sweeps find nothing left to do.
     await rt.fireUntil(new Date(deliveredAt! + 10 * MINUTE));
     expect(await remindersFor(id)).toHaveLength(1);
+  });
+
+  it('ends a touch whose fire keeps failing failed, with its reason in the API and the agenda, tells the rep once, and redrives it', async () => {
+    // Prepare: a recap to an address SES keeps refusing with an internal error.
+    rt.clock.set('2026-11-24T15:00:00Z');
+    const id = `s-${++n}`;
+    const email = uniqueEmail(id);
+    await rt.call('POST', '/v1/prospects', { id, name: `Sam Prospect ${n}`, email, timezone: 'America/New_York', country: 'US' });
+    const posted = await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-11-24T17:00:00Z', discussed: 'Pumps' });
+    const recap = posted.body.plan.find((t: { kind: string }) => t.kind === 'recap') as { id: string };
+    rt.aws.ses!.failSendsTo(email);
+    const noticesOf = async () => (await rt.inbox(repEmail)).filter((e) => e.subject.startsWith(`Sam Prospect ${n}: `));
+
+    // Act: the schedule fires; Lambda retries a minute, then two minutes later; then the on-failure record reaches the sweep.
+    await rt.fireNow();
+    expect(rt.lambda.pending()).toHaveLength(1);
+    await rt.fireUntil(new Date(rt.clock.now().getTime() + MINUTE));
+    await rt.fireUntil(new Date(rt.clock.now().getTime() + 2 * MINUTE));
+    await rt.fireNow();
+
+    // Assess: failed, with the error, in the API and the agenda; the rep told, once.
+    expect(rt.failures.map((f) => (f.requestPayload as { touchId: string }).touchId)).toContain(recap.id);
+    const touches = (await rt.call('GET', `/v1/prospects/${id}`)).body.touches as { id: string; kind: string; status: string; reason?: string }[];
+    const failed = touches.find((t) => t.id === recap.id)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toMatch(/^could not be sent after 3 attempts \(InternalFailure: /);
+    const agenda = (await rt.call('GET', '/v1/followups?from=2026-11-24T00:00:00Z&to=2026-11-25T00:00:00Z')).body;
+    expect(agenda.failed.map((t: { id: string }) => t.id)).toEqual([recap.id]);
+    expect(agenda.failed[0]).toMatchObject({ status: 'failed', reason: failed.reason, prospectName: `Sam Prospect ${n}` });
+    expect(agenda.touches.map((t: { kind: string }) => t.kind)).not.toContain('recap');
+    const [notice] = await noticesOf();
+    expect(notice!.subject).toBe(`Sam Prospect ${n}: the recap email could not be sent`);
+    expect(notice!.body.text).toContain(`What to do: Once the cause is fixed, POST /v1/touches/${recap.id}/retry sends it again; or write to Sam yourself.`);
+    expect(rt.fireFailureQueue.waiting()).toHaveLength(0);
+    for (let i = 1; i <= 6; i++) await rt.fireUntil(new Date(rt.clock.now().getTime() + MINUTE));
+    expect(await noticesOf()).toHaveLength(1);
+
+    // The cause fixed, the operator redrives what failed since this morning; the sweep sends it on its next run.
+    rt.aws.ses!.clearFailures();
+    const redriven = await redriveFailed({ client: rt.dynamo, tableName: rt.env.TABLE_NAME!, since: '2026-11-24T00:00:00Z', clock: rt.clock });
+    expect(redriven.redriven).toEqual([recap.id]);
+    await rt.fireUntil(new Date(rt.clock.now().getTime() + MINUTE));
+    await rt.fireNow();
+    const [sent] = await rt.inbox(email);
+    expect(sent!.subject).toMatch(/^Recap of our call/);
+    expect(await touch(id, recap.id)).toMatchObject({ status: 'sent', redrivenAt: expect.any(String) });
+    expect(await noticesOf()).toHaveLength(1);
   });
 });
