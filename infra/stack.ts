@@ -166,6 +166,7 @@ export class FollowthroughStack extends Stack {
     });
     // fire is no integration of the API, so this adds no cycle; the api function reads its URL from requests.
     this.fireFunction.addEnvironment('PUBLIC_API_URL', this.api.url);
+    if (config.sesMessageIdDomain) this.fireFunction.addEnvironment('SES_MESSAGE_ID_DOMAIN', config.sesMessageIdDomain);
     // What the console's /app/config.json tells the browser: where to sign in, and as which (public) client.
     if (this.api.userPoolDomain && this.api.userPoolClient) {
       this.renderFunction.addEnvironment('COGNITO_DOMAIN_URL', this.api.userPoolDomain.baseUrl());

@@ -713,7 +713,7 @@ describe('FollowthroughStack (optional context)', () => {
     'e-mails every alarm through a topic that CloudWatch may publish to, for these alarms of this account only',
     () => {
       const policy = JSON.stringify({ resendLeadMinutes: 15 });
-      const { stack, template } = synth({ alarmEmail: 'ops@example.com', cadencePolicy: policy });
+      const { stack, template } = synth({ alarmEmail: 'ops@example.com', cadencePolicy: policy, sesMessageIdDomain: 'email.amazonses.com' });
       const id = (construct: { node: { defaultChild?: unknown } }) => logicalId(stack, construct);
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
       const topic = id(stack.alarms.topic!);
@@ -748,6 +748,8 @@ describe('FollowthroughStack (optional context)', () => {
       for (const fn of Object.values(functionsOf(stack))) {
         expect(environmentOf(template, id(fn.function)).CADENCE_POLICY).toBe(policy);
       }
+      // The Message-ID domain the deployer read off a delivered message reaches the function that threads mail.
+      expect(environmentOf(template, id(stack.fireFunction.function)).SES_MESSAGE_ID_DOMAIN).toBe('email.amazonses.com');
     },
     SYNTH_TIMEOUT,
   );
