@@ -3,6 +3,7 @@
  * scheduled for that time), check the rules that hold at send time, send it, record the result.
  * A repeated or stale delivery sends nothing.
  */
+import { CLAIM_TTL_SECONDS } from '../core/claims.js';
 import { prospectEmailBlock } from '../core/delivery.js';
 import { composeEmail, threadParent } from '../core/email.js';
 import type { FirePayload } from '../core/fire-payload.js';
@@ -21,8 +22,8 @@ export type FireResult =
 
 export type FireDeps = Pick<UseCaseDeps, 'store' | 'mailer' | 'sms' | 'links' | 'clock' | 'logger' | 'planner' | 'library' | 'mail'>;
 
-/** A claim older than this is from a crashed delivery and may be taken over: three fire timeouts. */
-export const CLAIM_TTL_SECONDS = 90;
+/** A claim older than this is from a crashed delivery and may be taken over (core/claims.ts). */
+export { CLAIM_TTL_SECONDS };
 
 /**
  * A resend is due while the recap it replies to has not gone out, or before SES's Send event told

@@ -12,7 +12,7 @@
  *   still scheduled for the due time that failed.
  * Either way a failed touch tells the rep once, with a notice that is itself a touch.
  */
-import { CLAIM_TTL_SECONDS } from './fire-touch.js';
+import { CLAIM_TTL_SECONDS } from '../core/claims.js';
 import { deliveryFailedNotice, embeddedMetrics, failureReason, FireFailureRecord, type SqsBatch } from '../core/failure.js';
 import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
