@@ -43,7 +43,8 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
     .on('GET', '/v1/followups', async (c) => {
       const repId = c.repId();
       const result = await u.listFollowups(repId, parse(FollowupsQuery, c.query, 'The query'));
-      return { body: { from: result.from, to: result.to, touches: result.touches.map((t) => ({ ...presentTouch(t), prospectName: t.prospectName })) } };
+      const present = (t: (typeof result.touches)[number]) => ({ ...presentTouch(t), prospectName: t.prospectName });
+      return { body: { from: result.from, to: result.to, touches: result.touches.map(present), failed: result.failed.map(present) } };
     })
     .on('PATCH', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.rescheduleTouch(c.repId(), id(c), parse(TouchPatch, c.json()).dueAt)) }))
     .on('DELETE', '/v1/touches/{id}', async (c) => ({ body: presentTouch(await u.cancelTouch(c.repId(), id(c))) }))
@@ -52,6 +53,7 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
       return { body: await u.reportPromises(repId, parse(PromisesReportQuery, c.query, 'The query')) };
     })
     .on('GET', '/v1/reports/scripts', async (c) => ({ body: presentScriptsReport(await u.reportScripts(c.repId(), parse(ScriptsReportQuery, c.query, 'The query'))) }))
+    .on('POST', '/v1/touches/{id}/retry', async (c) => ({ body: presentTouch(await u.retryTouch(c.repId(), id(c))) }))
     .on('GET', '/v1/openapi.json', async (c) => {
       c.repId();
       return { body: openApiDocument() };

@@ -148,7 +148,7 @@ export function openApiDocument(): unknown {
           { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
           { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
         ],
-        get: { responses: { '200': ok('Pending touches by due time'), ...errors } },
+        get: { responses: { '200': ok('Pending touches by due time (`touches`) and those that could not be delivered (`failed`, with `reason`)'), ...errors } },
       },
       '/v1/reports/scripts': {
         parameters: [
@@ -192,6 +192,10 @@ export function openApiDocument(): unknown {
             '404': { description: 'An unknown asset, or config.json on a deployment with no console sign-in' },
           },
         },
+      },
+      '/v1/touches/{id}/retry': {
+        parameters: [idParam],
+        post: { responses: { '200': ok('The touch, scheduled again to go out within the minute'), '409': ok('It changed meanwhile'), '422': ok('Not failed, or replaced by a later outcome'), ...errors } },
       },
       '/v1/unsubscribe': {
         parameters: [{ name: 'token', in: 'query', required: true, schema: { type: 'string' } }],

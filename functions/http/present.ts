@@ -26,6 +26,7 @@ export function presentTouch(t: Touch, zone: string = t.timezone) {
     ...(t.sentAt ? { sentAt: t.sentAt } : {}),
     ...(t.messageId ? { messageId: t.messageId } : {}),
     ...(t.deliveries?.length ? { deliveries: t.deliveries } : {}),
+    ...(t.redrivenAt ? { redrivenAt: t.redrivenAt } : {}),
   };
 }
 
