@@ -309,8 +309,3 @@ async function scheduleSweep(endpoint: string): Promise<void> {
 function wire(response: { status: number; headers: Record<string, string>; body: string }): HttpResult {
   return { statusCode: response.status, headers: response.headers, body: response.body };
 }
-
-function appendJsonLine(file: string, value: unknown) {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(value) + '\n', { flag: 'a' });
-}
