@@ -83,7 +83,7 @@ export interface BundleFigure {
 }
 
 export function handlerEntries(): { name: string; entry: string }[] {
-  return ['api', 'fire', 'events', 'render']
+  return ['api', 'fire', 'events', 'render', 'sweep']
     .map((name) => ({ name, entry: join(ROOT, 'functions', 'handlers', `${name}.ts`) }))
     .filter((h) => existsSync(h.entry));
 }

@@ -76,6 +76,8 @@ export async function lagFigure(options: {
     while (runtime.aws.scheduler.list().some((s) => s.at.getTime() <= dueAt) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Scheduler hands each touch to Lambda's asynchronous invocation: the sends finish after the schedules are gone.
+    await runtime.lambda.idle();
     const drainMs = Date.now() - dueAt;
 
     const lags: number[] = [];
