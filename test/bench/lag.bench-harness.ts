@@ -51,6 +51,8 @@ export async function lagFigure(options: {
     apiPort: 0,
     senderEmail: SENDER,
     autoFire: true,
+    // The sweep's own minute runs would only add noise here.
+    sweep: false,
   });
   try {
     const setupClock = new HandClock(Date.now());
