@@ -112,6 +112,14 @@ export interface Store {
     now: string,
     staleBefore: string,
   ): Promise<{ claimed?: Touch; current?: Touch }>;
+  /**
+   * Takes a touch for sending as it was read moments ago, in one write (a transaction): only while
+   * the touch is unchanged since (scheduled, same due time and updatedAt) and no claim newer than
+   * `staleBefore` holds it, the prospect is at `prospectVersion`, the rep as `rep` was read, and for
+   * a prospect email `unsuppressed` is not on the suppression list. What was rendered from that read
+   * is then current. Otherwise says what moved: the touch as it stands, and the suppression entry.
+   */
+  claimAsRead(claim: ReadClaim): Promise<ReadClaimResult>;
   /** Updates a touch; with `ifStatus`, only while it still has that status (returns false otherwise). */
   updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean>;
   getSuppression(email: string): Promise<Suppression | undefined>;
@@ -141,6 +149,28 @@ export interface Store {
   /** Records the Message-ID header SES stamped on a sent touch's email; false when there is no such touch. */
   recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean>;
 }
+
+/** A claim on a touch as the fire path read it (Store.claimAsRead). */
+export interface ReadClaim {
+  touch: Touch;
+  now: string;
+  staleBefore: string;
+  prospectVersion: number;
+  rep: Rep;
+  /** A prospect email: the address that must not be on the suppression list. */
+  unsuppressed?: string;
+}
+
+export type ReadClaimResult =
+  | { claimed: Touch }
+  | {
+      claimed?: undefined;
+      /** What changed since the read (empty when only a concurrent transaction got in the way). */
+      moved: ('touch' | 'prospect' | 'rep' | 'suppressed')[];
+      /** The touch as it stands, when it changed (absent when it is gone). */
+      current?: Touch;
+      suppression?: Suppression;
+    };
 
 export interface ProspectListOptions {
   match?: (prospect: Prospect) => boolean;

@@ -21,7 +21,8 @@ import type { Mailer, OutgoingEmail } from '../../functions/ports/mailer.js';
 import type { ScheduleRequest, TouchScheduler } from '../../functions/ports/scheduler.js';
 import type { OutgoingSms, SmsSender } from '../../functions/ports/sms.js';
 import { applyVariantEvents, seededRng, type VariantCounts } from '../../functions/core/variants.js';
-import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate } from '../../functions/ports/store.js';
+import { REP_FIELDS } from '../../functions/adapters/dynamo-claims.js';
+import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, ReadClaim, ReadClaimResult, Store, Suppression, TouchUpdate } from '../../functions/ports/store.js';
 import type { MailSettings, UseCaseDeps } from '../../functions/use-cases/deps.js';
 import { FakeClock } from './clock.js';
 
@@ -76,7 +77,7 @@ export class InMemoryStore implements Store {
   private readonly variantDays = new Map<string, Map<string, Record<string, VariantCounts>>>();
 
   /** `clock` stamps updatedAt on touch updates (the adapter uses the machine's clock). */
-  constructor(private readonly clock: Clock = { now: () => new Date() }) {}
+  constructor(private readonly clock: Pick<Clock, 'now'> = { now: () => new Date() }) {}
 
   async getRep(repId: string): Promise<Rep | undefined> {
     await this.hooks.run('getRep');
@@ -191,6 +192,24 @@ export class InMemoryStore implements Store {
     if (!stored || !free) return { current: copy(stored) };
     stored.claimedAt = now;
     return { claimed: copy(stored) };
+  }
+
+  async claimAsRead(claim: ReadClaim): Promise<ReadClaimResult> {
+    await this.hooks.run('claimAsRead');
+    const { touch } = claim;
+    const stored = this.touchRecords.get(touchKey(touch));
+    const moved: ('touch' | 'prospect' | 'rep' | 'suppressed')[] = [];
+    const free = stored && stored.status === 'scheduled' && stored.dueAt === touch.dueAt && stored.updatedAt === touch.updatedAt && (stored.claimedAt === undefined || stored.claimedAt < claim.staleBefore);
+    if (!free) moved.push('touch');
+    if (this.prospects.get(prospectKey(touch.repId, touch.prospectId))?.version !== claim.prospectVersion) moved.push('prospect');
+    // As the adapter checks it: every field a message reads, as read.
+    const rep = this.reps.get(claim.rep.id);
+    if (!rep || REP_FIELDS.some((f) => JSON.stringify(rep[f]) !== JSON.stringify(claim.rep[f]))) moved.push('rep');
+    const suppression = claim.unsuppressed ? this.suppressions.get(addressKey(claim.unsuppressed)) : undefined;
+    if (suppression) moved.push('suppressed');
+    if (moved.length) return { moved, ...(moved.includes('touch') ? { current: copy(stored) } : {}), ...(suppression ? { suppression: copy(suppression) } : {}) };
+    stored!.claimedAt = claim.now;
+    return { claimed: copy(stored!) };
   }
 
   async updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean> {
