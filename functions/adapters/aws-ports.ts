@@ -38,15 +38,22 @@ export function touchScheduler(settings: Settings & { schedules: ScheduleSetting
   });
 }
 
+/**
+ * A send starts right after its claim (use-cases/fire-touch.ts) and must end well within the claim's
+ * life (core/claims.ts), now that the fire function may run long enough to wait for a reminder's
+ * second: each attempt is cut off after this, the SDK's three attempts included.
+ */
+const SEND_TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 10_000 };
+
 export function sesMailer(settings: Settings & { mail: NonNullable<Settings['mail']> }): SesMailer {
-  return new SesMailer({ client: new SESv2Client({ region: settings.region }), configurationSetName: settings.mail.configurationSet });
+  return new SesMailer({ client: new SESv2Client({ region: settings.region, requestHandler: SEND_TIMEOUTS }), configurationSetName: settings.mail.configurationSet });
 }
 
 /** Without an origination identity there is no SMS: SMS reps get their reminders by email. */
 export function smsSender(settings: Settings): SmsSender | undefined {
   if (!settings.sms) return undefined;
   return new EndUserMessagingSms({
-    client: new PinpointSMSVoiceV2Client({ region: settings.region }),
+    client: new PinpointSMSVoiceV2Client({ region: settings.region, requestHandler: SEND_TIMEOUTS }),
     originationIdentity: settings.sms.originationIdentity,
     configurationSetName: settings.sms.configurationSet,
   });

@@ -10,7 +10,7 @@ import { toLocalIso, toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
 import { ownTouch } from './support/own-touch.js';
 import { MAX_WRITE_ATTEMPTS } from './support/retry.js';
-import { firePayload, scheduleName } from './support/schedules.js';
+import { touchSchedule } from './support/schedules.js';
 
 export async function rescheduleTouch(
   deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'planner'>,
@@ -45,7 +45,7 @@ export async function rescheduleTouch(
   const moved: Touch = { ...touch, dueAt: dueIso, ...(promiseAt !== undefined ? { promiseAt } : {}) };
   if (isCurrentAttempt && prospect) await moveAttempt(deps, prospect, touch.dueAt, dueIso);
   try {
-    await deps.scheduler.create({ name: scheduleName(touch.id), at: due.toJSDate(), payload: firePayload(moved) });
+    await deps.scheduler.create(touchSchedule(moved));
   } catch (error) {
     // The old schedule carries the old time, so its delivery is refused as stale: say so on the touch.
     const reason = 'could not be scheduled at the new time; reschedule it again';

@@ -18,7 +18,7 @@ import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { DueTouchRef } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
-import { firePayload, scheduleName } from './support/schedules.js';
+import { scheduleName, touchSchedule } from './support/schedules.js';
 
 /**
  * How long past its time a touch may still be `scheduled` before the sweep looks at it. Scheduler
@@ -105,7 +105,7 @@ async function sweepOne(deps: SweepDeps, ref: DueTouchRef, now: Date): Promise<O
   // keeps its own schedule, and the count survives a crash between the two writes.
   const repairs = await deps.store.countRepair(touch);
   if (repairs === undefined) return 'moved';
-  await deps.scheduler.create({ name: scheduleName(touch.id), at: new Date(touch.dueAt), payload: firePayload(touch) });
+  await deps.scheduler.create(touchSchedule(touch));
   const redriven = Boolean(touch.redrivenAt) && repairs === 1;
   deps.logger.info(redriven ? 'redriven touch scheduled' : 'lost schedule recreated', {
     touchId: touch.id,
@@ -142,7 +142,7 @@ async function tellRep(deps: SweepDeps, failed: Touch): Promise<void> {
   const notice = deliveryFailedNotice(prospect, failed, toUtcIso(deps.clock.now()));
   if (!(await deps.store.addTouch(notice))) return;
   try {
-    await deps.scheduler.create({ name: scheduleName(notice.id), at: new Date(notice.dueAt), payload: firePayload(notice) });
+    await deps.scheduler.create(touchSchedule(notice));
   } catch (error) {
     // The notice is a scheduled touch already: the next run finds it overdue and schedules it.
     deps.logger.error('could not schedule the notice; the sweep will', { touchId: notice.id, error: String(error) });

@@ -2,9 +2,10 @@
  * Keeping schedules in step with touches: one one-time schedule per pending touch, named after it.
  */
 import type { FirePayload } from '../../core/fire-payload.js';
+import { scheduleTime } from '../../core/on-time.js';
 import type { Prospect, Touch } from '../../core/schemas.js';
 import type { Logger } from '../../ports/logger.js';
-import type { TouchScheduler } from '../../ports/scheduler.js';
+import type { ScheduleRequest, TouchScheduler } from '../../ports/scheduler.js';
 import type { Store } from '../../ports/store.js';
 
 export function scheduleName(touchId: string): string {
@@ -13,6 +14,11 @@ export function scheduleName(touchId: string): string {
 
 export function firePayload(t: Pick<Touch, 'id' | 'repId' | 'prospectId' | 'dueAt'>): FirePayload {
   return { v: 1, touchId: t.id, repId: t.repId, prospectId: t.prospectId, dueAt: t.dueAt };
+}
+
+/** A touch's schedule: named after it, carrying its payload, at its time (a rep reminder's a minute ahead: core/on-time.ts). */
+export function touchSchedule(t: Pick<Touch, 'id' | 'repId' | 'prospectId' | 'dueAt' | 'kind'>): ScheduleRequest {
+  return { name: scheduleName(t.id), at: scheduleTime(t), payload: firePayload(t) };
 }
 
 export interface ScheduleDeps {
@@ -40,7 +46,7 @@ export async function applySchedules(deps: ScheduleDeps, created: Touch[], super
   await Promise.all(
     created.map(async (t) => {
       try {
-        await deps.scheduler.create({ name: scheduleName(t.id), at: new Date(t.dueAt), payload: firePayload(t) });
+        await deps.scheduler.create(touchSchedule(t));
       } catch (error) {
         deps.logger.error('could not create schedule', { touchId: t.id, error: String(error) });
         const reason = 'could not be scheduled; post the outcome again or reschedule it';
