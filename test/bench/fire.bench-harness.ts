@@ -33,6 +33,11 @@ export interface FireFigure {
    * (calls made concurrently count once). The raw loop makes 2 (1 UpdateItem, 1 SendEmail).
    */
   roundTrips: Record<string, { touches: number; calls: number; sequential: number; byCommand: Record<string, number> }>;
+  /**
+   * CPU of this Node process (the firer or the raw loop, the SDK clients and the local SES server
+   * it hosts) per touch, ms, over the timed rounds: what one core spends on each side's touch.
+   */
+  cpuMsPerTouch: { firer: number; raw: number };
 }
 
 export async function fireFigure(options: {
@@ -167,19 +172,27 @@ export async function fireFigure(options: {
     const realRates: number[] = [];
     const rawRates: number[] = [];
     let offset = rawWarm.length;
+    const cpu = { firer: 0, raw: 0, firerTouches: 0, rawTouches: 0 };
+    const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
     const runRaw = async (r: number) => {
       const rawBatch = rawChunks[r] ?? [];
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const base = offset;
       await pool(rawBatch, concurrency, (k, i) => raw(k, base + i));
       rawRates.push(rawBatch.length / ((performance.now() - t0) / 1000));
+      cpu.raw += cpuMs(process.cpuUsage(c0));
+      cpu.rawTouches += rawBatch.length;
       offset += rawBatch.length;
     };
     const runReal = async (r: number) => {
       counting = r === 0;
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await pool(realChunks[r]!, concurrency, fire);
       realRates.push(realChunks[r]!.length / ((performance.now() - t0) / 1000));
+      cpu.firer += cpuMs(process.cpuUsage(c0));
+      cpu.firerTouches += realChunks[r]!.length;
       counting = false;
     };
     for (let r = 0; r < realChunks.length; r++) {
@@ -206,6 +219,7 @@ export async function fireFigure(options: {
       rawWarmup: rawWarm.length,
       dynamoCallsPerTouch: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, round(v / firstRound, 2)])),
       roundTrips,
+      cpuMsPerTouch: { firer: round(cpu.firer / cpu.firerTouches, 2), raw: round(cpu.raw / cpu.rawTouches, 2) },
     };
   } finally {
     dynamo.destroy();

@@ -3,8 +3,9 @@
  * within a minute, as EventBridge Scheduler does (the local runtime's SCHEDULER_JITTER=minute).
  *
  * Two sets of reminders with the same due seconds, in one runtime at the same time:
- * - "Scheduler alone": the schedule set for the due time itself, so the reminder goes out whenever
- *   in that minute Scheduler fires it (early when the due second is late in its minute, late otherwise);
+ * - "Scheduler alone": the schedule set for the due time itself, so the reminder would go out whenever
+ *   in that minute Scheduler fires it (early when the due second is late in its minute, late otherwise):
+ *   its arrival is the moment the local Scheduler invokes it, drawn as EventBridge Scheduler draws it;
  * - ours: the reminder as the application schedules it (core/on-time.ts: a minute ahead), the fire
  *   function then waiting for the due second.
  * Both go through the same fire handler. Due seconds are spread over two minutes, every second of a
@@ -93,9 +94,11 @@ export async function precisionFigure(options: { dynamoEndpoint: string; sesEndp
     });
     // When each will fire (the jitter is drawn when a schedule is stored), hence how long each fire waits.
     const waits = new Map<string, number>();
+    const invoked = new Map<string, number>();
     for (const s of runtime.aws.scheduler.list()) {
       const payload = JSON.parse(s.input) as { prospectId: string; dueAt: string };
       waits.set(payload.prospectId, Math.max(0, Date.parse(payload.dueAt) - s.at.getTime()));
+      invoked.set(payload.prospectId, s.at.getTime());
     }
     const lastDue = Math.max(...dues.values());
     if (Date.now() > base - 60_000) log(`precision: setup ran into the first minute (${round((Date.now() - base) / 1000, 1)} s from the first due second)`);
@@ -115,8 +118,12 @@ export async function precisionFigure(options: { dynamoEndpoint: string; sesEndp
       return out;
     };
     const meanWait = (ids: string[]) => ids.reduce((sum, id) => sum + (waits.get(id) ?? 0), 0) / ids.length;
+    // Scheduler alone sends when Scheduler invokes (the fire function it invokes now waits for the
+    // second, so those reminders' own arrivals would flatter it): its offsets are the invocation
+    // times the local Scheduler drew, as EventBridge Scheduler would invoke them.
+    const invocations = alone.filter((id) => invoked.has(id)).map((id) => invoked.get(id)! - dues.get(id)!);
     return {
-      alone: stats(n, await offsets(alone), meanWait(alone)),
+      alone: stats(n, invocations, 0),
       ours: stats(n, await offsets(ours), meanWait(ours)),
       wallSeconds: round((Date.now() - started) / 1000, 1),
     };
