@@ -17,7 +17,7 @@ import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../co
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
 import type { VariantCounts } from '../core/variants.js';
 import { claimAsRead } from './dynamo-claims.js';
-import { BY_DUE_SHARDS, BY_REP_INDEX, IN_AGENDA, keys, prospectItem, seg, strip, touchItem } from './dynamo-table.js';
+import { AGENDA_LIMIT, BY_DUE_SHARDS, BY_REP_INDEX, IN_AGENDA, keys, prospectItem, seg, strip, touchItem } from './dynamo-table.js';
 import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, ReadClaim, ReadClaimResult, Store, Suppression, TouchUpdate, VariantCountUpdate } from '../ports/store.js';
 
 export { BY_DUE_PROJECTION, BY_DUE_SHARDS, BY_REP_INDEX, dueShard, keys, tableDefinition } from './dynamo-table.js';
@@ -371,19 +371,27 @@ export class DynamoStore implements Store {
     );
   }
 
-  async listFollowups(repId: string, from: string, to: string, limit = 500): Promise<Touch[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'byRepDue',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': `REP#${seg(repId)}`, ':from': from, ':to': `${to}` },
-        Limit: limit,
-        ...this.capacity,
-      }),
-    );
-    this.count(out.ConsumedCapacity);
-    return (out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to && IN_AGENDA.has(t.status));
+  async listFollowups(repId: string, from: string, to: string, limit = AGENDA_LIMIT): Promise<Touch[]> {
+    const touches: Touch[] = [];
+    let start: Record<string, unknown> | undefined;
+    // A Query answers at most 1 MB a page: a busy rep's two weeks take several.
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byRepDue',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `REP#${seg(repId)}`, ':from': from, ':to': `${to}` },
+          Limit: limit - touches.length,
+          ExclusiveStartKey: start,
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      touches.push(...(out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to && IN_AGENDA.has(t.status)));
+      start = out.LastEvaluatedKey;
+    } while (start && touches.length < limit);
+    return touches;
   }
 
   async listOverdue(before: string, limit: number): Promise<OverdueTouch[]> {

@@ -41,6 +41,12 @@ export function dueShard(touchId: string): number {
   return (hash >>> 0) % BY_DUE_SHARDS;
 }
 
+/**
+ * The most touches one agenda read answers: a rep's whole two weeks (2,000 pending is a busy
+ * rep), about 0.3 KB each presented, well inside a Lambda response's 6 MB.
+ */
+export const AGENDA_LIMIT = 5000;
+
 /** Statuses the rep's agenda index (byRepDue) keeps; byDue keeps `scheduled` alone. */
 export const IN_AGENDA: ReadonlySet<Touch['status']> = new Set(['scheduled', 'failed']);
 

@@ -125,7 +125,7 @@ export interface Store {
   getSuppression(email: string): Promise<Suppression | undefined>;
   /** Adds the address to the suppression list; false when it was there already. */
   addSuppression(suppression: Suppression): Promise<boolean>;
-  /** The rep's scheduled and failed touches with dueAt in [from, to), by due time. */
+  /** The rep's scheduled and failed touches with dueAt in [from, to), by due time, all of them up to `limit` (5,000 by default). */
   listFollowups(repId: string, from: string, to: string, limit?: number): Promise<Touch[]>;
   /**
    * The rep's prospects by name (core/prospect-search.ts nameKey, then id), from an index that may lag

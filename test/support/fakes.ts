@@ -239,7 +239,7 @@ export class InMemoryStore implements Store {
     return true;
   }
 
-  async listFollowups(repId: string, from: string, to: string, limit = 500): Promise<Touch[]> {
+  async listFollowups(repId: string, from: string, to: string, limit = 5000): Promise<Touch[]> {
     await this.hooks.run('listFollowups');
     const due = [...this.touchRecords.values()].filter((t) => t.repId === repId && (t.status === 'scheduled' || t.status === 'failed') && t.dueAt >= from && t.dueAt < to);
     return copy(due.sort(byDue).slice(0, limit));
