@@ -112,6 +112,13 @@ export interface Store {
     now: string,
     staleBefore: string,
   ): Promise<{ claimed?: Touch; current?: Touch }>;
+  /**
+   * Moves a touch to a new time, only while it is still scheduled for the time the mover read
+   * (`touch.dueAt`) and no delivery holds a claim newer than `staleBefore`. With `prospect`, the
+   * prospect is written in the same transaction, only while it is at `expectedVersion` (a reminder's
+   * attempt moves with it). False when the touch or the prospect moved on meanwhile.
+   */
+  moveTouch(touch: Touch, to: { dueAt: string; promiseAt?: string | null }, staleBefore: string, prospect?: { next: Prospect; expectedVersion: number }): Promise<boolean>;
   /** Updates a touch; with `ifStatus`, only while it still has that status (returns false otherwise). */
   updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean>;
   getSuppression(email: string): Promise<Suppression | undefined>;

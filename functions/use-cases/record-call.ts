@@ -87,7 +87,7 @@ export async function recordCall(
       continue;
     }
     const statuses = records.touches.map((t) => t.status);
-    await applySchedules(deps, records.touches, superseded, records.prospect);
+    await applySchedules(deps, records.touches, superseded);
     // A replay answers what the first call answered: a touch that could not be scheduled included.
     if (idempotencyKey && records.touches.some((t, i) => t.status !== statuses[i])) {
       await deps.store.updateIdempotencyResponse(repId, idempotencyKey, result);
