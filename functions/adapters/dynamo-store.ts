@@ -580,15 +580,16 @@ export class DynamoStore implements Store {
     );
   }
 
-  async recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean> {
-    // Only this attribute: a Send event can arrive while the fire function is still marking the touch sent.
+  async recordSendEvent(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, sent: { messageId: string; at: string; subject?: string; header?: string }): Promise<boolean> {
+    const { header, ...seen } = sent;
+    // Only these attributes: a Send event can arrive while the fire function is still marking the touch sent.
     return this.write(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.touch(ref),
-        UpdateExpression: 'SET messageIdHeader = :h',
+        UpdateExpression: `SET sesSent = :s${header ? ', messageIdHeader = :h' : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':h': header },
+        ExpressionAttributeValues: { ':s': seen, ...(header ? { ':h': header } : {}) },
         ...this.capacity,
       }),
     );

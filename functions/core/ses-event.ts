@@ -16,7 +16,7 @@ export const SesEventSchema = z.object({
       destination: z.optional(z.array(z.string())),
       tags: z.optional(z.record(z.string(), z.array(z.string()))),
       headers: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
-      commonHeaders: z.optional(z.object({ messageId: z.optional(z.string()) })),
+      commonHeaders: z.optional(z.object({ messageId: z.optional(z.string()), subject: z.optional(z.string()) })),
     }),
     bounce: z.optional(z.object({ bounceType: z.string(), bounceSubType: z.optional(z.string()), bouncedRecipients: recipients })),
     complaint: z.optional(z.object({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) })),

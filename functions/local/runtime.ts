@@ -11,11 +11,15 @@ import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { dynamoStore, touchScheduler } from '../adapters/aws-ports.js';
 import { SWEEP_SCHEDULE_INPUT } from '../core/failure.js';
+import { FirePayload } from '../core/fire-payload.js';
 import { THREAD_PARENT_KINDS } from '../core/ses-event.js';
 import type { HttpEvent, HttpResult } from '../http/router.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
+import { loadSettings } from '../settings.js';
+import { checkSchedules, type ScheduleCheck } from '../use-cases/check-schedules.js';
 import { AsyncInvoker, type OnFailureRecord } from './aws/lambda-invoke.js';
 import { loadOrCreateSecretFile } from './aws/secrets-service.js';
 import { startLocalAws, type LocalAws } from './aws/server.js';
@@ -87,6 +91,8 @@ export interface LocalRuntime {
   runDue(): Promise<number>;
   /** Lambda's asynchronous invocations of the fire function (retries waiting, a hook to run them now). */
   lambda: AsyncInvoker;
+  /** What the check on start found: every scheduled touch has a schedule, every schedule a scheduled touch. */
+  startupCheck: ScheduleCheck;
   /** On-failure records of fire invocations that failed every attempt. */
   failures: OnFailureRecord[];
   /** The fire function's on-failure queue, consumed by the sweep (with `sweep`). */
@@ -195,6 +201,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     events: events.createHandler(env, clock),
     sweep: sweep.createHandler(env, clock),
   };
+  // After a crash or a kill, touches and schedules may disagree: made right before anything else runs.
+  const startupCheck = await checkOnStart(env, clock, aws, log);
   if (sweepOn) {
     await scheduleSweep(aws.endpoint);
     // Failures kept from before a restart go to the sweep now.
@@ -254,6 +262,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     handlers,
     lambda,
     failures,
+    startupCheck,
     fireFailureQueue,
     async runDue() {
       const sweepsBefore = sweepRuns;
@@ -274,6 +283,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       dynamo.destroy();
     },
   };
+}
+
+/** Touches against the local Scheduler's touch schedules, through the same adapters the sweep uses. */
+async function checkOnStart(env: Record<string, string>, clock: Clock, aws: LocalAws, logger: Logger): Promise<ScheduleCheck> {
+  const settings = loadSettings(env, 'sweep');
+  const schedules = aws.scheduler
+    .list()
+    .filter((s) => s.group === LOCAL_SCHEDULE_GROUP)
+    .map((s) => {
+      let input: unknown;
+      try {
+        input = JSON.parse(s.input);
+      } catch {
+        input = undefined;
+      }
+      const payload = FirePayload.safeParse(input);
+      return { name: s.name, ...(payload.success ? { payload: payload.data } : {}) };
+    });
+  return checkSchedules({ store: dynamoStore(settings), scheduler: touchScheduler(settings, clock), logger }, schedules);
 }
 
 /**

@@ -145,8 +145,11 @@ export interface Store {
   failTouch(ref: DueTouchRef, reason: string): Promise<boolean>;
   /** Adds a touch unless one with its id exists (a notice told once); false when it did. */
   addTouch(touch: Touch): Promise<boolean>;
-  /** Records the Message-ID header SES stamped on a sent touch's email; false when there is no such touch. */
-  recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean>;
+  /**
+   * Records SES's Send event on a touch: that its email went out (`sesSent`) and, when the event
+   * carries it, the Message-ID header SES stamped; false when there is no such touch.
+   */
+  recordSendEvent(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, sent: { messageId: string; at: string; subject?: string; header?: string }): Promise<boolean>;
 }
 
 export interface ProspectListOptions {

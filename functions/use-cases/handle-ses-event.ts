@@ -24,6 +24,10 @@ export async function handleSesEvent(deps: Pick<UseCaseDeps, 'store' | 'schedule
   if (detail.eventType === 'Send') {
     if (!touch) return { result: 'ignored', reason: 'a Send event for no touch of ours' };
     const header = stampedMessageId(detail.mail);
+    // That the email went out, whatever became of the delivery that sent it: a retry after a crash
+    // between the send and the sent mark reads this and sends nothing again.
+    const subject = detail.mail.commonHeaders?.subject;
+    await deps.store.recordSendEvent(touch, { messageId: detail.mail.messageId, at: nowIso, ...(subject ? { subject } : {}), ...(header ? { header } : {}) });
     if (!header) {
       // The reply waits for this (and ends failed, visibly, if it never comes): say how to unblock it.
       log.warn('the Send event does not carry the Message-ID SES stamped; set SES_MESSAGE_ID_DOMAIN to thread replies', {
@@ -32,7 +36,6 @@ export async function handleSesEvent(deps: Pick<UseCaseDeps, 'store' | 'schedule
       });
       return { result: 'ignored', reason: 'no Message-ID in the Send event' };
     }
-    await deps.store.recordMessageIdHeader(touch, header);
     log.info('Message-ID recorded', { touchId: touch.id, kind: touch.kind, header });
     return { result: 'recorded', touchId: touch.id, detail: `Message-ID ${header}` };
   }

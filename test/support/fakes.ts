@@ -298,11 +298,13 @@ export class InMemoryStore implements Store {
     return true;
   }
 
-  async recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean> {
-    await this.hooks.run('recordMessageIdHeader');
+  async recordSendEvent(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, sent: { messageId: string; at: string; subject?: string; header?: string }): Promise<boolean> {
+    await this.hooks.run('recordSendEvent');
     const stored = this.touchRecords.get(touchKey(ref));
     if (!stored) return false;
-    stored.messageIdHeader = header;
+    const { header, ...seen } = sent;
+    stored.sesSent = copy(seen);
+    if (header) stored.messageIdHeader = header;
     return true;
   }
 

@@ -8,7 +8,7 @@ import type { SesEvent } from '../../../functions/core/ses-event.js';
 import { fireTouch, RecapNotSentError } from '../../../functions/use-cases/fire-touch.js';
 import { handleSesEvent } from '../../../functions/use-cases/handle-ses-event.js';
 import { recordCall } from '../../../functions/use-cases/record-call.js';
-import { REP_ID, seeded, touchNamed, useCaseDeps, type FakeDeps } from '../../support/fakes.js';
+import { MONDAY, REP_ID, seeded, touchNamed, useCaseDeps, type FakeDeps } from '../../support/fakes.js';
 
 const QUOTE = [{ title: 'Quote Q-1042', url: 'https://files.example/q-1042.pdf' }];
 const STAMPED = (id: string) => `<${id}@email.amazonses.com>`;
@@ -82,7 +82,7 @@ describe('fireTouch: the resend in its recap’s thread', () => {
   it('ignores a header recorded for an earlier send of the recap', async () => {
     const { deps, recap, resend } = await planned();
     await fire(deps, recap);
-    await deps.store.recordMessageIdHeader(recap, STAMPED('mail-0'));
+    await deps.store.recordSendEvent(recap, { messageId: 'mail-0', at: MONDAY, header: STAMPED('mail-0') });
     await expect(fire(deps, resend)).rejects.toThrow(RecapNotSentError);
   });
 
