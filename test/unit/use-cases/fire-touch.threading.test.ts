@@ -73,8 +73,9 @@ describe('fireTouch: the resend in its recap’s thread', () => {
     const { deps, recap } = await planned();
     await fire(deps, recap);
 
-    expect(await handleSesEvent(deps, sendEvent(recap.id, 'mail-1', undefined))).toMatchObject({ result: 'ignored' });
-    expect(await handleSesEvent(deps, sendEvent(recap.id, 'mail-1', STAMPED('mail-9')))).toMatchObject({ result: 'ignored' });
+    // That it went out is still recorded; only the Message-ID is not taken.
+    expect(await handleSesEvent(deps, sendEvent(recap.id, 'mail-1', undefined))).toMatchObject({ result: 'recorded', detail: 'sent; no Message-ID in the Send event' });
+    expect(await handleSesEvent(deps, sendEvent(recap.id, 'mail-1', STAMPED('mail-9')))).toMatchObject({ result: 'recorded', detail: 'sent; no Message-ID in the Send event' });
     expect((await touchNamed(deps.store, recap)).messageIdHeader).toBeUndefined();
     expect(deps.logger.entries.some((e) => e.level === 'warn' && /SES_MESSAGE_ID_DOMAIN/.test(e.message))).toBe(true);
   });
