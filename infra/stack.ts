@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { FIRE_TIMEOUT_SECONDS } from '../functions/core/claims.js';
 import type { FollowthroughConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
@@ -104,7 +105,8 @@ export class FollowthroughStack extends Stack {
     this.fireFunction = new FollowthroughFunction(this, 'FireFunction', {
       entry: entries.fire,
       description: 'followthrough: fires a touch at its due minute',
-      timeout: Duration.seconds(30),
+      // Below the claim lease (functions/core/claims.ts): a delivery never outlives its claim.
+      timeout: Duration.seconds(FIRE_TIMEOUT_SECONDS),
       ...externalModules,
     });
     this.eventsFunction = new FollowthroughFunction(this, 'EventsFunction', {

@@ -65,6 +65,9 @@ export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<F
     if (!current) return { result: 'ignored', touchId: payload.touchId, reason: 'no such touch' };
     if (current.status !== 'scheduled') return { result: 'ignored', touchId: current.id, reason: `touch is ${current.status}` };
     if (payload.dueAt && payload.dueAt !== current.dueAt) return { result: 'ignored', touchId: current.id, reason: 'touch was rescheduled; this delivery is stale' };
+    // The claim's holder sent the email and could not mark it (or died doing so): SES's Send event
+    // says it went out, so it is marked now, without waiting for the claim to lapse.
+    if (current.sesSent) return sentBefore(deps, current, current.sesSent);
     // Another delivery holds a fresh claim. Fail so the invocation is retried: if that delivery
     // died mid-way, a retry after the claim goes stale takes the touch over.
     throw new TouchBusyError(current.id);
@@ -191,7 +194,9 @@ async function sent(
 
 /** The touch went out in an earlier delivery that died before marking it: marked now from SES's Send event. */
 async function sentBefore(deps: FireDeps, touch: Touch, seen: NonNullable<Touch['sesSent']>): Promise<FireResult> {
-  await deps.store.updateTouch(touch, { status: 'sent', messageId: seen.messageId, sentAt: seen.at, subject: seen.subject, claimedAt: null, reason: null });
+  // Only while still scheduled: the claim's holder may be marking it in the same moment, from the same send.
+  const marked = await deps.store.updateTouch(touch, { status: 'sent', messageId: seen.messageId, sentAt: seen.at, subject: seen.subject, claimedAt: null, reason: null }, 'scheduled');
+  if (!marked) return { result: 'ignored', touchId: touch.id, reason: 'touch was marked by the delivery that sent it' };
   deps.logger.warn('touch was sent by a delivery that died before marking it: marked from its Send event, not sent again', { touchId: touch.id, kind: touch.kind, messageId: seen.messageId });
   return { result: 'sent', touchId: touch.id, messageId: seen.messageId, channel: 'email' };
 }

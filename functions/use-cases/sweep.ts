@@ -23,7 +23,7 @@ import { firePayload, keepSchedule, scheduleName } from './support/schedules.js'
 /**
  * How long past its time a touch may still be `scheduled` before the sweep looks at it. Scheduler
  * invokes within the due minute; a due-now touch is set 30 s ahead; Lambda retries a failed fire 1
- * and then 2 minutes later; a crashed attempt's claim goes stale after 90 s. Five minutes covers
+ * and then 2 minutes later; a crashed attempt's claim goes stale after 30 s. Five minutes covers
  * all of that, so what is left is lost (or waiting in a throttled Lambda queue, when a second
  * delivery is harmless), and a lost touch goes out at most two sweeps (10 minutes) late.
  */
