@@ -14,7 +14,7 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { dynamoStore, touchScheduler } from '../adapters/aws-ports.js';
 import { SWEEP_SCHEDULE_INPUT } from '../core/failure.js';
 import { FirePayload } from '../core/fire-payload.js';
-import { THREAD_PARENT_KINDS } from '../core/ses-event.js';
+import { SENT_EVENT_TAG } from '../core/ses-event.js';
 import type { HttpEvent, HttpResult } from '../http/router.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
@@ -29,6 +29,7 @@ import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
 import { isLocalRepId, LocalTokens } from './jwt.js';
 import { LOCAL_ACCOUNT, LOCAL_ARNS, localLambdaEnv, writeLambdaEnv } from './lambda-env.js';
+import { PendingEvents } from './pending-events.js';
 
 export const LOCAL_SCHEDULE_GROUP = 'followthrough-touches';
 /** The domain of the Message-ID the local SES stamps on each message (`<MessageId@domain>`). */
@@ -119,6 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     onError: (error) => log.error('the sweep failed on a batch of fire failures', { error: String(error) }),
   });
   let sweepRuns = 0;
+  const sesEvents = new PendingEvents<SesEventEnvelope>(dataFile('ses-events.jsonl'));
   // Scheduler invokes the fire function asynchronously: Lambda's own retries, then the on-failure destination.
   const lambda = new AsyncInvoker({ clock, autoRun: options.autoFire ?? false, onError: (id, error) => log.warn('fire attempt failed', { requestId: id, error: String(error) }) });
   const http = await startHttp({
@@ -201,6 +203,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     events: events.createHandler(env, clock),
     sweep: sweep.createHandler(env, clock),
   };
+  // SES events a kill kept from the events function, first: a retried fire reads what they record.
+  for (const { id, event } of sesEvents.waiting()) await deliverSesEvent(id, event);
+  await lambda.idle();
   // After a crash or a kill, touches and schedules may disagree: made right before anything else runs.
   const startupCheck = await checkOnStart(env, clock, aws, log);
   if (sweepOn) {
@@ -211,16 +216,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   /**
    * The stack's EventBridge rules for SES events (infra/constructs/messaging.ts): bounces,
-   * complaints, and the Send events of recaps go to the events function, invoked asynchronously.
+   * complaints, and the Send event of every email of a touch go to the events function, invoked
+   * asynchronously; kept in a journal until it is through with them, as EventBridge keeps them.
    */
   async function routeSesEvent(event: SesEventEnvelope): Promise<void> {
-    const kinds = ((event.detail.mail as { tags?: Record<string, string[]> } | undefined)?.tags?.kind ?? []) as string[];
+    const tags = (event.detail.mail as { tags?: Record<string, string[]> } | undefined)?.tags ?? {};
     const routed =
       event['detail-type'] === 'Email Bounced' ||
       event['detail-type'] === 'Email Complaint Received' ||
-      (event['detail-type'] === 'Email Sent' && kinds.some((k) => (THREAD_PARENT_KINDS as readonly string[]).includes(k)));
-    if (!routed || !handlers) return;
-    await lambda.asyncInvoke(handlers.events, event as unknown, { functionArn: LOCAL_ARNS.events, maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 });
+      (event['detail-type'] === 'Email Sent' && Boolean(tags[SENT_EVENT_TAG]?.length));
+    if (!routed) return;
+    const id = sesEvents.add(event);
+    // Before the handlers exist (a send at start), the event waits in the journal.
+    if (handlers) await deliverSesEvent(id, event);
+  }
+
+  async function deliverSesEvent(id: string, event: SesEventEnvelope): Promise<void> {
+    const invocation = await lambda.asyncInvoke(handlers!.events, event as unknown, { functionArn: LOCAL_ARNS.events, maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 });
+    void invocation.settled.then(() => sesEvents.done(id));
   }
 
   /** Routes only the local runtime has: stand-ins for what AWS delivers by other paths. */
