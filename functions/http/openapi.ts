@@ -272,6 +272,7 @@ function operations(): Record<string, Operation> {
           description: 'The console page or a hashed asset (gzipped for a client that takes gzip)',
           content: { ...html, 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } }, 'image/svg+xml': { schema: { type: 'string' } } },
         },
+        ...errorResponses({ 400: 'The path is not valid percent-encoding' }),
         '404': { description: 'An unknown asset', content: html },
       },
     },

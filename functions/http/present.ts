@@ -151,12 +151,9 @@ export function presentFollowups(f: Followups): FollowupsAnswer {
   return { from: f.from, to: f.to, touches: f.touches.map((t) => ({ ...presentTouch(t), prospectName: t.prospectName })) };
 }
 
-/**
- * A preview names its kind, so a client can tell an email from a voicemail script or an SMS; a
- * voicemail script names the variant it speaks (its lines stay inside: the text is what is said).
- */
+/** A preview names its kind, so a client can tell an email from a voicemail script or an SMS. */
 export function presentPreview(p: Preview): PreviewAnswer {
-  if (p.kind === 'voicemail') return exactly<Extract<PreviewAnswer, { kind: 'voicemail' }>>()({ kind: p.kind, text: p.text, template: p.template, ...some('variant', p.variant) });
+  if (p.kind === 'voicemail') return exactly<Extract<PreviewAnswer, { kind: 'voicemail' }>>()({ kind: p.kind, text: p.text, template: p.template, variant: p.variant, lines: p.lines });
   if (p.kind === 'sms') return exactly<Extract<PreviewAnswer, { kind: 'sms' }>>()({ kind: p.kind, text: p.text, template: p.template, segments: p.segments, encoding: p.encoding });
   return exactly<Extract<PreviewAnswer, { subject: string }>>()({ kind: p.kind, subject: p.subject, text: p.text, html: p.html, template: p.template });
 }

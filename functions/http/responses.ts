@@ -191,7 +191,8 @@ export const PreviewAnswer = z
       kind: z.literal('voicemail'),
       text: describe(z.string(), 'The voicemail script'),
       template: z.string(),
-      variant: z.optional(describe(z.string(), 'The script variant it speaks, such as hot.uptime.b (absent when no variant competes)')),
+      variant: describe(z.nullable(z.string()), 'The script variant it speaks, such as hot.uptime.b (null when no variant competes)'),
+      lines: describe(z.array(z.string()), 'The script, line by line'),
     }),
     z.object({
       kind: z.literal('sms'),

@@ -127,7 +127,15 @@ export class ContractValidator {
       return { operation: `405 ${x.method} ${matched.template}`, request: [`${x.method} is not an operation of ${matched.template}`], response };
     }
     const values = matched.re.exec(x.path)!.slice(1);
-    this.checkRequest(x, op, Object.fromEntries(matched.names.map((n, i) => [n, decodeURIComponent(values[i]!)])), request);
+    const decoded = matched.names.map((name, i) => {
+      try {
+        return [name, decodeURIComponent(values[i]!)];
+      } catch {
+        request.push(`path parameter ${name} is not valid percent-encoding`);
+        return [name, values[i]!];
+      }
+    });
+    this.checkRequest(x, op, Object.fromEntries(decoded), request);
     this.checkResponse(x, op.responses, response);
     return { operation: `${x.method} ${matched.template}`, request, response };
   }
