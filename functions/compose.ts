@@ -21,8 +21,10 @@ import { renderPreview } from './use-cases/render-preview.js';
 import { reportPromises } from './use-cases/report-promises.js';
 import { reportScripts } from './use-cases/report-scripts.js';
 import { rescheduleTouch } from './use-cases/reschedule-touch.js';
+import { retryTouch } from './use-cases/retry-touch.js';
 import { saveRep } from './use-cases/save-rep.js';
 import { searchProspects } from './use-cases/search-prospects.js';
+import { recordFireFailures, sweepOverdue } from './use-cases/sweep.js';
 import { checkUnsubscribe, unsubscribe } from './use-cases/unsubscribe.js';
 import { updateProspect } from './use-cases/update-prospect.js';
 
@@ -47,6 +49,7 @@ export function apiUseCases(settings: Settings, ports: Ports<'store' | 'schedule
     rescheduleTouch: (repId: string, touchId: string, dueAt: string) => rescheduleTouch(deps, repId, touchId, dueAt),
     cancelTouch: (repId: string, touchId: string) => cancelTouch(deps, repId, touchId),
     reportScripts: (repId: string, period: Parameters<typeof reportScripts>[2]) => reportScripts(deps, repId, period),
+    retryTouch: (repId: string, touchId: string) => retryTouch(deps, repId, touchId),
     checkUnsubscribe: (token: string) => checkUnsubscribe(deps, token),
     unsubscribe: (token: string) => unsubscribe(deps, token),
     searchProspects: (repId: string, query?: string) => searchProspects(deps, repId, query),
@@ -80,3 +83,12 @@ export function eventsUseCases(_settings: Settings, ports: Ports<'store' | 'sche
   return { handleSesEvent: (event: Parameters<typeof handleSesEvent>[1]) => handleSesEvent(ports, event) };
 }
 export type EventsUseCases = ReturnType<typeof eventsUseCases>;
+
+/** What the sweep runs: its recurring run, and the fire function's failures from SQS. */
+export function sweepUseCases(_settings: Settings, ports: Ports<'store' | 'scheduler' | 'clock' | 'logger'>) {
+  return {
+    sweep: (run: Parameters<typeof sweepOverdue>[1]) => sweepOverdue(ports, run),
+    recordFireFailures: (batch: Parameters<typeof recordFireFailures>[1]) => recordFireFailures(ports, batch),
+  };
+}
+export type SweepUseCases = ReturnType<typeof sweepUseCases>;

@@ -63,7 +63,7 @@ export interface Settings {
   linkSecretArn?: string;
   /** Where links in messages point. */
   publicApiUrl?: string;
-  mail?: { sender: string; configurationSet?: string; unsubscribeMailto?: string; messageIdDomain: string };
+  mail?: { sender: string; configurationSet?: string; unsubscribeMailto?: string; messageIdDomain?: string };
   sms?: { originationIdentity: string; configurationSet?: string };
   /** How the console at /app signs a rep in; absent when neither the stack nor the local runtime says. */
   console?: ConsoleSignIn;
@@ -128,8 +128,9 @@ export function loadSettings<R extends Role>(env: Env, role: R): SettingsFor<R> 
             sender,
             ...optional('configurationSet', read('SES_CONFIGURATION_SET')),
             ...optional('unsubscribeMailto', read('UNSUBSCRIBE_MAILTO')),
-            // SES gives each email the Message-ID <MessageId@domain>; the domain depends on the region.
-            messageIdDomain: read('SES_MESSAGE_ID_DOMAIN') ?? (region === 'us-east-1' ? 'email.amazonses.com' : `${region}.amazonses.com`),
+            // Only as the operator read it off a delivered message: SES documents no domain for the
+            // Message-ID it stamps, so none is guessed (threading otherwise uses the Send event's).
+            ...optional('messageIdDomain', read('SES_MESSAGE_ID_DOMAIN')),
           },
         }
       : {}),

@@ -2,7 +2,8 @@
  * Deploy-time configuration, read once from CDK context and validated before any construct is built.
  *
  * Required: `senderEmail`. Optional: `stackName`, `jwtIssuer` + `jwtAudience`, `alarmEmail`,
- * `smsOriginationIdentity`, `smsConfigurationSet`, `cadencePolicy`. Values come from `cdk.json` or `-c key=value`.
+ * `smsOriginationIdentity`, `smsConfigurationSet`, `cadencePolicy`, `sesMessageIdDomain`. Values come from `cdk.json` or
+ * `-c key=value`.
  * Keys that were removed (`resendLeadMinutes`) fail with a message saying where the setting went.
  */
 
@@ -47,6 +48,11 @@ export interface FollowthroughConfig {
   readonly sms?: SmsConfig;
   /** The cadence policy override as JSON (validated here, read by the functions as CADENCE_POLICY). */
   readonly cadencePolicy?: string;
+  /**
+   * The domain of the Message-ID SES stamps on your mail, as a delivered message's header shows it
+   * (`<…@email.amazonses.com>`): only needed when your account's Send events do not carry that header whole.
+   */
+  readonly sesMessageIdDomain?: string;
 }
 
 export const DEFAULT_STACK_NAME = 'Followthrough';
@@ -57,6 +63,7 @@ const SMS_ORIGINATION_ARN = /^arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:(phone-
 const SMS_ORIGINATION_ID = /^(phone|pool)-[A-Za-z0-9]+$/;
 const SMS_CONFIGURATION_SET_ARN = /^arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:configuration-set\/[A-Za-z0-9_-]+$/;
 const SMS_CONFIGURATION_SET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const DOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** Reads one context key; `undefined` when absent. */
 export type ContextReader = (key: string) => unknown;
@@ -219,6 +226,13 @@ export function parseConfig(read: ContextReader): FollowthroughConfig {
   const alarmEmail = parseAlarmEmail(read);
   const sms = parseSms(read);
   const cadencePolicy = parseCadencePolicy(read);
+  const sesMessageIdDomain = optionalString(read, 'sesMessageIdDomain')?.toLowerCase();
+  if (sesMessageIdDomain !== undefined && !DOMAIN.test(sesMessageIdDomain)) {
+    throw new ConfigError(
+      'sesMessageIdDomain',
+      `Invalid context "sesMessageIdDomain": "${sesMessageIdDomain}" must be the domain after the @ of a delivered message's Message-ID, like email.amazonses.com.`,
+    );
+  }
   return {
     stackName: parseStackName(read),
     senderEmail,
@@ -227,6 +241,7 @@ export function parseConfig(read: ContextReader): FollowthroughConfig {
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(sms ? { sms } : {}),
     ...(cadencePolicy ? { cadencePolicy } : {}),
+    ...(sesMessageIdDomain ? { sesMessageIdDomain } : {}),
   };
 }
 

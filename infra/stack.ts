@@ -15,7 +15,7 @@ export interface HandlerEntries {
   readonly api: string;
   /** Invoked by EventBridge Scheduler at a touch's due minute. */
   readonly fire: string;
-  /** Handles SES bounce and complaint events. */
+  /** Handles SES bounce and complaint events, and records the Message-ID of recaps from their Send events. */
   readonly events: string;
   /** Serves the routes that render templates (previews, call-prep sheets) and the rep console. */
   readonly render: string;
@@ -106,7 +106,7 @@ export class FollowthroughStack extends Stack {
     });
     this.eventsFunction = new FollowthroughFunction(this, 'EventsFunction', {
       entry: entries.events,
-      description: 'followthrough: SES bounce and complaint handling',
+      description: 'followthrough: SES bounce and complaint handling; the Message-ID of each recap',
       timeout: Duration.seconds(30),
       ...externalModules,
     });
@@ -167,6 +167,7 @@ export class FollowthroughStack extends Stack {
     });
     // fire is no integration of the API, so this adds no cycle; the api function reads its URL from requests.
     this.fireFunction.addEnvironment('PUBLIC_API_URL', this.api.url);
+    if (config.sesMessageIdDomain) this.fireFunction.addEnvironment('SES_MESSAGE_ID_DOMAIN', config.sesMessageIdDomain);
     // What the console's /app/config.json tells the browser: where to sign in, and as which (public) client.
     if (this.api.userPoolDomain && this.api.userPoolClient) {
       this.renderFunction.addEnvironment('COGNITO_DOMAIN_URL', this.api.userPoolDomain.baseUrl());

@@ -6,7 +6,9 @@
  *              (+ gsi3pk REP#<rep>, gsi3sk PROSPECT#<folded name>#<prospect>: GSI byRep, a rep's prospects by name)
  *   call       pk PROSPECT#<rep>#<prospect>  sk CALL#<ulid>
  *   touch      pk PROSPECT#<rep>#<prospect>  sk TOUCH#<touchId>   (+ touchId for GSI byTouchId;
- *              gsi1pk REP#<rep>, gsi1sk <dueAt>#<touchId> only while scheduled: GSI byRepDue)
+ *              gsi1pk REP#<rep>, gsi1sk <dueAt>#<touchId> only while scheduled or failed: GSI byRepDue,
+ *              the rep's agenda, which shows what failed beside what is pending;
+ *              gsi2pk DUE#<0-7>, gsi2sk <dueAt>#<touchId> only while scheduled: GSI byDue, the sweep's)
  *   idempotency pk IDEMPOTENCY#<rep>#<key>   sk IDEMPOTENCY  (expiresAt TTL)
  *   suppression pk SUPPRESSION#<address>      sk SUPPRESSION
  *   script counts pk VARIANTS#<team>          sk TOTAL#<variant>            (used, callbacks: ADD only)
@@ -14,6 +16,12 @@
  *
  * One prospect's records share a partition, so one Query reads a prospect whole and one
  * transaction records an outcome.
+ *
+ * byDue is sparse and every write that takes a touch out of `scheduled` removes its gsi2 keys in
+ * that same write, so the index holds exactly the promises still open. Its partition key is
+ * sharded by touch id over {@link BY_DUE_SHARDS} values: every touch written anywhere writes this
+ * index, and one key value takes at most 1,000 writes a second (a GSI that cannot keep up throttles
+ * the table's writes). The sweep reads the shards in parallel, a few Query calls every 5 minutes.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -30,14 +38,27 @@ import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../co
 import { nameKey } from '../core/prospect-search.js';
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
 import type { VariantCounts } from '../core/variants.js';
-import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate, VariantCountUpdate } from '../ports/store.js';
+import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate, VariantCountUpdate } from '../ports/store.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi3pk', 'gsi3sk', 'type', 'expiresAt'] as const;
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type', 'expiresAt'] as const;
 /** The index of a rep's prospects by name (sparse: only prospect items carry gsi3pk). */
 export const BY_REP_INDEX = 'byRep';
+
+/** How many partition key values the byDue index spreads over (see the header). */
+export const BY_DUE_SHARDS = 8;
+
+/** A touch's byDue shard: a hash of its id, so a rescheduled touch keeps its shard. */
+export function dueShard(touchId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < touchId.length; i++) hash = Math.imul(hash ^ touchId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % BY_DUE_SHARDS;
+}
+
+/** Statuses the rep's agenda index (byRepDue) keeps; byDue keeps `scheduled` alone. */
+const IN_AGENDA: ReadonlySet<Touch['status']> = new Set(['scheduled', 'failed']);
 
 const seg = (s: string) => encodeURIComponent(s);
 export const keys = {
@@ -48,7 +69,8 @@ export const keys = {
   touch: (t: Pick<Touch, 'repId' | 'prospectId' | 'id'>) => ({ pk: keys.prospectPk(t.repId, t.prospectId), sk: `TOUCH#${t.id}` }),
   suppression: (email: string) => ({ pk: `SUPPRESSION#${seg(email.trim().toLowerCase())}`, sk: 'SUPPRESSION' }),
   idempotency: (repId: string, key: string) => ({ pk: `IDEMPOTENCY#${seg(repId)}#${seg(key)}`, sk: 'IDEMPOTENCY' }),
-  due: (t: Touch) => ({ gsi1pk: `REP#${seg(t.repId)}`, gsi1sk: `${t.dueAt}#${t.id}` }),
+  due: (t: Pick<Touch, 'repId' | 'id' | 'dueAt'>) => ({ gsi1pk: `REP#${seg(t.repId)}`, gsi1sk: `${t.dueAt}#${t.id}` }),
+  pending: (t: Pick<Touch, 'id' | 'dueAt'>) => ({ gsi2pk: `DUE#${dueShard(t.id)}`, gsi2sk: `${t.dueAt}#${t.id}` }),
   byName: (p: Pick<Prospect, 'repId' | 'id' | 'name'>) => ({ gsi3pk: `REP#${seg(p.repId)}`, gsi3sk: `PROSPECT#${nameKey(p.name)}#${p.id}` }),
   variantsPk: (team: string) => `VARIANTS#${seg(team)}`,
   variantTotal: (team: string, variant: string) => ({ pk: keys.variantsPk(team), sk: `TOTAL#${variant}` }),
@@ -91,7 +113,8 @@ function touchItem(t: Touch): Record<string, unknown> {
     ...keys.touch(t),
     type: 'touch',
     touchId: t.id,
-    ...(t.status === 'scheduled' ? keys.due(t) : {}),
+    ...(IN_AGENDA.has(t.status) ? keys.due(t) : {}),
+    ...(t.status === 'scheduled' ? keys.pending(t) : {}),
     ...t,
   };
 }
@@ -238,7 +261,7 @@ export class DynamoStore implements Store {
         Update: {
           TableName: this.table,
           Key: keys.touch(touch),
-          UpdateExpression: 'SET #s = :c, reason = :r, updatedAt = :u REMOVE gsi1pk, gsi1sk',
+          UpdateExpression: 'SET #s = :c, reason = :r, updatedAt = :u REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
           ConditionExpression: '#s = :sch',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':c': 'cancelled', ':r': reason, ':u': prospect.updatedAt, ':sch': 'scheduled' },
@@ -366,14 +389,23 @@ export class DynamoStore implements Store {
     }
     sets.push('updatedAt = :updatedAt');
     values[':updatedAt'] = new Date().toISOString();
-    // The due index holds only scheduled touches: keep it in step with status and dueAt.
-    if (next.status === 'scheduled') {
+    // The indexes follow status and dueAt in this same write: the agenda keeps scheduled and failed
+    // touches, the sweep's byDue scheduled ones alone.
+    if (IN_AGENDA.has(next.status)) {
       const due = keys.due(next);
       sets.push('gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
       values[':gsi1pk'] = due.gsi1pk;
       values[':gsi1sk'] = due.gsi1sk;
     } else {
       removes.push('gsi1pk', 'gsi1sk');
+    }
+    if (next.status === 'scheduled') {
+      const pending = keys.pending(next);
+      sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
+      values[':gsi2pk'] = pending.gsi2pk;
+      values[':gsi2sk'] = pending.gsi2sk;
+    } else {
+      removes.push('gsi2pk', 'gsi2sk');
     }
     let condition = 'attribute_exists(pk)';
     if (ifStatus) {
@@ -422,7 +454,98 @@ export class DynamoStore implements Store {
       }),
     );
     this.count(out.ConsumedCapacity);
-    return (out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to);
+    return (out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to && IN_AGENDA.has(t.status));
+  }
+
+  async listOverdue(before: string, limit: number): Promise<OverdueTouch[]> {
+    const shards = await Promise.all(
+      Array.from({ length: BY_DUE_SHARDS }, async (_, shard) => {
+        const found: OverdueTouch[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out = await this.doc.send(
+            new QueryCommand({
+              TableName: this.table,
+              IndexName: 'byDue',
+              // "<dueAt>#<id>" < "<before>" holds exactly when dueAt < before: the instants have one format.
+              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+              ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':before': before },
+              ProjectionExpression: 'touchId, repId, prospectId, dueAt, kind',
+              Limit: limit - found.length,
+              ExclusiveStartKey: start,
+              ...this.capacity,
+            }),
+          );
+          this.count(out.ConsumedCapacity);
+          for (const item of out.Items ?? []) {
+            found.push({ id: String(item.touchId), repId: String(item.repId), prospectId: String(item.prospectId), dueAt: String(item.dueAt), kind: item.kind as Touch['kind'] });
+          }
+          start = out.LastEvaluatedKey;
+        } while (start && found.length < limit);
+        return found;
+      }),
+    );
+    return shards
+      .flat()
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id))
+      .slice(0, limit);
+  }
+
+  async countRepair(ref: DueTouchRef): Promise<number | undefined> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.touch(ref),
+          UpdateExpression: 'ADD repairs :one SET updatedAt = :u',
+          ConditionExpression: '#s = :sch AND dueAt = :due',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':u': new Date().toISOString(), ':sch': 'scheduled', ':due': ref.dueAt },
+          ReturnValues: 'UPDATED_NEW',
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      return Number(out.Attributes?.repairs);
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async failTouch(ref: DueTouchRef, reason: string): Promise<boolean> {
+    // Failed touches stay in the agenda (gsi1 is kept) and leave the sweep's index in the same write.
+    return this.write(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.touch(ref),
+        UpdateExpression: 'SET #s = :f, reason = :r, updatedAt = :u REMOVE claimedAt, gsi2pk, gsi2sk',
+        ConditionExpression: '#s = :sch AND dueAt = :due',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':f': 'failed', ':r': reason, ':u': new Date().toISOString(), ':sch': 'scheduled', ':due': ref.dueAt },
+        ...this.capacity,
+      }),
+    );
+  }
+
+  async addTouch(touch: Touch): Promise<boolean> {
+    return this.write(
+      new PutCommand({ TableName: this.table, Item: touchItem(touch), ConditionExpression: 'attribute_not_exists(pk)', ...this.capacity }),
+    );
+  }
+
+  async recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean> {
+    // Only this attribute: a Send event can arrive while the fire function is still marking the touch sent.
+    return this.write(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.touch(ref),
+        UpdateExpression: 'SET messageIdHeader = :h',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':h': header },
+        ...this.capacity,
+      }),
+    );
   }
 
   async listProspects(repId: string, options: ProspectListOptions = {}): Promise<Prospect[]> {
@@ -482,6 +605,9 @@ export class DynamoStore implements Store {
   }
 }
 
+/** What the byDue index carries besides its keys (infra/constructs/data.ts BY_DUE_PROJECTED_ATTRIBUTES). */
+export const BY_DUE_PROJECTION = ['touchId', 'repId', 'prospectId', 'dueAt', 'kind'];
+
 /** The table the store expects, for the local runtime, tests and the benchmark (CDK builds the same). */
 export const tableDefinition = (tableName: string) => ({
   TableName: tableName,
@@ -491,6 +617,8 @@ export const tableDefinition = (tableName: string) => ({
     { AttributeName: 'sk', AttributeType: 'S' as const },
     { AttributeName: 'gsi1pk', AttributeType: 'S' as const },
     { AttributeName: 'gsi1sk', AttributeType: 'S' as const },
+    { AttributeName: 'gsi2pk', AttributeType: 'S' as const },
+    { AttributeName: 'gsi2sk', AttributeType: 'S' as const },
     { AttributeName: 'touchId', AttributeType: 'S' as const },
     { AttributeName: 'gsi3pk', AttributeType: 'S' as const },
     { AttributeName: 'gsi3sk', AttributeType: 'S' as const },
@@ -521,6 +649,14 @@ export const tableDefinition = (tableName: string) => ({
       ],
       // ALL: a search answers whole prospects from the index, with no read per result (prospect items are small).
       Projection: { ProjectionType: 'ALL' as const },
+    },
+    {
+      IndexName: 'byDue',
+      KeySchema: [
+        { AttributeName: 'gsi2pk', KeyType: 'HASH' as const },
+        { AttributeName: 'gsi2sk', KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: BY_DUE_PROJECTION },
     },
   ],
 });

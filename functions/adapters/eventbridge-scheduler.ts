@@ -4,10 +4,12 @@
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
+  GetScheduleCommand,
   type CreateScheduleCommandInput,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { randomUUID } from 'node:crypto';
+import { FirePayload } from '../core/fire-payload.js';
 import type { ScheduleRequest, TouchScheduler } from '../ports/scheduler.js';
 
 export interface EventBridgeSchedulerOptions {
@@ -99,5 +101,23 @@ export class EventBridgeTouchScheduler implements TouchScheduler {
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     }
+  }
+
+  async get(name: string): Promise<{ payload?: FirePayload } | undefined> {
+    let out;
+    try {
+      out = await this.options.client.send(new GetScheduleCommand({ Name: name, GroupName: this.options.groupName }));
+    } catch (error) {
+      if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+      throw error;
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(out.Target?.Input ?? 'null');
+    } catch {
+      input = undefined;
+    }
+    const payload = FirePayload.safeParse(input);
+    return payload.success ? { payload: payload.data } : {};
   }
 }

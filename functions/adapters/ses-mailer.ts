@@ -21,9 +21,12 @@ const PERMANENT = new Set([
   'SendingPausedException',
 ]);
 
-/** SES tag values allow only [A-Za-z0-9_-.@]. */
-function tagValue(value: string): string {
-  return value.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256) || '_';
+/**
+ * A message tag's name or value may hold only ASCII letters, digits, `_` and `-`, at most 256 of them
+ * (SES API v2 reference, MessageTag); anything else would fail the send.
+ */
+export function tagValue(value: string): string {
+  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
 }
 
 export class SesMailer implements Mailer {
@@ -62,6 +65,8 @@ export function sendEmailRequest(email: OutgoingEmail, configurationSetName?: st
           FileName: a.filename,
           ContentType: a.contentType,
           ContentDisposition: a.disposition === 'inline' ? 'INLINE' : 'ATTACHMENT',
+          // Base64 survives any mail hop byte for byte: the invite's names and notes in any script arrive as written.
+          ContentTransferEncoding: 'BASE64',
           RawContent: typeof a.content === 'string' ? new TextEncoder().encode(a.content) : a.content,
         })),
       },

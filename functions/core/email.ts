@@ -81,6 +81,18 @@ export function composeEmail(input: ComposeInput): OutgoingEmail {
   };
 }
 
+/**
+ * The Message-ID to reply to a sent email under: the one SES stamped on it, as its Send event told
+ * (checked to name the id SES returned, so a header recorded for an earlier send of the same touch
+ * is not taken), else, where the operator configured SES's Message-ID domain, the id SES returned on
+ * that domain; undefined while neither is known.
+ */
+export function threadParent(parent: Pick<Touch, 'messageId' | 'messageIdHeader'>, configuredDomain?: string): string | undefined {
+  if (!parent.messageId) return undefined;
+  if (parent.messageIdHeader?.startsWith(`<${parent.messageId}@`)) return parent.messageIdHeader;
+  return configuredDomain ? `<${parent.messageId}@${configuredDomain}>` : undefined;
+}
+
 /** RFC 8058 one-click unsubscribe, plus mailto where configured. */
 export function unsubscribeHeaders(url: string | undefined, mailto?: string): EmailHeader[] {
   if (!url) return [];

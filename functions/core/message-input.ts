@@ -12,7 +12,7 @@ export interface ProspectRecords {
   touches: Touch[];
 }
 
-export type TouchForMessage = Pick<Touch, 'kind' | 'callId' | 'dueAt' | 'attempt' | 'promiseAt' | 'notice' | 'callbackAt' | 'recipient' | 'scriptVariant'>;
+export type TouchForMessage = Pick<Touch, 'kind' | 'callId' | 'dueAt' | 'attempt' | 'promiseAt' | 'notice' | 'callbackAt' | 'recipient' | 'scriptVariant'> & Pick<Partial<Touch>, 'about'>;
 
 function isConversation(call: Call): boolean {
   return call.outcome === 'callback_agreed' || call.outcome === 'stalled';
@@ -58,6 +58,7 @@ export function messageInput(
     attempt: touch.attempt,
     promiseAt: touch.promiseAt,
     notice: touch.notice,
+    ...(touch.about ? { about: touch.about } : {}),
     callbackAt: touch.callbackAt,
     ...(touch.scriptVariant ? { scriptVariant: touch.scriptVariant } : {}),
     resent: resend ? { at: resend.sentAt ?? resend.dueAt, titles: call?.materials.map((m) => m.title) ?? [] } : undefined,

@@ -52,6 +52,8 @@ export interface MessageInput {
   promiseAt?: string | null;
   /** For a rep notice: what happened. */
   notice?: string;
+  /** For a notice about a touch that could not be delivered: which, and why. */
+  about?: { touchId: string; kind: TouchKind; dueAt: string; reason: string };
   /** The agreed (or planned) callback the touch belongs to. */
   callbackAt?: string;
   /** Materials resent before this call, and when. */
@@ -171,7 +173,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
     resent: input.resent
       ? { human: humanTime(input.resent.at, zone), titles: input.resent.titles }
       : null,
-    notice: input.notice ? noticeText(input.notice, prospect, input.attempt) : null,
+    notice: input.notice ? noticeText(input.notice, prospect, input.attempt, input.about) : null,
     links: { unsubscribe: input.links?.unsubscribe ?? null, sheet: input.links?.sheet ?? null },
   };
   const script = composeVoicemail(library, base, subjects, { variant: input.scriptVariant, attempt: input.attempt });
@@ -286,30 +288,62 @@ export function renderVoicemail(input: MessageInput, library: TemplateLibrary): 
   return { text: view.voicemail, template: view.voicemailTemplate, variant: view.voicemailVariant, lines: view.voicemailLines };
 }
 
-/** What a rep notice says, by what happened. */
-export function noticeText(notice: string, prospect: Prospect, attempts?: number): { title: string; detail: string } {
+/** What each kind of touch is called in a notice to the rep. */
+const KIND_NAMES: Record<TouchKind, string> = {
+  recap: 'recap email',
+  resend_materials: 'email resending the materials',
+  rep_reminder: 'call reminder',
+  final_email: 'last email',
+  rep_notice: 'notice',
+  voicemail_email: 'note after your voicemail',
+};
+
+/** What a rep notice says, by what happened; `todo` is what the rep can do about it (null: nothing). */
+export function noticeText(
+  notice: string,
+  prospect: Prospect,
+  attempts?: number,
+  about?: MessageInput['about'],
+): { title: string; detail: string; todo: string | null } {
   switch (notice) {
     case 'cadence_exhausted':
       return {
         title: 'follow-up cadence ended',
         detail: `${attempts ?? 'All'} attempts went unanswered, so the cadence has ended${prospect.email ? ' and a last email goes out to them' : ''}. Post a new outcome when they get back in touch.`,
+        todo: null,
       };
     case 'unsubscribed':
       return {
         title: 'unsubscribed from email',
         detail: 'They unsubscribed: no more emails go to them, and their pending emails are cancelled. Your call reminders go on.',
+        todo: null,
       };
     case 'bounced':
       return {
         title: 'email address bounced',
         detail: 'Their email address bounced permanently: it is suppressed and their pending emails are cancelled. Check the address with them on your next call.',
+        todo: null,
       };
     case 'complained':
       return {
         title: 'marked our email as spam',
         detail: 'They marked an email as spam: their address is suppressed and their pending emails are cancelled.',
+        todo: null,
       };
+    case 'delivery_failed': {
+      const what = about ? KIND_NAMES[about.kind] : 'message';
+      const when = about ? ` due ${humanTime(about.dueAt, prospect.timezone)}` : '';
+      const retry = about ? `POST /v1/touches/${about.touchId}/retry` : 'a retry';
+      return {
+        title: `the ${what} could not be sent`,
+        detail: `The ${what}${when} could not be sent, and nothing went out: ${about?.reason ?? 'no reason was recorded'}.`,
+        todo:
+          about?.kind === 'rep_reminder'
+            ? `Call ${firstName(prospect.name)} as agreed. Once the cause is fixed, ${retry} sends the reminder again.`
+            : `Once the cause is fixed, ${retry} sends it again; or write to ${firstName(prospect.name)} yourself.`,
+      };
+    }
     default:
-      return { title: notice.replace(/_/g, ' '), detail: notice.replace(/_/g, ' ') };
+      return { title: notice.replace(/_/g, ' '), detail: notice.replace(/_/g, ' '), todo: null };
   }
 }

@@ -223,6 +223,14 @@ export interface Touch {
   claimedAt?: string;
   /** Delivery attempts that failed or fell back, newest last. */
   deliveries?: { at: string; channel: 'email' | 'sms'; ok: boolean; messageId?: string; error?: string }[];
+  /** The Message-ID header SES stamped on this email, as its Send event reported it: what a reply threads to. */
+  messageIdHeader?: string;
+  /** How many times the sweep recreated this touch's lost schedule (reset when it is retried). */
+  repairs?: number;
+  /** When a failed touch was put back to scheduled by a retry or an operator's redrive. */
+  redrivenAt?: string;
+  /** Rep notices about a touch that could not be delivered: which, and why. */
+  about?: { touchId: string; kind: TouchKind; dueAt: string; reason: string };
   createdAt: string;
   updatedAt: string;
 }

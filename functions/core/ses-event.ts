@@ -15,9 +15,37 @@ export const SesEventSchema = z.object({
       messageId: z.string(),
       destination: z.optional(z.array(z.string())),
       tags: z.optional(z.record(z.string(), z.array(z.string()))),
+      headers: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
+      commonHeaders: z.optional(z.object({ messageId: z.optional(z.string()) })),
     }),
     bounce: z.optional(z.object({ bounceType: z.string(), bounceSubType: z.optional(z.string()), bouncedRecipients: recipients })),
     complaint: z.optional(z.object({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) })),
   }),
 });
 export type SesEvent = z.infer<typeof SesEventSchema>;
+
+/**
+ * The SES events routed to the events function as EventBridge detail types: bounces and complaints,
+ * and the Send events of the emails a later one replies to (infra/constructs/messaging.ts filters
+ * those by the `kind` message tag, so no other send invokes anything).
+ */
+export const THREAD_PARENT_KINDS = ['recap'] as const;
+
+/**
+ * The Message-ID header SES stamped on the email an event is about, when the event carries it whole:
+ * a `Message-ID` in `mail.headers`, or `mail.commonHeaders.messageId`, in the form `<id@domain>`
+ * whose id is the one SES assigned (`mail.messageId`). SES replaces any Message-ID a sender sets
+ * ("Amazon SES header fields", SES Developer Guide), so only its own value threads a reply; a bare
+ * id, or another message's id, is no answer, and no domain is guessed here.
+ */
+export function stampedMessageId(mail: Pick<SesEvent['detail']['mail'], 'messageId' | 'headers' | 'commonHeaders'>): string | undefined {
+  const candidates = [
+    ...(mail.headers ?? []).filter((h) => h.name.toLowerCase() === 'message-id').map((h) => h.value),
+    ...(mail.commonHeaders?.messageId ? [mail.commonHeaders.messageId] : []),
+  ];
+  for (const candidate of candidates) {
+    const m = /^\s*<?([^<>@\s]+)@([A-Za-z0-9.-]+)>?\s*$/.exec(candidate);
+    if (m && m[1] === mail.messageId) return `<${m[1]}@${m[2]}>`;
+  }
+  return undefined;
+}

@@ -62,6 +62,7 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
       return { body: presentPromisesReport(await u.reportPromises(repId, parse(PromisesReportQuery, c.query, 'The query'))) };
     })
     .on('GET', '/v1/reports/scripts', async (c) => ({ body: presentScriptsReport(await u.reportScripts(c.repId(), parse(ScriptsReportQuery, c.query, 'The query'))) }))
+    .on('POST', '/v1/touches/{id}/retry', async (c) => ({ body: presentTouch(await u.retryTouch(c.repId(), id(c))) }))
     .on('GET', '/v1/openapi.json', async (c) => {
       c.repId();
       return { body: openApiDocument() };

@@ -208,6 +208,22 @@ function operations(): Record<string, Operation> {
       parameters: [idParam()],
       responses: { '200': answer('The touch, cancelled', TouchAnswer), ...errorResponses([400, 401, 404, 500]) },
     },
+    'POST /v1/touches/{id}/retry': {
+      summary: 'Send a failed touch again once its cause is fixed',
+      description: 'Back to scheduled for the time it promised, out within the minute (redrivenAt says when it was put back).',
+      parameters: [idParam()],
+      responses: {
+        '200': answer('The touch, scheduled again', TouchAnswer),
+        ...errorResponses({
+          400: ERRORS[400],
+          401: ERRORS[401],
+          404: ERRORS[404],
+          409: 'touch_changed: the touch changed while it was being retried',
+          422: 'not_failed: only a failed touch can be retried; superseded: a later outcome replaced its plan',
+          500: ERRORS[500],
+        }),
+      },
+    },
     'GET /v1/unsubscribe': {
       summary: 'The unsubscribe page behind an email\'s link: a button that posts the one-click form',
       parameters: queryParams(TokenQuery, { token: 'The signed token from the email\'s link' }),

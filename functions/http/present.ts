@@ -72,6 +72,9 @@ export function presentTouch(t: Touch, zone: string = t.timezone): TouchAnswer {
     ...some('reason', t.reason),
     ...some('sentAt', t.sentAt),
     ...some('messageId', t.messageId),
+    ...some('redrivenAt', t.redrivenAt),
+    ...some('notice', t.notice),
+    ...some('about', t.about),
     ...(t.deliveries?.length ? { deliveries: t.deliveries } : {}),
   });
 }
@@ -148,7 +151,8 @@ export function presentRecordedCall(r: RecordedCall): RecordedCallAnswer {
 
 /** The answer to GET /v1/followups: each touch names its prospect, so the agenda needs no second read. */
 export function presentFollowups(f: Followups): FollowupsAnswer {
-  return { from: f.from, to: f.to, touches: f.touches.map((t) => ({ ...presentTouch(t), prospectName: t.prospectName })) };
+  const present = (t: Touch) => ({ ...presentTouch(t), prospectName: t.prospectName });
+  return { from: f.from, to: f.to, touches: f.touches.map(present), failed: f.failed.map(present) };
 }
 
 /** A preview names its kind, so a client can tell an email from a voicemail script or an SMS. */

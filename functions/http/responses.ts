@@ -136,6 +136,14 @@ const touchFields = {
   reason: z.optional(describe(z.string(), 'Why the touch was skipped, cancelled or failed')),
   sentAt: z.optional(Instant),
   messageId: z.optional(z.string()),
+  redrivenAt: z.optional(describe(Instant, 'When a failed touch was put back to scheduled by a retry or an operator\'s redrive')),
+  notice: z.optional(describe(z.string(), 'rep_notice: what it tells the rep, cadence_exhausted or delivery_failed')),
+  about: z.optional(
+    describe(
+      z.object({ touchId: z.string(), kind: z.enum(TOUCH_KINDS), dueAt: Instant, reason: z.string() }),
+      'A delivery_failed notice: the touch that could not be delivered, and why (POST /v1/touches/{id}/retry sends it again)',
+    ),
+  ),
   deliveries: z.optional(
     describe(
       z.array(z.object({ at: Instant, channel: z.enum(['email', 'sms']), ok: z.boolean(), messageId: z.optional(z.string()), error: z.optional(z.string()) })),
@@ -180,7 +188,12 @@ export type RecordedCallAnswer = z.infer<typeof RecordedCallAnswer>;
 
 export const FollowupTouch = z.object({ ...touchFields, prospectName: z.string() }).register(components, { id: 'FollowupTouch' });
 export const FollowupsAnswer = z
-  .object({ from: Instant, to: Instant, touches: describe(z.array(FollowupTouch), "The rep's pending touches by due time") })
+  .object({
+    from: Instant,
+    to: Instant,
+    touches: describe(z.array(FollowupTouch), "The rep's pending touches by due time"),
+    failed: describe(z.array(FollowupTouch), 'Those that could not be delivered, each with its reason; POST /v1/touches/{id}/retry sends one again'),
+  })
   .register(components, { id: 'Followups' });
 export type FollowupsAnswer = z.infer<typeof FollowupsAnswer>;
 

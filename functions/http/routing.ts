@@ -27,6 +27,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/followups', target: 'api', auth: true },
   { method: 'PATCH', path: '/v1/touches/{id}', target: 'api', auth: true },
   { method: 'DELETE', path: '/v1/touches/{id}', target: 'api', auth: true },
+  { method: 'POST', path: '/v1/touches/{id}/retry', target: 'api', auth: true },
   { method: 'GET', path: '/v1/unsubscribe', target: 'api', auth: false },
   { method: 'POST', path: '/v1/unsubscribe', target: 'api', auth: false },
   { method: 'GET', path: '/v1/sheets/{token}', target: 'render', auth: false },

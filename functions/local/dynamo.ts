@@ -120,6 +120,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     existing = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    return 'created';
   }
   if (!existing) {
     await client.send(new CreateTableCommand(definition));

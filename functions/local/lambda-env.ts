@@ -11,9 +11,16 @@ export const LOCAL_ACCOUNT = '000000000000';
 
 export const LOCAL_ARNS = {
   fire: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:followthrough-fire`,
+  sweep: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:followthrough-sweep`,
+  events: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:followthrough-events`,
+  sweepSchedulerRole: `arn:aws:iam::${LOCAL_ACCOUNT}:role/followthrough-sweep-scheduler`,
+  fireFailureQueue: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:followthrough-fire-failures`,
   schedulerRole: `arn:aws:iam::${LOCAL_ACCOUNT}:role/followthrough-scheduler`,
   scheduleDlq: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:followthrough-schedule-dlq`,
 } as const;
+
+/** The configuration set the local functions send with: the local SES publishes Send events for it, as SES does. */
+export const LOCAL_SES_CONFIGURATION_SET = 'followthrough-local';
 
 export interface LocalEnvOptions {
   tableName: string;
@@ -39,7 +46,7 @@ export function localLambdaEnv(o: LocalEnvOptions): Record<string, string> {
     SCHEDULE_DLQ_ARN: LOCAL_ARNS.scheduleDlq,
     LINK_SECRET_ARN: o.linkSecretArn,
     SENDER_EMAIL: o.senderEmail,
-    SES_CONFIGURATION_SET: 'followthrough',
+    SES_CONFIGURATION_SET: LOCAL_SES_CONFIGURATION_SET,
     PUBLIC_API_URL: o.publicApiUrl,
     SMS_ORIGINATION_IDENTITY: o.smsOriginationIdentity,
     ...(o.cadencePolicy ? { CADENCE_POLICY: o.cadencePolicy } : {}),

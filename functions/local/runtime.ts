@@ -10,18 +10,27 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SWEEP_SCHEDULE_INPUT } from '../core/failure.js';
+import { THREAD_PARENT_KINDS } from '../core/ses-event.js';
 import type { HttpEvent, HttpResult } from '../http/router.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import { AsyncInvoker, type OnFailureRecord } from './aws/lambda-invoke.js';
 import { loadOrCreateSecretFile } from './aws/secrets-service.js';
 import { startLocalAws, type LocalAws } from './aws/server.js';
+import type { SesEventEnvelope } from './aws/ses-front.js';
+import { LocalQueue } from './aws/sqs-queue.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
 import { isLocalRepId, LocalTokens } from './jwt.js';
 import { LOCAL_ACCOUNT, LOCAL_ARNS, localLambdaEnv, writeLambdaEnv } from './lambda-env.js';
 
 export const LOCAL_SCHEDULE_GROUP = 'followthrough-touches';
+/** The domain of the Message-ID the local SES stamps on each message (`<MessageId@domain>`). */
+export const LOCAL_SES_MESSAGE_ID_DOMAIN = 'local.amazonses.test';
+/** The sweep's recurring schedule lives in a group of its own, as on AWS. */
+export const LOCAL_SWEEP_GROUP = 'followthrough-sweep';
 const LINK_SECRET_NAME = 'followthrough-links';
 
 export interface LocalRuntimeOptions {
@@ -41,6 +50,12 @@ export interface LocalRuntimeOptions {
   clock?: Clock;
   /** Fire schedules on a timer (npm start) rather than only on runDue() (tests). */
   autoFire?: boolean;
+  /**
+   * Run the sweep every minute from a recurring schedule on the local Scheduler, and hand it the
+   * fire function's on-failure records as SQS batches, as the stack does (default true; the test
+   * runtime turns it on where a test is about it, so other tests keep exact schedule counts).
+   */
+  sweep?: boolean;
   /** `minute`: fire anywhere within the due minute, as EventBridge Scheduler does. */
   jitter?: 'none' | 'minute';
   random?: () => number;
@@ -66,6 +81,7 @@ export interface LocalRuntime {
     render: Http;
     fire: ReturnType<typeof import('../handlers/fire.js').createHandler>;
     events: ReturnType<typeof import('../handlers/events.js').createHandler>;
+    sweep: ReturnType<typeof import('../handlers/sweep.js').createHandler>;
   };
   /** Fires every schedule due at the clock's now, runs retries that fell due, and waits for them; resolves with how many schedules ran. */
   runDue(): Promise<number>;
@@ -73,6 +89,8 @@ export interface LocalRuntime {
   lambda: AsyncInvoker;
   /** On-failure records of fire invocations that failed every attempt. */
   failures: OnFailureRecord[];
+  /** The fire function's on-failure queue, consumed by the sweep (with `sweep`). */
+  fireFailureQueue: LocalQueue;
   stop(): Promise<void>;
 }
 
@@ -84,6 +102,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   let handlers: LocalRuntime['handlers'] | undefined;
   const failures: OnFailureRecord[] = [];
+  const sweepOn = options.sweep ?? true;
+  // The stack's SQS event source: on-failure records reach the sweep in batches; what it reports back is received again.
+  const fireFailureQueue = new LocalQueue({
+    queueArn: LOCAL_ARNS.fireFailureQueue,
+    region: LOCAL_REGION,
+    clock,
+    consumer: (event) => handlers!.sweep(event),
+    ...(options.dataDir ? { file: join(options.dataDir, 'fire-failures.jsonl'), deadLetterFile: join(options.dataDir, 'fire-failures-dlq.jsonl') } : {}),
+    onError: (error) => log.error('the sweep failed on a batch of fire failures', { error: String(error) }),
+  });
+  let sweepRuns = 0;
   // Scheduler invokes the fire function asynchronously: Lambda's own retries, then the on-failure destination.
   const lambda = new AsyncInvoker({ clock, autoRun: options.autoFire ?? false, onError: (id, error) => log.warn('fire attempt failed', { requestId: id, error: String(error) }) });
   const http = await startHttp({
@@ -102,16 +131,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     autoRun: options.autoFire ?? false,
     accountId: LOCAL_ACCOUNT,
     region: LOCAL_REGION,
-    scheduleGroups: [LOCAL_SCHEDULE_GROUP],
+    scheduleGroups: [LOCAL_SCHEDULE_GROUP, LOCAL_SWEEP_GROUP],
     secrets: { [LINK_SECRET_NAME]: options.linkSecret ?? (options.dataDir ? loadOrCreateSecretFile(join(options.dataDir, 'link-secret')) : randomBytes(32).toString('hex')) },
+    // The local SES stands behind the same endpoint, and publishes Send events as SES event publishing does.
+    ses: { upstream: options.sesEndpoint, messageIdDomain: LOCAL_SES_MESSAGE_ID_DOMAIN, publish: (event) => routeSesEvent(event) },
     invoke: async (arn, input) => {
+      if (arn === LOCAL_ARNS.sweep && sweepOn) {
+        sweepRuns += 1;
+        // Fires already handed to Lambda finish first, so a run never takes a touch being sent for a lost one.
+        await lambda.idle();
+        // As the stack configures it: no retry (the next run is a minute away), events older than a run dropped.
+        await lambda.asyncInvoke(handlers!.sweep, JSON.parse(input) as unknown, { functionArn: LOCAL_ARNS.sweep, maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 });
+        return;
+      }
       if (arn !== LOCAL_ARNS.fire) throw Object.assign(new Error(`Function not found: ${arn}`), { name: 'ResourceNotFoundException' });
       await lambda.asyncInvoke(handlers!.fire, JSON.parse(input) as unknown, {
         functionArn: LOCAL_ARNS.fire,
+        // The stack's async invoke configuration of the fire function.
+        maximumRetryAttempts: 2,
+        maximumEventAgeSeconds: 3600,
         onFailure: (record) => {
           failures.push(record);
           log.error('fire failed after retries', { touch: record.requestPayload, error: record.responsePayload.errorMessage });
-          if (options.dataDir) appendJsonLine(join(options.dataDir, 'fire-failures.jsonl'), record);
+          if (!sweepOn) return;
+          fireFailureQueue.send(JSON.stringify(record));
+          if (options.autoFire) void fireFailureQueue.deliver();
         },
       });
     },
@@ -127,7 +171,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(options.cognito ? { cognito: options.cognito } : {}),
     smsOriginationIdentity: 'phone-local0001',
     linkSecretArn: aws.secrets.arnOf(LINK_SECRET_NAME),
-    endpoints: { dynamodb: options.dynamoEndpoint, sesv2: options.sesEndpoint, scheduler: aws.endpoint, sms: aws.endpoint, secrets: aws.endpoint },
+    endpoints: { dynamodb: options.dynamoEndpoint, sesv2: aws.endpoint, scheduler: aws.endpoint, sms: aws.endpoint, secrets: aws.endpoint },
   });
   // The SDK reads the endpoint variables from the process environment, as it does on Lambda.
   Object.assign(process.env, env);
@@ -137,18 +181,39 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await ensureTable(dynamo, options.tableName);
 
   // The handler modules, each built as its Lambda builds itself, with this runtime's clock.
-  const [api, render, fire, events] = await Promise.all([
+  const [api, render, fire, events, sweep] = await Promise.all([
     import('../handlers/api.js'),
     import('../handlers/render.js'),
     import('../handlers/fire.js'),
     import('../handlers/events.js'),
+    import('../handlers/sweep.js'),
   ]);
   handlers = {
     api: api.createHandler(env, clock) as Http,
     render: render.createHandler(env, clock) as Http,
     fire: fire.createHandler(env, clock),
     events: events.createHandler(env, clock),
+    sweep: sweep.createHandler(env, clock),
   };
+  if (sweepOn) {
+    await scheduleSweep(aws.endpoint);
+    // Failures kept from before a restart go to the sweep now.
+    if (fireFailureQueue.waiting().length) void fireFailureQueue.deliver();
+  }
+
+  /**
+   * The stack's EventBridge rules for SES events (infra/constructs/messaging.ts): bounces,
+   * complaints, and the Send events of recaps go to the events function, invoked asynchronously.
+   */
+  async function routeSesEvent(event: SesEventEnvelope): Promise<void> {
+    const kinds = ((event.detail.mail as { tags?: Record<string, string[]> } | undefined)?.tags?.kind ?? []) as string[];
+    const routed =
+      event['detail-type'] === 'Email Bounced' ||
+      event['detail-type'] === 'Email Complaint Received' ||
+      (event['detail-type'] === 'Email Sent' && kinds.some((k) => (THREAD_PARENT_KINDS as readonly string[]).includes(k)));
+    if (!routed || !handlers) return;
+    await lambda.asyncInvoke(handlers.events, event as unknown, { functionArn: LOCAL_ARNS.events, maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 });
+  }
 
   /** Routes only the local runtime has: stand-ins for what AWS delivers by other paths. */
   async function localRoutes(req: IncomingMessage, url: URL, body: Buffer): Promise<HttpResult | undefined> {
@@ -189,11 +254,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     handlers,
     lambda,
     failures,
+    fireFailureQueue,
     async runDue() {
+      const sweepsBefore = sweepRuns;
       const ran = await aws.scheduler.runDue();
       await lambda.runDue();
       await lambda.idle();
-      return ran;
+      if (sweepOn) {
+        await fireFailureQueue.deliver();
+        await lambda.idle();
+      }
+      // Touch schedules only: the sweep's own runs are not what callers count.
+      return ran - (sweepRuns - sweepsBefore);
     },
     async stop() {
       await http.close();
@@ -204,12 +276,36 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
 }
 
+/**
+ * The sweep's recurring schedule, made through the real Scheduler client as the stack's
+ * CloudFormation makes it on AWS (every minute here, every 5 there); kept across restarts.
+ */
+async function scheduleSweep(endpoint: string): Promise<void> {
+  const client = new SchedulerClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await client.send(
+      new CreateScheduleCommand({
+        Name: 'followthrough-sweep',
+        GroupName: LOCAL_SWEEP_GROUP,
+        ScheduleExpression: 'rate(1 minute)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: LOCAL_ARNS.sweep,
+          RoleArn: LOCAL_ARNS.sweepSchedulerRole,
+          Input: JSON.stringify(SWEEP_SCHEDULE_INPUT),
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
+          DeadLetterConfig: { Arn: LOCAL_ARNS.scheduleDlq },
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConflictException') throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
 /** A local service's answer as the HTTP front sends it. */
 function wire(response: { status: number; headers: Record<string, string>; body: string }): HttpResult {
   return { statusCode: response.status, headers: response.headers, body: response.body };
-}
-
-function appendJsonLine(file: string, value: unknown) {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(value) + '\n', { flag: 'a' });
 }

@@ -14,4 +14,9 @@ export interface TouchScheduler {
   create(request: ScheduleRequest): Promise<void>;
   /** Deletes a schedule; one that is already gone is not an error. */
   delete(name: string): Promise<void>;
+  /**
+   * The schedule of that name as Scheduler holds it (its payload, when it is one of ours), or
+   * undefined when there is none: the sweep tells a schedule that is late from one that is lost.
+   */
+  get(name: string): Promise<{ payload?: FirePayload } | undefined>;
 }

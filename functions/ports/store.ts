@@ -57,6 +57,8 @@ export interface TouchUpdate {
   deliveries?: Touch['deliveries'];
   /** A reminder's script variant as it was sent (null: its script had none to choose). */
   scriptVariant?: string | null;
+  repairs?: number | null;
+  redrivenAt?: string | null;
   /** Denormalized from the prospect: kept in step when the prospect changes. */
   timezone?: string;
   prospectName?: string;
@@ -70,6 +72,12 @@ export interface Suppression {
   repId?: string;
   prospectId?: string;
 }
+
+/** A touch as the byDue index carries it: enough to find it and rebuild its fire payload. */
+export type OverdueTouch = Pick<Touch, 'id' | 'repId' | 'prospectId' | 'dueAt' | 'kind'>;
+
+/** Names one touch as scheduled for one due time: writes through it hold only while both still stand. */
+export type DueTouchRef = Pick<Touch, 'repId' | 'prospectId' | 'id' | 'dueAt'>;
 
 export interface Store {
   getRep(repId: string): Promise<Rep | undefined>;
@@ -109,7 +117,7 @@ export interface Store {
   getSuppression(email: string): Promise<Suppression | undefined>;
   /** Adds the address to the suppression list; false when it was there already. */
   addSuppression(suppression: Suppression): Promise<boolean>;
-  /** The rep's scheduled touches with dueAt in [from, to), by due time. */
+  /** The rep's scheduled and failed touches with dueAt in [from, to), by due time. */
   listFollowups(repId: string, from: string, to: string, limit?: number): Promise<Touch[]>;
   /**
    * The rep's prospects by name (core/prospect-search.ts nameKey, then id), from an index that may lag
@@ -121,6 +129,17 @@ export interface Store {
   getVariantCounts(team: string): Promise<Record<string, VariantCounts>>;
   /** A team's counts for voicemails left on UTC days fromDay to toDay (YYYY-MM-DD, both included), by variant id. */
   getVariantCountsByDay(team: string, fromDay: string, toDay: string): Promise<Record<string, VariantCounts>>;
+
+  /** Every rep's touches still scheduled with dueAt before `before`, by due time, at most `limit` (the sweep). */
+  listOverdue(before: string, limit: number): Promise<OverdueTouch[]>;
+  /** Counts one more repair of a lost schedule while the touch is still scheduled for `dueAt`; the new count, or undefined when it moved on. */
+  countRepair(ref: DueTouchRef): Promise<number | undefined>;
+  /** Ends a touch failed with `reason` while it is still scheduled for `dueAt`; false when it moved on. */
+  failTouch(ref: DueTouchRef, reason: string): Promise<boolean>;
+  /** Adds a touch unless one with its id exists (a notice told once); false when it did. */
+  addTouch(touch: Touch): Promise<boolean>;
+  /** Records the Message-ID header SES stamped on a sent touch's email; false when there is no such touch. */
+  recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean>;
 }
 
 export interface ProspectListOptions {

@@ -35,6 +35,10 @@ export interface UseCaseDeps {
 export interface MailSettings {
   sender: string;
   unsubscribeMailto?: string;
-  /** The domain of the Message-ID SES gives each email (<MessageId@domain>), to thread a resend under its recap. */
-  messageIdDomain: string;
+  /**
+   * The domain of the Message-ID SES stamps on each email (<MessageId@domain>), where the operator
+   * set it (SES_MESSAGE_ID_DOMAIN, read off a delivered message). Without it a resend threads under
+   * the Message-ID the recap's Send event reported, and waits for it.
+   */
+  messageIdDomain?: string;
 }

@@ -3,8 +3,9 @@
  * scheduled for that time), check the rules that hold at send time, send it, record the result.
  * A repeated or stale delivery sends nothing.
  */
+import { CLAIM_TTL_SECONDS } from '../core/claims.js';
 import { prospectEmailBlock } from '../core/delivery.js';
-import { composeEmail } from '../core/email.js';
+import { composeEmail, threadParent } from '../core/email.js';
 import type { FirePayload } from '../core/fire-payload.js';
 import { messageInput } from '../core/message-input.js';
 import { renderEmail, renderSms, type MessageInput } from '../core/messages.js';
@@ -21,8 +22,20 @@ export type FireResult =
 
 export type FireDeps = Pick<UseCaseDeps, 'store' | 'mailer' | 'sms' | 'links' | 'clock' | 'logger' | 'planner' | 'library' | 'mail'>;
 
-/** A claim older than this is from a crashed delivery and may be taken over: three fire timeouts. */
-export const CLAIM_TTL_SECONDS = 90;
+/** A claim older than this is from a crashed delivery and may be taken over (core/claims.ts). */
+export { CLAIM_TTL_SECONDS };
+
+/**
+ * A resend is due while the recap it replies to has not gone out, or before SES's Send event told
+ * the Message-ID it stamped on it. Thrown (the claim released) so Lambda retries the invocation a
+ * minute later: it never leaves before its recap, nor outside its thread.
+ */
+export class RecapNotSentError extends Error {
+  constructor(touchId: string, why: string) {
+    super(`resend ${touchId} waits for its recap: ${why}`);
+    this.name = 'RecapNotSentError';
+  }
+}
 
 /** Another delivery of the same touch is in flight; thrown so the invocation is retried later. */
 export class TouchBusyError extends Error {
@@ -74,10 +87,8 @@ async function sendEmail(deps: FireDeps, touch: Touch, rep: Rep, bundle: Prospec
   const now = deps.clock.now();
   const links = await linksFor(deps, touch, bundle.prospect, now);
   const input: MessageInput = messageInput(touch, bundle, rep, now, links);
+  const thread = touch.kind === 'resend_materials' ? recapThread(deps, touch, bundle.touches) : undefined;
   const rendered = renderEmail(input, deps.library);
-  const recap = touch.kind === 'resend_materials'
-    ? bundle.touches.find((t) => t.kind === 'recap' && t.callId === touch.callId && t.status === 'sent' && t.messageId)
-    : undefined;
   const email = composeEmail({
     touch,
     rendered,
@@ -87,13 +98,27 @@ async function sendEmail(deps: FireDeps, touch: Touch, rep: Rep, bundle: Prospec
     senderEmail: deps.mail.sender,
     unsubscribeUrl: links.unsubscribe,
     unsubscribeMailto: deps.mail.unsubscribeMailto,
-    ...(recap ? { thread: { messageIdHeader: `<${recap.messageId}@${deps.mail.messageIdDomain}>`, subject: recap.subject } } : {}),
+    ...(thread ? { thread } : {}),
     inviteMinutes: deps.planner.policy.inviteMinutes,
     now,
   });
   const { messageId } = await deps.mailer.send(email);
   // A reminder records the script variant its sheet spoke, which a voicemail then credits.
   return sent(deps, touch, 'email', messageId, rendered.template, email.subject, touch.kind === 'rep_reminder' ? (rendered.variant ?? null) : undefined);
+}
+
+/**
+ * The thread a resend joins: its recap's, by the Message-ID SES stamped on it. A recap still to go
+ * out, or whose Message-ID is not known yet, makes the resend wait; a recap that will not go out
+ * (skipped, failed, cancelled, or none planned) leaves it a message of its own.
+ */
+function recapThread(deps: FireDeps, touch: Touch, touches: readonly Touch[]): { messageIdHeader: string; subject?: string } | undefined {
+  const recap = touches.find((t) => t.kind === 'recap' && t.callId === touch.callId);
+  if (!recap || (recap.status !== 'scheduled' && recap.status !== 'sent')) return undefined;
+  if (recap.status === 'scheduled') throw new RecapNotSentError(touch.id, 'it has not gone out yet');
+  const messageIdHeader = threadParent(recap, deps.mail.messageIdDomain);
+  if (!messageIdHeader) throw new RecapNotSentError(touch.id, "SES's Send event has not told its Message-ID yet");
+  return { messageIdHeader, ...(recap.subject ? { subject: recap.subject } : {}) };
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * SES feedback through EventBridge: a permanent bounce or a complaint suppresses the address,
- * cancels the prospect's pending emails and tells the rep; a transient bounce is only recorded.
- * The touch is found from the tags every email carries.
+ * cancels the prospect's pending emails and tells the rep; a transient bounce is only recorded; the
+ * Send event of an email a later one replies to (a recap) records the Message-ID SES stamped on it,
+ * which the reply's In-Reply-To then names. The touch is found from the tags every email carries.
  */
-import type { SesEvent } from '../core/ses-event.js';
+import { stampedMessageId, type SesEvent } from '../core/ses-event.js';
 import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
 import { suppressEmail } from './suppress-email.js';
@@ -19,6 +20,22 @@ export async function handleSesEvent(deps: Pick<UseCaseDeps, 'store' | 'schedule
   const touchId = detail.mail.tags?.touch?.[0];
   const touch = touchId ? await deps.store.findTouch(touchId) : undefined;
   const nowIso = toUtcIso(deps.clock.now());
+
+  if (detail.eventType === 'Send') {
+    if (!touch) return { result: 'ignored', reason: 'a Send event for no touch of ours' };
+    const header = stampedMessageId(detail.mail);
+    if (!header) {
+      // The reply waits for this (and ends failed, visibly, if it never comes): say how to unblock it.
+      log.warn('the Send event does not carry the Message-ID SES stamped; set SES_MESSAGE_ID_DOMAIN to thread replies', {
+        touchId: touch.id,
+        messageId: detail.mail.messageId,
+      });
+      return { result: 'ignored', reason: 'no Message-ID in the Send event' };
+    }
+    await deps.store.recordMessageIdHeader(touch, header);
+    log.info('Message-ID recorded', { touchId: touch.id, kind: touch.kind, header });
+    return { result: 'recorded', touchId: touch.id, detail: `Message-ID ${header}` };
+  }
 
   if (detail.eventType === 'Bounce' && detail.bounce && detail.bounce.bounceType !== 'Permanent') {
     const note = `${detail.bounce.bounceType} bounce${detail.bounce.bounceSubType ? ` (${detail.bounce.bounceSubType})` : ''}`;

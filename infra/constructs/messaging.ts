@@ -15,6 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { THREAD_PARENT_KINDS } from '../../functions/core/ses-event.js';
 import type { SmsConfig } from '../config.js';
 import type { Alarms } from './alarms.js';
 import type { FollowthroughFunction } from './function.js';
@@ -24,6 +25,13 @@ import type { FollowthroughFunction } from './function.js';
  * published nor routed: the function has nothing to do with them, and each one would be an invocation.
  */
 export const SES_EVENT_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'];
+
+/**
+ * Send events, routed only for the emails a later one replies to (the `kind` message tag): SES replaces any
+ * Message-ID a sender sets and answers SendEmail with its bare message id, so the Send event is where the
+ * events function reads the Message-ID header a resend's In-Reply-To names.
+ */
+export const SES_SENT_DETAIL_TYPE = 'Email Sent';
 
 export interface MessagingProps {
   /** The SES-verified address mail is sent from. */
@@ -52,6 +60,8 @@ export class Messaging extends Construct {
   readonly configurationSet: ConfigurationSet;
   readonly linkSecret: Secret;
   readonly sesEventsRule: Rule;
+  /** Send events of recaps, to the same function and dead-letter queue. */
+  readonly sesSentRule: Rule;
   /** SES events that could not be delivered to the events function, or that it failed on after its retries. */
   readonly sesEventsDeadLetterQueue: Queue;
   readonly sesEventsFailedAlarm: Alarm;
@@ -71,7 +81,7 @@ export class Messaging extends Construct {
     new ConfigurationSetEventDestination(this, 'EventBusDestination', {
       configurationSet: this.configurationSet,
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.SEND],
     });
 
     this.sesEventsDeadLetterQueue = new Queue(this, 'SesEventsDeadLetterQueue', {
@@ -83,6 +93,15 @@ export class Messaging extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the SES events; a DLQ of a DLQ adds nothing.',
     });
+    // A bounce must stop the cadence's mail but need not do so within the minute: EventBridge keeps trying for a
+    // day, then dead-letters (EventBridge User Guide, "Event retry policy and using dead-letter queues"; CDK
+    // adds the queue policy that lets only each rule send, by aws:SourceArn).
+    const target = () =>
+      new LambdaFunction(eventsFunction.function, {
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(24),
+        deadLetterQueue: this.sesEventsDeadLetterQueue,
+      });
     this.sesEventsRule = new Rule(this, 'SesEventsRule', {
       description: 'SES bounce and complaint events of the followthrough configuration set.',
       eventPattern: {
@@ -90,16 +109,16 @@ export class Messaging extends Construct {
         detailType: SES_EVENT_DETAIL_TYPES,
         detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
       },
-      targets: [
-        // A bounce must stop the cadence's mail but need not do so within the minute: EventBridge keeps trying for a
-        // day, then dead-letters (EventBridge User Guide, "Event retry policy and using dead-letter queues"; CDK
-        // adds the queue policy that lets only this rule send, by aws:SourceArn).
-        new LambdaFunction(eventsFunction.function, {
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(24),
-          deadLetterQueue: this.sesEventsDeadLetterQueue,
-        }),
-      ],
+      targets: [target()],
+    });
+    this.sesSentRule = new Rule(this, 'SesSentRule', {
+      description: 'SES Send events of recaps: the Message-ID their resend replies under.',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: [SES_SENT_DETAIL_TYPE],
+        detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName], kind: [...THREAD_PARENT_KINDS] } } },
+      },
+      targets: [target()],
     });
     // EventBridge invokes the function asynchronously, so its dead-letter queue covers delivery only; an error the
     // function throws is retried by Lambda and would then be dropped. The on-failure destination keeps those in

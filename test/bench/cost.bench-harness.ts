@@ -147,6 +147,10 @@ export async function countOperations(options: { dynamoEndpoint: string; sesEndp
       counts.schedulerDeletes++;
       pending.delete(name);
     },
+    async get(name) {
+      const request = pending.get(name);
+      return request ? { payload: request.payload } : undefined;
+    },
   };
   const sesMailer = new SesMailer({ client: ses });
   const mailer: Mailer = {

@@ -63,7 +63,7 @@ export async function fireFigure(options: {
   const clock = new HandClock(AFTER_CALLBACK);
   const app = composeApp({
     store: new DynamoStore({ client: dynamo, tableName: options.tableName }),
-    scheduler: { create: () => Promise.reject(new Error('fire does not schedule')), delete: () => Promise.resolve() },
+    scheduler: { create: () => Promise.reject(new Error('fire does not schedule')), delete: () => Promise.resolve(), get: () => Promise.resolve(undefined) },
     mailer: capturing,
     clock,
     policy: resolvePolicy(),

@@ -38,6 +38,7 @@ describe('parseConfig', () => {
     [{ senderEmail: 'a@example.com', jwtAudience: 'abc' }, 'jwtIssuer', /Missing context "jwtIssuer"/],
     [{ senderEmail: 'a@example.com', jwtIssuer: 'http://issuer.example.com', jwtAudience: 'a' }, 'jwtIssuer', /https/],
     [{ senderEmail: 'a@example.com', alarmEmail: 'ops' }, 'alarmEmail', /Invalid context "alarmEmail"/],
+    [{ senderEmail: 'a@example.com', sesMessageIdDomain: '<x@email.amazonses.com>' }, 'sesMessageIdDomain', /Invalid context "sesMessageIdDomain"/],
     [{ senderEmail: 'a@example.com', smsOriginationIdentity: '+15555550100' }, 'smsOriginationIdentity', /ARN/],
     [{ senderEmail: 'a@example.com', smsConfigurationSet: 'cs' }, 'smsOriginationIdentity', /Missing context/],
     [
@@ -57,6 +58,11 @@ describe('parseConfig', () => {
     expect(fromCli.cadencePolicy).toBe('{"resendLeadMinutes":30}');
     const fromCdkJson = parseConfig(reader({ senderEmail: 'a@example.com', cadencePolicy: { resendLeadMinutes: 0 } }));
     expect(fromCdkJson.cadencePolicy).toBe('{"resendLeadMinutes":0}');
+  });
+
+  it('takes the Message-ID domain SES stamps only as the deployer read it, and guesses none', () => {
+    expect(parseConfig(reader({ senderEmail: 'a@example.com', sesMessageIdDomain: 'Email.AmazonSES.com' })).sesMessageIdDomain).toBe('email.amazonses.com');
+    expect(parseConfig(reader({ senderEmail: 'a@example.com' }))).not.toHaveProperty('sesMessageIdDomain');
   });
 
   it('splits and trims jwtAudience', () => {

@@ -701,7 +701,7 @@ describe('FollowthroughStack (defaults)', () => {
       }
     });
 
-    it('publishes and routes only bounces and complaints, the events the events function acts on', () => {
+    it('publishes bounces, complaints and sends, and routes only what the events function acts on: no delivery, no send but a recap’s', () => {
       template.hasResourceProperties('AWS::SES::ConfigurationSet', {
         DeliveryOptions: { TlsPolicy: 'REQUIRE' },
         ReputationOptions: { ReputationMetricsEnabled: true },
@@ -710,15 +710,34 @@ describe('FollowthroughStack (defaults)', () => {
       template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
         EventDestination: {
           Enabled: true,
-          MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint']),
+          MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'send']),
           EventBridgeDestination: { EventBusArn: Match.anyValue() },
         },
       });
-      template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: {
-          source: ['aws.ses'],
-          'detail-type': ['Email Bounced', 'Email Complaint Received'],
-          detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: id(stack.messaging.configurationSet) }] } } },
+      const configurationSet = { Ref: id(stack.messaging.configurationSet) };
+      const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((r) => (r as { Properties: { EventPattern: unknown } }).Properties.EventPattern);
+      expect(patterns).toEqual([
+        { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet] } } } },
+        // The Message-ID SES stamps on a recap (its resend's In-Reply-To) is known from its Send event alone.
+        { source: ['aws.ses'], 'detail-type': ['Email Sent'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet], kind: ['recap'] } } } },
+      ]);
+    });
+
+    it('gives the Send rule the same target, retries and dead-letter queue, writable only by the rules', () => {
+      const rule = resourceOf(template, id(stack.messaging.sesSentRule));
+      expect((rule.Properties as { Targets: unknown[] }).Targets).toEqual([
+        expect.objectContaining({
+          Arn: getAtt(id(stack.eventsFunction.function)),
+          DeadLetterConfig: { Arn: getAtt(id(stack.messaging.sesEventsDeadLetterQueue)) },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ]);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id(stack.messaging.sesEventsDeadLetterQueue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Condition: { ArnEquals: { 'aws:SourceArn': getAtt(id(stack.messaging.sesSentRule)) } } }),
+          ]),
         },
       });
     });
@@ -736,7 +755,7 @@ describe('FollowthroughStack (optional context)', () => {
     'e-mails every alarm through a topic that CloudWatch may publish to, for these alarms of this account only',
     () => {
       const policy = JSON.stringify({ resendLeadMinutes: 15 });
-      const { stack, template } = synth({ alarmEmail: 'ops@example.com', cadencePolicy: policy });
+      const { stack, template } = synth({ alarmEmail: 'ops@example.com', cadencePolicy: policy, sesMessageIdDomain: 'email.amazonses.com' });
       const id = (construct: { node: { defaultChild?: unknown } }) => logicalId(stack, construct);
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
       const topic = id(stack.alarms.topic!);
@@ -771,6 +790,8 @@ describe('FollowthroughStack (optional context)', () => {
       for (const fn of Object.values(functionsOf(stack))) {
         expect(environmentOf(template, id(fn.function)).CADENCE_POLICY).toBe(policy);
       }
+      // The Message-ID domain the deployer read off a delivered message reaches the function that threads mail.
+      expect(environmentOf(template, id(stack.fireFunction.function)).SES_MESSAGE_ID_DOMAIN).toBe('email.amazonses.com');
     },
     SYNTH_TIMEOUT,
   );

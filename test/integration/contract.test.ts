@@ -103,7 +103,8 @@ describe('the API against its OpenAPI document', () => {
   });
 
   beforeAll(async () => {
-    rt = await testRuntime({ start: START });
+    // The sweep on, as npm start runs it: it records the fire function's failures, so a touch can end failed.
+    rt = await testRuntime({ start: START, sweep: true });
     const served = await fetch(`${rt.url}/v1/openapi.json`, { headers: { authorization: `Bearer ${await rt.tokens.sign('reader')}` } });
     contract = new ContractValidator((await served.json()) as Record<string, unknown>);
   });
@@ -320,6 +321,34 @@ describe('the API against its OpenAPI document', () => {
 
     // Vera's reminder was sent; a second voicemail answers it and counts for the script it spoke.
     expect((await send({ method: 'POST', path: '/v1/prospects/vera/calls', json: { outcome: 'voicemail' } })).body.call.scriptVariant).toMatch(/^hot\.cost_savings\./);
+  });
+
+  it('ends a touch whose sends keep failing failed: apart in the agenda, told to the rep, and retried', async () => {
+    // Prepare: a recap to an address SES keeps refusing.
+    const email = uniqueEmail('fay');
+    expect((await send({ method: 'POST', path: '/v1/prospects', json: prospect('fay', { email }) })).status).toBe(201);
+    const posted = await send({ method: 'POST', path: '/v1/prospects/fay/calls', json: { outcome: 'callback_agreed', callbackAt: '2026-11-27T11:00', discussed: 'Pumps' } });
+    const recap = posted.body.plan.find((t: { kind: string }) => t.kind === 'recap');
+    rt.aws.ses!.failSendsTo(email);
+
+    // Act: the schedule fires; Lambda tries twice more; the on-failure record reaches the sweep.
+    await rt.fireNow();
+    await rt.fireUntil(new Date(rt.clock.now().getTime() + 60_000));
+    await rt.fireUntil(new Date(rt.clock.now().getTime() + 120_000));
+    await rt.fireNow();
+
+    // Assess: failed with its reason, listed apart, and a notice that names it.
+    const agenda = await send({ method: 'GET', path: '/v1/followups', query: { from: '2026-11-25T00:00:00Z', to: '2026-11-28T00:00:00Z' } });
+    expect(agenda.body.failed).toEqual([expect.objectContaining({ id: recap.id, status: 'failed', reason: expect.any(String), prospectName: 'Fay Whitfield' })]);
+    const touches = (await send({ method: 'GET', path: '/v1/prospects/fay' })).body.touches;
+    expect(touches.find((t: { kind: string }) => t.kind === 'rep_notice')).toMatchObject({ notice: 'delivery_failed', about: { touchId: recap.id, kind: 'recap' } });
+
+    rt.aws.ses!.clearFailures();
+    const retried = await send({ method: 'POST', path: `/v1/touches/${recap.id}/retry` });
+    expect(retried.body).toMatchObject({ status: 'scheduled', redrivenAt: expect.any(String) });
+    const again = await send({ method: 'POST', path: `/v1/touches/${recap.id}/retry` });
+    expect([again.status, again.body.error.code]).toEqual([422, 'not_failed']);
+    expect((await send({ method: 'POST', path: `/v1/touches/${recap.id}/retry`, as: 'someone-else' })).status).toBe(404);
   });
 
   it('reports promises kept and scripts', async () => {

@@ -6,6 +6,7 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinkTokens } from '../../functions/core/link-tokens.js';
+import { LOCAL_SES_MESSAGE_ID_DOMAIN } from '../../functions/local/runtime.js';
 import type { StoredEmail } from '../../functions/local/ses.js';
 import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
 
@@ -73,8 +74,9 @@ describe('deliverable email on the local runtime', () => {
     await rt.fireUntil('2026-11-25T19:50:00Z');
     const [, resend] = await rt.inbox(email);
     expect(resend!.subject).toBe(`Re: ${recap!.subject}`);
-    expect(header(resend!, 'In-Reply-To')).toBe(`<${recap!.messageId}@email.amazonses.com>`);
-    expect(header(resend!, 'References')).toBe(`<${recap!.messageId}@email.amazonses.com>`);
+    // Under the Message-ID the local SES stamped, as the recap's Send event told it.
+    expect(header(resend!, 'In-Reply-To')).toBe(`<${recap!.messageId}@${LOCAL_SES_MESSAGE_ID_DOMAIN}>`);
+    expect(header(resend!, 'References')).toBe(`<${recap!.messageId}@${LOCAL_SES_MESSAGE_ID_DOMAIN}>`);
     expect(header(resend!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     // Rep mail carries no unsubscribe: it is the rep's own tool.
     await rt.fireUntil('2026-11-25T20:00:00Z');

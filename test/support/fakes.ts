@@ -21,7 +21,7 @@ import type { Mailer, OutgoingEmail } from '../../functions/ports/mailer.js';
 import type { ScheduleRequest, TouchScheduler } from '../../functions/ports/scheduler.js';
 import type { OutgoingSms, SmsSender } from '../../functions/ports/sms.js';
 import { applyVariantEvents, seededRng, type VariantCounts } from '../../functions/core/variants.js';
-import type { IdempotencyRecord, OutcomeCommit, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate } from '../../functions/ports/store.js';
+import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate } from '../../functions/ports/store.js';
 import type { MailSettings, UseCaseDeps } from '../../functions/use-cases/deps.js';
 import { FakeClock } from './clock.js';
 
@@ -222,7 +222,7 @@ export class InMemoryStore implements Store {
 
   async listFollowups(repId: string, from: string, to: string, limit = 500): Promise<Touch[]> {
     await this.hooks.run('listFollowups');
-    const due = [...this.touchRecords.values()].filter((t) => t.repId === repId && t.status === 'scheduled' && t.dueAt >= from && t.dueAt < to);
+    const due = [...this.touchRecords.values()].filter((t) => t.repId === repId && (t.status === 'scheduled' || t.status === 'failed') && t.dueAt >= from && t.dueAt < to);
     return copy(due.sort(byDue).slice(0, limit));
   }
 
@@ -251,6 +251,45 @@ export class InMemoryStore implements Store {
       }
     }
     return sum;
+  }
+
+  async listOverdue(before: string, limit: number): Promise<OverdueTouch[]> {
+    await this.hooks.run('listOverdue');
+    const overdue = [...this.touchRecords.values()].filter((t) => t.status === 'scheduled' && t.dueAt < before).sort(byDue).slice(0, limit);
+    return overdue.map((t) => ({ id: t.id, repId: t.repId, prospectId: t.prospectId, dueAt: t.dueAt, kind: t.kind }));
+  }
+
+  async countRepair(ref: DueTouchRef): Promise<number | undefined> {
+    await this.hooks.run('countRepair');
+    const stored = this.touchRecords.get(touchKey(ref));
+    if (!stored || stored.status !== 'scheduled' || stored.dueAt !== ref.dueAt) return undefined;
+    stored.repairs = (stored.repairs ?? 0) + 1;
+    stored.updatedAt = this.clock.now().toISOString();
+    return stored.repairs;
+  }
+
+  async failTouch(ref: DueTouchRef, reason: string): Promise<boolean> {
+    await this.hooks.run('failTouch');
+    const stored = this.touchRecords.get(touchKey(ref));
+    if (!stored || stored.status !== 'scheduled' || stored.dueAt !== ref.dueAt) return false;
+    Object.assign(stored, { status: 'failed', reason, updatedAt: this.clock.now().toISOString() });
+    delete stored.claimedAt;
+    return true;
+  }
+
+  async addTouch(touch: Touch): Promise<boolean> {
+    await this.hooks.run('addTouch');
+    if (this.touchRecords.has(touchKey(touch))) return false;
+    this.touchRecords.set(touchKey(touch), copy(touch));
+    return true;
+  }
+
+  async recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean> {
+    await this.hooks.run('recordMessageIdHeader');
+    const stored = this.touchRecords.get(touchKey(ref));
+    if (!stored) return false;
+    stored.messageIdHeader = header;
+    return true;
   }
 
   // ---- for tests: seeding and looking, outside the port ----------------------------------
@@ -331,6 +370,11 @@ export class FakeScheduler implements TouchScheduler {
     await this.hooks.run('delete');
     this.schedules.delete(name);
     this.deleted.push(name);
+  }
+
+  async get(name: string): Promise<{ payload?: FirePayload } | undefined> {
+    const schedule = this.schedules.get(name);
+    return schedule ? { payload: copy(schedule.payload) } : undefined;
   }
 
   /** Makes the next create (or delete) fail. */

@@ -18,6 +18,8 @@ export interface TestRuntime extends LocalRuntime {
   call(method: string, path: string, body?: unknown, options?: { repId?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   /** Emails sent to `address` so far, oldest first. */
   inbox(address: string): Promise<StoredEmail[]>;
+  /** Emails sent to any of `addresses`, in the order they were sent. */
+  inboxes(...addresses: string[]): Promise<StoredEmail[]>;
   /** Moves the clock to `at` and fires every schedule due by then (and waits for the deliveries). */
   fireUntil(at: Date | string): Promise<number>;
   /**
@@ -36,6 +38,8 @@ export interface TestRuntimeOptions {
   random?: () => number;
   /** The console signs in through this Cognito-compatible hosted UI (see test/e2e/fake-cognito.ts). */
   cognito?: { domainUrl: string; clientId: string };
+  /** Run the sweep every minute and feed it the fire failures, as npm start does (off unless a test is about it). */
+  sweep?: boolean;
 }
 
 export async function testRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
@@ -54,6 +58,7 @@ export async function testRuntime(options: TestRuntimeOptions): Promise<TestRunt
     ...(options.jitter ? { jitter: options.jitter } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.cognito ? { cognito: options.cognito } : {}),
+    sweep: options.sweep ?? false,
     clock,
   });
   const tokens = new Map<string, string>();
@@ -88,6 +93,9 @@ export async function testRuntime(options: TestRuntimeOptions): Promise<TestRunt
     },
     async inbox(address) {
       return (await readInbox(sesEndpoint)).filter((e) => e.destination.to.some((to) => to.includes(address)));
+    },
+    async inboxes(...addresses) {
+      return (await readInbox(sesEndpoint)).filter((e) => e.destination.to.some((to) => addresses.some((a) => to.includes(a))));
     },
     async fireUntil(at) {
       clock.set(at);

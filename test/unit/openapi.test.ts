@@ -121,6 +121,12 @@ describe('the OpenAPI document', () => {
   });
 });
 
+/**
+ * Routes the server and the document have that shared/API.md does not list yet (this repository
+ * cannot change it): each must still be missing there, so the entry goes once API.md lists it.
+ */
+const NOT_YET_IN_API_MD = ['POST /v1/touches/{id}/retry'];
+
 describe('shared/API.md', () => {
   const markdown = apiMarkdown();
 
@@ -129,7 +135,8 @@ describe('shared/API.md', () => {
     const { routes } = apiMarkdownRoutes(markdown);
 
     // Assess
-    expect([...routes].sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    expect([...routes, ...NOT_YET_IN_API_MD].sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    for (const route of NOT_YET_IN_API_MD) expect(routes.has(route), `${route} is in API.md now: take it off NOT_YET_IN_API_MD`).toBe(false);
   });
 
   it('names the preview kinds the server renders', () => {

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { JitterMode } from './schedule-expression.js';
 import { LocalSchedulerService } from './scheduler-service.js';
 import { LocalSecretsService } from './secrets-service.js';
+import { LocalSesFront, type SesFrontOptions } from './ses-front.js';
 import { LocalSmsService } from './sms-service.js';
 import { AwsServiceError, awsJsonError, jsonResponse, unknownOperation, type Clock, type WireResponse } from './wire.js';
 
@@ -38,6 +39,8 @@ export interface LocalAwsOptions {
   concurrency?: number;
   /** Told of failed schedule invocations and of unexpected errors answering a request. */
   onError?: (where: string, error: unknown) => void;
+  /** Stand in front of the local SES as well: its SES v2 requests come here (see ses-front.ts). */
+  ses?: Pick<SesFrontOptions, 'upstream' | 'messageIdDomain' | 'publish'>;
 }
 
 export interface LocalAws {
@@ -46,6 +49,8 @@ export interface LocalAws {
   scheduler: LocalSchedulerService;
   sms: LocalSmsService;
   secrets: LocalSecretsService;
+  /** In front of the local SES, when asked for. */
+  ses?: LocalSesFront;
   /** Stops the scheduler (waiting for invocations in flight) and the server. */
   close(): Promise<void>;
 }
@@ -78,8 +83,11 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
 
+  const ses = options.ses ? new LocalSesFront({ ...options.ses, clock: options.clock, region: options.region, accountId: options.accountId }) : undefined;
+
   const answer = async (request: IncomingMessage, body: string): Promise<WireResponse> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (ses?.handles(url.pathname)) return ses.handle(request.method ?? 'GET', request.url ?? '/', body, request.headers);
     const target = request.headers['x-amz-target'];
     if (typeof target === 'string') return awsJson(target, body);
     if (request.method === 'GET' && url.pathname === '/local/sms') return sms.outboxPage(request.headers.accept);
@@ -130,6 +138,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     scheduler,
     sms,
     secrets,
+    ...(ses ? { ses } : {}),
     async close() {
       await scheduler.close();
       // The SDK keeps connections alive; close them, or close() would wait for their idle timeout.
