@@ -8,7 +8,7 @@
 import { DEFAULT_POLICY, type CadencePlanner } from '../../functions/core/cadence.js';
 import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../../functions/core/errors.js';
 import { FirePayload } from '../../functions/core/fire-payload.js';
-import { LinkTokens, type SheetClaim, type UnsubscribeClaim } from '../../functions/core/link-tokens.js';
+import { LinkTokens, type SheetCheck, type SheetClaim, type UnsubscribeClaim } from '../../functions/core/link-tokens.js';
 import { nameKey } from '../../functions/core/prospect-search.js';
 import type { Call, Prospect, Rep, Touch } from '../../functions/core/schemas.js';
 import { templateCatalog } from '../../functions/core/template-catalog.js';
@@ -455,6 +455,11 @@ export class FakeLinks implements Links {
     return this.tokens.verifyUnsubscribe(token);
   }
 
+  async checkSheet(token: string, now: Date): Promise<SheetCheck> {
+    return this.tokens.checkSheet(token, now);
+  }
+
+  /** Not on the port: tests read a link's claim with it. */
   async verifySheet(token: string, now: Date): Promise<SheetClaim | undefined> {
     return this.tokens.verifySheet(token, now);
   }
