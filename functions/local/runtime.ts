@@ -124,7 +124,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Scheduler invokes the fire function asynchronously: Lambda's own retries, then the on-failure destination.
   const lambda = new AsyncInvoker({ clock, autoRun: options.autoFire ?? false, onError: (id, error) => log.warn('fire attempt failed', { requestId: id, error: String(error) }) });
   const http = await startHttp({
-    handlers: { api: (e) => handlers!.api(e), render: (e) => handlers!.render(e) },
+    // Listening before the handlers are built (their environment names this server's URL): until then, 503.
+    handlers: { api: (e) => (handlers ? handlers.api(e) : starting()), render: (e) => (handlers ? handlers.render(e) : starting()) },
     tokens,
     local: (req, url, body) => localRoutes(req, url, body),
     port: options.apiPort,
@@ -344,6 +345,15 @@ async function scheduleSweep(endpoint: string): Promise<void> {
   } finally {
     client.destroy();
   }
+}
+
+/** A request that came before the handlers were built: try again, as after a dropped connection. */
+function starting(): Promise<HttpResult> {
+  return Promise.resolve({
+    statusCode: 503,
+    headers: { 'content-type': 'application/json', 'retry-after': '1' },
+    body: JSON.stringify({ error: { code: 'starting', message: 'The local runtime is starting: try again in a second' } }),
+  });
 }
 
 /** A local service's answer as the HTTP front sends it. */

@@ -132,15 +132,20 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
-/** Sends until the API answers, through kills and restarts, the way a client retries on a dropped connection. */
+/**
+ * Sends until the API answers, through kills and restarts, the way a client retries on a dropped
+ * connection or a 503 (the runtime is starting).
+ */
 async function callUntilAnswered(method: string, path: string, body: unknown, headers: Record<string, string>, attempts: { n: number }) {
   for (;;) {
     attempts.n += 1;
     try {
-      return await call(method, path, body, headers);
+      const answer = await call(method, path, body, headers);
+      if (answer.status !== 503) return answer;
     } catch {
-      await sleep(500);
+      // The connection dropped or was refused: the child is down.
     }
+    await sleep(500);
   }
 }
 
