@@ -30,6 +30,7 @@ import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
 import { isLocalRepId, LocalTokens } from './jwt.js';
 import { LOCAL_ACCOUNT, LOCAL_ARNS, localLambdaEnv, writeLambdaEnv } from './lambda-env.js';
 import { PendingEvents } from './pending-events.js';
+import { SesSends } from './ses-sends.js';
 
 export const LOCAL_SCHEDULE_GROUP = 'followthrough-touches';
 /** The domain of the Message-ID the local SES stamps on each message (`<MessageId@domain>`). */
@@ -121,6 +122,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   let sweepRuns = 0;
   const sesEvents = new PendingEvents<SesEventEnvelope>(dataFile('ses-events.jsonl'));
+  const sesSends = new SesSends(dataFile('ses-sends.jsonl'));
+  // Scheduler may fire a schedule due at start before the handlers are built: it waits for them, as Lambda queues.
+  let handlersBuilt!: () => void;
+  const built = new Promise<void>((resolve) => (handlersBuilt = resolve));
   // Scheduler invokes the fire function asynchronously: Lambda's own retries, then the on-failure destination.
   const lambda = new AsyncInvoker({ clock, autoRun: options.autoFire ?? false, onError: (id, error) => log.warn('fire attempt failed', { requestId: id, error: String(error) }) });
   const http = await startHttp({
@@ -143,8 +148,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     scheduleGroups: [LOCAL_SCHEDULE_GROUP, LOCAL_SWEEP_GROUP],
     secrets: { [LINK_SECRET_NAME]: options.linkSecret ?? (options.dataDir ? loadOrCreateSecretFile(join(options.dataDir, 'link-secret')) : randomBytes(32).toString('hex')) },
     // The local SES stands behind the same endpoint, and publishes Send events as SES event publishing does.
-    ses: { upstream: options.sesEndpoint, messageIdDomain: LOCAL_SES_MESSAGE_ID_DOMAIN, publish: (event) => routeSesEvent(event) },
+    ses: { upstream: options.sesEndpoint, messageIdDomain: LOCAL_SES_MESSAGE_ID_DOMAIN, publish: (event) => routeSesEvent(event), sends: sesSends.hooks },
     invoke: async (arn, input) => {
+      await built;
       if (arn === LOCAL_ARNS.sweep && sweepOn) {
         sweepRuns += 1;
         // Fires already handed to Lambda finish first, so a run never takes a touch being sent for a lost one.
@@ -189,6 +195,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   await ensureTable(dynamo, options.tableName);
 
+  // Sends a kill split from their Send events get them now (journaled: the handlers do not exist yet).
+  const recovered = await sesSends.recover(options.sesEndpoint, (request, messageId) => aws.ses!.sendEvent(request, messageId), (event) => routeSesEvent(event));
+  if (recovered) log.warn('Send events of messages the inbox took before a kill, published on start', { recovered });
+
   // The handler modules, each built as its Lambda builds itself, with this runtime's clock.
   const [api, render, fire, events, sweep] = await Promise.all([
     import('../handlers/api.js'),
@@ -204,6 +214,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     events: events.createHandler(env, clock),
     sweep: sweep.createHandler(env, clock),
   };
+  handlersBuilt();
   // SES events a kill kept from the events function, first: a retried fire reads what they record.
   for (const { id, event } of sesEvents.waiting()) await deliverSesEvent(id, event);
   await lambda.idle();

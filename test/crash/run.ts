@@ -105,7 +105,22 @@ async function startChild(): Promise<void> {
         }
       }
     });
-    proc.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    // The handlers' warnings and errors (Powertools writes them to stderr) are counted by message.
+    let errBuffer = '';
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      errBuffer += chunk.toString();
+      let newline: number;
+      while ((newline = errBuffer.indexOf('\n')) >= 0) {
+        const line = errBuffer.slice(0, newline);
+        errBuffer = errBuffer.slice(newline + 1);
+        try {
+          const message = (JSON.parse(line) as { message?: string }).message ?? '?';
+          logged.set(message, (logged.get(message) ?? 0) + 1);
+        } catch {
+          process.stderr.write(`${line}\n`);
+        }
+      }
+    });
     proc.once('exit', (code, signal) => reject(new Error(`child exited (${code ?? signal}) before it was ready`)));
   });
   const start = await ready;
