@@ -3,5 +3,16 @@
  * does not carry the fire path's rendering code.
  */
 
-/** A claim older than this is from a crashed delivery and may be taken over: three fire timeouts. */
-export const CLAIM_TTL_SECONDS = 90;
+/**
+ * The fire function's Lambda timeout (infra/stack.ts): a claim's holder is gone by then, since
+ * Lambda ends an invocation at its timeout. A send takes well under a second.
+ */
+export const FIRE_TIMEOUT_SECONDS = 20;
+
+/**
+ * A claim older than this is from a crashed delivery and may be taken over. Longer than the fire
+ * timeout, so a live delivery never loses its claim; shorter than Lambda's first retry of a failed
+ * invocation (a minute), so that retry takes a crashed delivery's touch over instead of waiting for
+ * the next.
+ */
+export const CLAIM_TTL_SECONDS = 30;

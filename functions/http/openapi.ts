@@ -196,7 +196,7 @@ function operations(): Record<string, Operation> {
           400: ERRORS[400],
           401: ERRORS[401],
           404: ERRORS[404],
-          409: 'version_conflict: the touch changed while it was being moved',
+          409: 'touch_changed: moved by another request meanwhile; touch_sending: being sent right now; version_conflict: the prospect is being changed by other requests',
           413: ERRORS[413],
           422: 'touch_not_pending, due_in_past, or a wall time that does not exist or repeats',
           500: ERRORS[500],

@@ -37,6 +37,17 @@ export class RecapNotSentError extends Error {
   }
 }
 
+/**
+ * The message went out but the sent mark could not be written. Thrown with the claim kept: a retry
+ * takes the touch over once the claim lapses, and finds the Send event instead of sending again.
+ */
+export class SentNotMarkedError extends Error {
+  constructor(touchId: string, options: { cause: unknown }) {
+    super(`touch ${touchId} was sent but could not be marked sent: ${String(options.cause)}`, options);
+    this.name = 'SentNotMarkedError';
+  }
+}
+
 /** Another delivery of the same touch is in flight; thrown so the invocation is retried later. */
 export class TouchBusyError extends Error {
   constructor(touchId: string) {
@@ -54,10 +65,17 @@ export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<F
     if (!current) return { result: 'ignored', touchId: payload.touchId, reason: 'no such touch' };
     if (current.status !== 'scheduled') return { result: 'ignored', touchId: current.id, reason: `touch is ${current.status}` };
     if (payload.dueAt && payload.dueAt !== current.dueAt) return { result: 'ignored', touchId: current.id, reason: 'touch was rescheduled; this delivery is stale' };
+    // The claim's holder sent the email and could not mark it (or died doing so): SES's Send event
+    // says it went out, so it is marked now, without waiting for the claim to lapse.
+    if (current.sesSent) return sentBefore(deps, current, current.sesSent);
     // Another delivery holds a fresh claim. Fail so the invocation is retried: if that delivery
     // died mid-way, a retry after the claim goes stale takes the touch over.
     throw new TouchBusyError(current.id);
   }
+
+  // A delivery that died between the send and the mark left its claim; SES's Send event, recorded
+  // since, says the email went out: mark it from that, and send nothing again.
+  if (claimed.sesSent) return sentBefore(deps, claimed, claimed.sesSent);
 
   const [bundle, rep] = await Promise.all([store.getProspectBundle(claimed.repId, claimed.prospectId), store.getRep(claimed.repId)]);
   if (!bundle || !rep) return finish(deps, claimed, 'failed', 'prospect or rep no longer exists');
@@ -140,6 +158,8 @@ async function sendSms(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectB
       const template = sms.voicemailTemplate ? `${sms.template} + ${sms.voicemailTemplate}` : sms.template;
       return await sent(deps, touch, 'sms', messageId, template, undefined, sms.variant ?? null);
     } catch (error) {
+      // Sent, only not marked: an email now would be a second reminder.
+      if (error instanceof SentNotMarkedError) throw error;
       failure = `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300);
       deps.logger.warn('SMS failed; falling back to email', { touchId: touch.id, error: failure });
     }
@@ -163,9 +183,22 @@ async function sent(
 ): Promise<FireResult> {
   const sentAt = toUtcIso(deps.clock.now());
   const deliveries = touch.deliveries?.length ? [...touch.deliveries, { at: sentAt, channel, ok: true, messageId }] : undefined;
-  await deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, deliveries, claimedAt: null, reason: null, scriptVariant });
+  try {
+    await deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, deliveries, claimedAt: null, reason: null, scriptVariant });
+  } catch (error) {
+    throw new SentNotMarkedError(touch.id, { cause: error });
+  }
   deps.logger.info('touch sent', { touchId: touch.id, kind: touch.kind, channel, messageId });
   return { result: 'sent', touchId: touch.id, messageId, channel };
+}
+
+/** The touch went out in an earlier delivery that died before marking it: marked now from SES's Send event. */
+async function sentBefore(deps: FireDeps, touch: Touch, seen: NonNullable<Touch['sesSent']>): Promise<FireResult> {
+  // Only while still scheduled: the claim's holder may be marking it in the same moment, from the same send.
+  const marked = await deps.store.updateTouch(touch, { status: 'sent', messageId: seen.messageId, sentAt: seen.at, subject: seen.subject, claimedAt: null, reason: null }, 'scheduled');
+  if (!marked) return { result: 'ignored', touchId: touch.id, reason: 'touch was marked by the delivery that sent it' };
+  deps.logger.warn('touch was sent by a delivery that died before marking it: marked from its Send event, not sent again', { touchId: touch.id, kind: touch.kind, messageId: seen.messageId });
+  return { result: 'sent', touchId: touch.id, messageId: seen.messageId, channel: 'email' };
 }
 
 async function finish(deps: FireDeps, touch: Touch, status: 'skipped' | 'failed', reason: string): Promise<FireResult> {
@@ -176,6 +209,11 @@ async function finish(deps: FireDeps, touch: Touch, status: 'skipped' | 'failed'
 
 async function failed(deps: FireDeps, touch: Touch, error: unknown): Promise<FireResult> {
   if (error instanceof MailRejectedError) return finish(deps, touch, 'failed', error.message);
+  if (error instanceof SentNotMarkedError) {
+    // The claim stays: no retry may send before it lapses, and one after it finds the Send event.
+    deps.logger.warn('sent but not marked; a retry after the claim lapses marks it', { touchId: touch.id, error: String(error.cause) });
+    throw error;
+  }
   // Release the claim so a retry of this invocation can take the touch (unless it was cancelled meanwhile).
   await deps.store.updateTouch(touch, { claimedAt: null }, 'scheduled');
   deps.logger.warn('send failed; the invocation will be retried', { touchId: touch.id, error: String(error) });

@@ -193,6 +193,20 @@ export class InMemoryStore implements Store {
     return { claimed: copy(stored) };
   }
 
+  async moveTouch(touch: Touch, to: { dueAt: string; promiseAt?: string | null }, staleBefore: string, prospect?: { next: Prospect; expectedVersion: number }): Promise<boolean> {
+    await this.hooks.run('moveTouch');
+    const stored = this.touchRecords.get(touchKey(touch));
+    const free = stored && stored.status === 'scheduled' && stored.dueAt === touch.dueAt && (stored.claimedAt === undefined || stored.claimedAt < staleBefore);
+    const pKey = prospect ? prospectKey(prospect.next.repId, prospect.next.id) : undefined;
+    if (!stored || !free || (prospect && this.prospects.get(pKey!)?.version !== prospect.expectedVersion)) return false;
+    stored.dueAt = to.dueAt;
+    if (to.promiseAt === null) delete stored.promiseAt;
+    else if (to.promiseAt !== undefined) stored.promiseAt = to.promiseAt;
+    stored.updatedAt = this.clock.now().toISOString();
+    if (prospect) this.prospects.set(pKey!, copy(prospect.next));
+    return true;
+  }
+
   async updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean> {
     await this.hooks.run('updateTouch');
     const stored = this.touchRecords.get(touchKey(touch));
@@ -284,11 +298,13 @@ export class InMemoryStore implements Store {
     return true;
   }
 
-  async recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean> {
-    await this.hooks.run('recordMessageIdHeader');
+  async recordSendEvent(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, sent: { messageId: string; at: string; subject?: string; header?: string }): Promise<boolean> {
+    await this.hooks.run('recordSendEvent');
     const stored = this.touchRecords.get(touchKey(ref));
     if (!stored) return false;
-    stored.messageIdHeader = header;
+    const { header, ...seen } = sent;
+    stored.sesSent = copy(seen);
+    if (header) stored.messageIdHeader = header;
     return true;
   }
 
