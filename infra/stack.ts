@@ -52,12 +52,15 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> = {
   sweep: { items: ['GetItem', 'PutItem', 'UpdateItem'], query: [BY_DUE_INDEX] },
 };
 
-/** The Scheduler calls of the functions that manage touch schedules (fire and render make none). */
+/**
+ * The Scheduler calls of the functions that manage touch schedules (fire and render make none). A schedule of the
+ * same name is replaced with UpdateSchedule; the api reads schedules when a retried call checks what the first made.
+ */
 export const SCHEDULE_ACCESS: Readonly<Partial<Record<FunctionName, readonly ScheduleAction[]>>> = {
-  api: ['CreateSchedule', 'DeleteSchedule'],
+  api: ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule', 'GetSchedule'],
   // The rep's notice after a bounce is a touch like any other: scheduled now, sent by the fire function.
-  events: ['CreateSchedule', 'DeleteSchedule'],
-  sweep: ['CreateSchedule', 'DeleteSchedule', 'GetSchedule'],
+  events: ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule'],
+  sweep: ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule', 'GetSchedule'],
 };
 
 export interface FollowthroughStackProps extends StackProps {
@@ -102,13 +105,14 @@ export class FollowthroughStack extends Stack {
     this.fireFunction = new FollowthroughFunction(this, 'FireFunction', {
       entry: entries.fire,
       description: 'followthrough: fires a touch at its due minute, a rep reminder on its second',
-      // A rep reminder's schedule fires up to two minutes early and waits for its second (core/on-time.ts).
+      // A rep reminder's schedule fires up to two minutes early and waits for its second (core/on-time.ts);
+      // the work after a claim is cut off within the claim's lease (core/claims.ts).
       timeout: Duration.seconds(FIRE_TIMEOUT_SECONDS),
       ...externalModules,
     });
     this.eventsFunction = new FollowthroughFunction(this, 'EventsFunction', {
       entry: entries.events,
-      description: 'followthrough: SES bounce and complaint handling; the Message-ID of each recap',
+      description: 'followthrough: SES bounces and complaints; the Send event of each email',
       timeout: Duration.seconds(30),
       ...externalModules,
     });

@@ -53,7 +53,8 @@ export async function claimAsRead(db: ClaimTable, claim: ReadClaim): Promise<Rea
         Key: keys.touch(touch),
         UpdateExpression: 'SET claimedAt = :now',
         // updatedAt: any write to the touch since the read (a cancel, a reschedule, a retry) moves it.
-        ConditionExpression: '#s = :sch AND dueAt = :due AND updatedAt = :u AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+        // sesSent: a Send event recorded since says an earlier delivery sent it (fire-touch.ts marks it from that).
+        ConditionExpression: '#s = :sch AND dueAt = :due AND updatedAt = :u AND attribute_not_exists(sesSent) AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':now': claim.now, ':sch': 'scheduled', ':due': touch.dueAt, ':u': touch.updatedAt, ':stale': claim.staleBefore },
         // When the claim fails, the same call says what the touch is now: no second read.

@@ -356,6 +356,52 @@ export class DynamoStore implements Store {
     );
   }
 
+  async moveTouch(touch: Touch, to: { dueAt: string; promiseAt?: string | null }, staleBefore: string, prospect?: { next: Prospect; expectedVersion: number }): Promise<boolean> {
+    const moved = { ...touch, dueAt: to.dueAt };
+    const values: Record<string, unknown> = {
+      ':due': to.dueAt,
+      ':read': touch.dueAt,
+      ':sch': 'scheduled',
+      ':stale': staleBefore,
+      ':u': new Date().toISOString(),
+      ...Object.fromEntries(Object.entries({ ...keys.due(moved), ...keys.pending(moved) }).map(([k, v]) => [`:${k}`, v])),
+    };
+    let expression = 'SET dueAt = :due, updatedAt = :u, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk';
+    if (to.promiseAt) {
+      expression += ', promiseAt = :promise';
+      values[':promise'] = to.promiseAt;
+    } else if (to.promiseAt === null) {
+      expression += ' REMOVE promiseAt';
+    }
+    const update = {
+      TableName: this.table,
+      Key: keys.touch(touch),
+      UpdateExpression: expression,
+      // What the mover read: still scheduled for that time, and not being sent right now.
+      ConditionExpression: '#s = :sch AND dueAt = :read AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: values,
+    };
+    if (!prospect) return this.write(new UpdateCommand({ ...update, ...this.capacity }));
+    try {
+      const out = await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            { Put: { TableName: this.table, Item: prospectItem(prospect.next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': prospect.expectedVersion } } },
+          ],
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'TransactionCanceledException' || name === 'TransactionConflictException') return false;
+      throw error;
+    }
+  }
+
   async getSuppression(email: string): Promise<Suppression | undefined> {
     return this.get<Suppression>(keys.suppression(email));
   }
@@ -471,15 +517,16 @@ export class DynamoStore implements Store {
     );
   }
 
-  async recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean> {
-    // Only this attribute: a Send event can arrive while the fire function is still marking the touch sent.
+  async recordSendEvent(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, sent: { messageId: string; at: string; subject?: string; header?: string }): Promise<boolean> {
+    const { header, ...seen } = sent;
+    // Only these attributes: a Send event can arrive while the fire function is still marking the touch sent.
     return this.write(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.touch(ref),
-        UpdateExpression: 'SET messageIdHeader = :h',
+        UpdateExpression: `SET sesSent = :s${header ? ', messageIdHeader = :h' : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':h': header },
+        ExpressionAttributeValues: { ':s': seen, ...(header ? { ':h': header } : {}) },
         ...this.capacity,
       }),
     );

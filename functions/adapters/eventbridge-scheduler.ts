@@ -5,6 +5,7 @@ import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
   GetScheduleCommand,
+  UpdateScheduleCommand,
   type CreateScheduleCommandInput,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
@@ -84,14 +85,25 @@ export function scheduleRequest(request: ScheduleRequest, options: EventBridgeSc
 export class EventBridgeTouchScheduler implements TouchScheduler {
   constructor(private readonly options: EventBridgeSchedulerOptions) {}
 
+  /**
+   * Creates the schedule, or replaces one of the same name in one UpdateSchedule (never a delete
+   * and a create, which leaves a moment with no schedule and lets two writers trip on each other).
+   * A schedule that ran out between the two calls is created again.
+   */
   async create(request: ScheduleRequest): Promise<void> {
-    try {
-      await this.options.client.send(new CreateScheduleCommand(scheduleRequest(request, this.options)));
-    } catch (error) {
-      // A rescheduled touch keeps its name: replace the old schedule.
-      if ((error as Error).name !== 'ConflictException') throw error;
-      await this.delete(request.name);
-      await this.options.client.send(new CreateScheduleCommand(scheduleRequest(request, this.options)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.client.send(new CreateScheduleCommand(scheduleRequest(request, this.options)));
+        return;
+      } catch (error) {
+        if ((error as Error).name !== 'ConflictException' || attempt >= 3) throw error;
+      }
+      try {
+        await this.options.client.send(new UpdateScheduleCommand(scheduleRequest(request, this.options)));
+        return;
+      } catch (error) {
+        if ((error as Error).name !== 'ResourceNotFoundException' || attempt >= 3) throw error;
+      }
     }
   }
 

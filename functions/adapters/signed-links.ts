@@ -2,7 +2,7 @@
  * The Links port: HMAC-signed unsubscribe and sheet links (core/link-tokens.ts) with the secret
  * from a SecretSource, fetched on first use.
  */
-import { LinkTokens, type SheetClaim, type UnsubscribeClaim } from '../core/link-tokens.js';
+import { LinkTokens, type SheetCheck, type UnsubscribeClaim } from '../core/link-tokens.js';
 import type { Prospect, Touch } from '../core/schemas.js';
 import type { Links, SecretSource } from '../ports/links.js';
 
@@ -33,8 +33,8 @@ export class SignedLinks implements Links {
     return (await this.signer()).verifyUnsubscribe(token);
   }
 
-  async verifySheet(token: string, now: Date): Promise<SheetClaim | undefined> {
-    return (await this.signer()).verifySheet(token, now);
+  async checkSheet(token: string, now: Date): Promise<SheetCheck> {
+    return (await this.signer()).checkSheet(token, now);
   }
 
   private signer(): Promise<LinkTokens> {

@@ -15,7 +15,11 @@ import {
   type HolidayCalendar,
   type QuietHours,
 } from './calendar.js';
-import type { Material, Outcome, ProspectStatus, StallReason, TouchKind } from './schemas.js';
+import type { Plan, PlanInput, PlannedTouch, ProspectPlace, SkippedTouch, SkipReasonCode } from './plan.js';
+import type { StallReason } from './schemas.js';
+
+// The plan's types live in core/plan.ts; named here too, where callers have always found them.
+export type { Plan, PlanInput, PlannedTouch, ProspectPlace, SkippedTouch, SkipReasonCode, TouchKindPlanned } from './plan.js';
 
 export interface CallWindow {
   start: ClockTime;
@@ -80,13 +84,6 @@ export const DEFAULT_POLICY: CadencePolicy = {
   voicemailEmail: { attempts: [1, 3, 5], delayMinutes: 5 },
   scriptVariants: { pinned: {}, floor: 0.1 },
 };
-
-/** Where the prospect is, for the calendar. */
-export interface ProspectPlace {
-  id: string;
-  timezone: string;
-  country?: string;
-}
 
 export class CadencePlanner {
   readonly calendar: BusinessCalendar;
@@ -332,61 +329,6 @@ export class CadencePlanner {
     }
     return start.toUTC();
   }
-}
-
-export type TouchKindPlanned = TouchKind;
-
-export interface PlannedTouch {
-  kind: TouchKindPlanned;
-  recipient: 'prospect' | 'rep';
-  channel: 'email' | 'sms';
-  dueAt: DateTime;
-  attempt?: number;
-  /** For a rep reminder: when the voicemail script promises the next try (null: none follows); for a voicemail email, the next try it names. */
-  promiseAt?: DateTime | null;
-  /** For a rep notice: what happened. */
-  notice?: string;
-}
-
-export interface PlanInput {
-  outcome: Outcome;
-  now: DateTime;
-  callAt: DateTime;
-  callbackAt?: DateTime;
-  stallReason?: StallReason;
-  materials: Material[];
-  sendRecap: boolean;
-  /** False turns off the note after a voicemail for this call (the call's `sendEmail`); default true. */
-  sendEmail?: boolean;
-  reminderChannel: 'email' | 'sms';
-  prospect: ProspectPlace & {
-    email?: string;
-    /** Why the address may not get email, when it may not (it unsubscribed, bounced or complained). */
-    emailBlocked?: 'unsubscribed' | 'bounced' | 'complained';
-    attempts: number;
-    attemptDueAt?: DateTime;
-  };
-}
-
-/** Stable codes for what was not planned; core/outcome.ts words them for the rep. */
-export type SkipReasonCode = 'not_requested' | 'no_agreed_time' | 'no_email' | 'unsubscribed' | 'bounced' | 'complained' | 'quiet_hours' | 'holiday' | 'too_soon';
-
-export interface SkippedTouch {
-  kind: TouchKindPlanned;
-  reason: SkipReasonCode;
-}
-
-export interface Plan {
-  status: ProspectStatus;
-  /** Unanswered attempts since the last conversation, after this outcome. */
-  attempts: number;
-  /** The scheduled time of the next attempt (agreed callback or computed retry). */
-  attemptDueAt?: DateTime;
-  callbackAt?: DateTime;
-  nextAttemptAt?: DateTime;
-  touches: PlannedTouch[];
-  /** What the outcome would plan but did not, and why. */
-  skipped: SkippedTouch[];
 }
 
 function roundDown(n: number, step: number): number {

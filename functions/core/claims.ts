@@ -4,8 +4,17 @@
  */
 
 /**
- * A claim older than this is from a crashed delivery and may be taken over. A fire claims only
- * after any wait for a reminder's second, and then sends (each SDK attempt cut off) and records:
- * three times the work a fire does after its claim (core/on-time.ts FIRE_WORK_SECONDS).
+ * The most a fire spends after it claims a touch: its sends are cut off then (use-cases/fire-touch.ts),
+ * so a claim's holder is done with it by then, as the fire function's Lambda timeout once ensured
+ * on its own. A rep reminder waits for its second before it claims (core/on-time.ts), so the
+ * function's timeout is this plus the longest wait. A send takes well under a second.
  */
-export const CLAIM_TTL_SECONDS = 90;
+export const CLAIMED_WORK_SECONDS = 20;
+
+/**
+ * A claim older than this is from a crashed delivery and may be taken over. Longer than a fire's
+ * work after its claim, so a live delivery never loses its claim; shorter than Lambda's first retry
+ * of a failed invocation (a minute), so that retry takes a crashed delivery's touch over instead of
+ * waiting for the next.
+ */
+export const CLAIM_TTL_SECONDS = 30;

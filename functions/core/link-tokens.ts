@@ -19,6 +19,9 @@ export interface SheetClaim {
   exp: number;
 }
 
+/** A sheet token checked: its claim, or `invalid` (not made by us, or altered) or `expired`. */
+export type SheetCheck = { claim: SheetClaim } | { problem: 'invalid' | 'expired' };
+
 type Purpose = 'unsubscribe' | 'sheet';
 
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
@@ -49,12 +52,20 @@ export class LinkTokens {
   }
 
   verifySheet(token: string, now: Date): SheetClaim | undefined {
+    const check = this.checkSheet(token, now);
+    return 'claim' in check ? check.claim : undefined;
+  }
+
+  /** The claim, or why there is none: a page can tell a mangled link from one a week old. */
+  checkSheet(token: string, now: Date): SheetCheck {
     const parts = this.verify('sheet', token);
-    if (!parts || parts.length !== 4) return undefined;
+    if (!parts || parts.length !== 4) return { problem: 'invalid' };
     const [repId, prospectId, touchId, exp] = parts as [string, string, string, string];
     const expiry = Number(exp);
-    if (!Number.isSafeInteger(expiry) || expiry * 1000 < now.getTime()) return undefined;
-    return { repId, prospectId, touchId, exp: expiry };
+    if (!Number.isSafeInteger(expiry)) return { problem: 'invalid' };
+    // Only a genuine token gets this far: "expired" never tells a forger anything.
+    if (expiry * 1000 < now.getTime()) return { problem: 'expired' };
+    return { claim: { repId, prospectId, touchId, exp: expiry } };
   }
 
   private sign(purpose: Purpose, parts: string[]): string {

@@ -6,6 +6,7 @@
  * so that minute ends by its due second, and the fire function prepares it and waits for the second
  * itself. Prospect email keeps the schedule's minute: nobody waits on a recap. Pure.
  */
+import { CLAIMED_WORK_SECONDS } from './claims.js';
 import type { Touch } from './schemas.js';
 
 /** How far ahead of its due second a rep reminder's schedule is set. */
@@ -17,11 +18,8 @@ export const REMINDER_LEAD_SECONDS = 60;
  */
 export const MAX_WAIT_SECONDS = 120;
 
-/** What a fire may spend after its wait (claim, send, record): the fire function's timeout before it waited. */
-export const FIRE_WORK_SECONDS = 30;
-
-/** The fire function's timeout: the longest wait, then its work. */
-export const FIRE_TIMEOUT_SECONDS = MAX_WAIT_SECONDS + FIRE_WORK_SECONDS;
+/** The fire function's timeout: the longest wait, then its work after the claim (core/claims.ts). */
+export const FIRE_TIMEOUT_SECONDS = MAX_WAIT_SECONDS + CLAIMED_WORK_SECONDS;
 
 /** Whether a touch goes out on its second (a rep reminder) rather than within its minute. */
 export function onItsSecond(touch: Pick<Touch, 'kind'>): boolean {

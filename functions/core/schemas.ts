@@ -225,6 +225,11 @@ export interface Touch {
   deliveries?: { at: string; channel: 'email' | 'sms'; ok: boolean; messageId?: string; error?: string }[];
   /** The Message-ID header SES stamped on this email, as its Send event reported it: what a reply threads to. */
   messageIdHeader?: string;
+  /**
+   * SES's Send event for this touch's email, recorded by the events function whatever became of the
+   * delivery that sent it: a delivery that finds it sends nothing again (a crash between send and mark).
+   */
+  sesSent?: { messageId: string; at: string; subject?: string };
   /** How many times the sweep recreated this touch's lost schedule (reset when it is retried). */
   repairs?: number;
   /** When a failed touch was put back to scheduled by a retry or an operator's redrive. */

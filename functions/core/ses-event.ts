@@ -16,7 +16,7 @@ export const SesEventSchema = z.object({
       destination: z.optional(z.array(z.string())),
       tags: z.optional(z.record(z.string(), z.array(z.string()))),
       headers: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
-      commonHeaders: z.optional(z.object({ messageId: z.optional(z.string()) })),
+      commonHeaders: z.optional(z.object({ messageId: z.optional(z.string()), subject: z.optional(z.string()) })),
     }),
     bounce: z.optional(z.object({ bounceType: z.string(), bounceSubType: z.optional(z.string()), bouncedRecipients: recipients })),
     complaint: z.optional(z.object({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) })),
@@ -26,10 +26,12 @@ export type SesEvent = z.infer<typeof SesEventSchema>;
 
 /**
  * The SES events routed to the events function as EventBridge detail types: bounces and complaints,
- * and the Send events of the emails a later one replies to (infra/constructs/messaging.ts filters
- * those by the `kind` message tag, so no other send invokes anything).
+ * and the Send event of every email that carries this message tag (each touch's email does): it
+ * records that the email went out, which a delivery retried after a crash between the send and the
+ * sent mark reads before sending again, and a recap's Message-ID, which its resend replies under
+ * (infra/constructs/messaging.ts filters on the tag's presence).
  */
-export const THREAD_PARENT_KINDS = ['recap'] as const;
+export const SENT_EVENT_TAG = 'touch';
 
 /**
  * The Message-ID header SES stamped on the email an event is about, when the event carries it whole:

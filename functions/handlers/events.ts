@@ -1,4 +1,4 @@
-/** Lambda entry for SES bounce and complaint events delivered by EventBridge. */
+/** Lambda entry for SES events delivered by EventBridge: bounces, complaints, and the Send event of each email. */
 import { dynamoStore, powertoolsLogger, touchScheduler } from '../adapters/aws-ports.js';
 import { eventsUseCases } from '../compose.js';
 import { SesEventSchema } from '../core/ses-event.js';

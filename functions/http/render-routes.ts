@@ -7,9 +7,10 @@ import { idSchema } from '../core/schemas.js';
 import type { Logger } from '../ports/logger.js';
 import type { ConsoleSignIn } from '../settings.js';
 import { consoleResponse, type ConsoleConfig } from './console.js';
-import { byline, htmlPage } from './public-pages.js';
+import { presentPreview } from './present.js';
+import { byline, htmlPage, wantsJson } from './public-pages.js';
 import { PreviewQuery } from './queries.js';
-import { Router, type RequestContext } from './router.js';
+import { errorBody, json, Router, type RequestContext } from './router.js';
 import { parse } from './validate.js';
 
 /** What /app/config.json tells the page: Cognito comes back to this API's own /app/callback. */
@@ -18,6 +19,33 @@ export function consoleConfig(signIn: ConsoleSignIn | undefined, baseUrl: string
   if (signIn.signIn === 'local') return { signIn: 'local' };
   return { signIn: 'cognito', domain: signIn.domainUrl, clientId: signIn.clientId, redirectUri: `${baseUrl}/app/callback`, logoutUri: `${baseUrl}/app/` };
 }
+
+const ANOTHER_WAY = 'Your reminders by email carry the same sheet, and the preview of a prospect in the <a href="/app/">console</a> renders it now.';
+
+/** A sheet link that opens nothing, by why: JSON in the error shape for a program, the page for a person. */
+const SHEET_PROBLEMS = {
+  invalid: {
+    status: 400,
+    code: 'invalid_link',
+    message: 'This sheet link is not valid: open it from the reminder exactly as it was sent',
+    title: 'This link is not valid',
+    page: `<p>Part of the link may have been cut off or changed: open it again from the reminder. ${ANOTHER_WAY}</p>`,
+  },
+  expired: {
+    status: 410,
+    code: 'link_expired',
+    message: 'This sheet link has expired (sheet links work for a week): the reminder email and the console preview carry the same sheet',
+    title: 'This link has expired',
+    page: `<p>Sheet links work for a week. ${ANOTHER_WAY}</p>`,
+  },
+  gone: {
+    status: 404,
+    code: 'not_found',
+    message: 'The reminder behind this sheet link was not found',
+    title: 'This sheet is gone',
+    page: `<p>The reminder this link was made for is no longer there. ${ANOTHER_WAY}</p>`,
+  },
+} as const;
 
 export function renderRoutes(useCases: RenderUseCases, logger?: Logger, options: { console?: ConsoleSignIn } = {}): Router {
   const router = new Router(logger);
@@ -31,16 +59,13 @@ export function renderRoutes(useCases: RenderUseCases, logger?: Logger, options:
     const repId = c.repId();
     const { kind } = parse(PreviewQuery, c.query, 'The query');
     const preview = await useCases.renderPreview({ repId, prospectId: parse(idSchema, c.params.id, 'The id in the path'), kind, baseUrl: c.baseUrl() });
-    const { kind: _kind, ...body } = preview;
-    return { body };
+    return { body: presentPreview(preview) };
   });
   router.on('GET', '/v1/sheets/{token}', async (c) => {
     const sheet = await useCases.openSheet(c.params.token!);
     if (!sheet.found) {
-      return htmlPage(400, {
-        title: 'This link has expired',
-        body: '<p>Sheet links work for a week. Your reminders by email carry the same sheet, and the preview of a prospect in the <a href="/app/">console</a> renders it now.</p>',
-      });
+      const problem = SHEET_PROBLEMS[sheet.problem];
+      return wantsJson(c) ? json(problem.status, errorBody(problem.code, problem.message)) : htmlPage(problem.status, { title: problem.title, body: problem.page });
     }
     // The sheet is an email's body: its own document's inner part, with the inline styles email needs.
     const inner = /<body[^>]*>([\s\S]*)<\/body>/i.exec(sheet.html)?.[1] ?? sheet.html;

@@ -8,6 +8,8 @@ import { NotFoundError, ValidationError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { errorAnswer, PayloadTooLargeError, UnauthorizedError } from './errors.js';
 import { errorPage, notFoundPage, prefersHtml } from './public-pages.js';
+import type { ErrorBody } from './responses.js';
+import { matchRoute } from './routing.js';
 
 /** The event as the HTTP API's JWT authorizer hands it over (claims of a verified token). */
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -74,15 +76,18 @@ export class Router {
     // A browser opening an address gets a page for an error; programs get the JSON error.
     const page = prefersHtml(lowerKeys(event.headers ?? {}).accept);
     try {
-      const matching = this.routes.filter((r) => r.pattern.test(path));
-      if (matching.length === 0) {
-        if (page) return notFoundPage();
-        throw new NotFoundError(`The route ${path}`);
-      }
-      const route = matching.find((r) => r.method === method);
+      const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
       if (!route) {
-        const allow = { allow: matching.map((r) => r.method).join(', ') };
-        const message = `Use ${matching.map((r) => r.method).join(' or ')} on ${path}`;
+        // A path of the route table answers 405 with the methods it takes, whichever function serves
+        // them: on AWS the $default route brings POST /v1/sheets/x here, to the api function.
+        const table = matchRoute(method, path);
+        const methods = [...new Set([...this.routes.filter((r) => r.pattern.test(path)).map((r) => r.method), ...table.methods])];
+        if (methods.length === 0 || table.route) {
+          if (page) return notFoundPage();
+          throw new NotFoundError(`The route ${path}`);
+        }
+        const allow = { allow: methods.join(', ') };
+        const message = `Use ${methods.join(' or ')} on ${path}`;
         return page ? errorPage(405, message, allow) : json(405, errorBody('method_not_allowed', message), allow);
       }
       const m = route.pattern.exec(path)!;
@@ -162,7 +167,7 @@ function lowerKeys(h: Record<string, string | undefined>): Record<string, string
   return out;
 }
 
-export function errorBody(code: string, message: string, issues?: { path: string; message: string }[]) {
+export function errorBody(code: string, message: string, issues?: { path: string; message: string }[]): ErrorBody {
   return { error: { code, message, ...(issues?.length ? { issues } : {}) } };
 }
 

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { buildTemplates } from '../../scripts/build-templates.js';
 import { PolicyError, policyFromJson } from '../core/policy.js';
 import { SettingsError } from '../settings.js';
+import { describeCheck } from '../use-cases/check-schedules.js';
 import { PrerequisiteError, startDynamo } from './dynamo.js';
 import { startSes } from './ses.js';
 
@@ -78,6 +79,7 @@ async function main() {
         `  SMS     ${runtime.url}/local/sms   reminders sent by SMS`,
         `  AWS     ${runtime.aws.endpoint}   local EventBridge Scheduler, SMS and Secrets Manager endpoints`,
         `  Data    ${dataDir}   DynamoDB Local, ${pending} pending schedule${pending === 1 ? '' : 's'}, signing key, lambda.env`,
+        `  Check   ${describeCheck(runtime.startupCheck)}`,
         'Try:',
         `  TOKEN=$(npm run -s token -- rep-1)`,
         `  curl -s -X PUT ${runtime.url}/v1/reps/me -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,

@@ -11,11 +11,15 @@ import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { dynamoStore, touchScheduler } from '../adapters/aws-ports.js';
 import { SWEEP_SCHEDULE_INPUT } from '../core/failure.js';
-import { THREAD_PARENT_KINDS } from '../core/ses-event.js';
+import { FirePayload } from '../core/fire-payload.js';
+import { SENT_EVENT_TAG } from '../core/ses-event.js';
 import type { HttpEvent, HttpResult } from '../http/router.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { systemClock, type Clock } from '../ports/clock.js';
+import { loadSettings } from '../settings.js';
+import { checkSchedules, type ScheduleCheck } from '../use-cases/check-schedules.js';
 import { AsyncInvoker, type OnFailureRecord } from './aws/lambda-invoke.js';
 import { loadOrCreateSecretFile } from './aws/secrets-service.js';
 import { startLocalAws, type LocalAws } from './aws/server.js';
@@ -25,6 +29,8 @@ import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamo.js';
 import { jsonResult, startHttp, type LocalRoute } from './http-server.js';
 import { isLocalRepId, LocalTokens } from './jwt.js';
 import { LOCAL_ACCOUNT, LOCAL_ARNS, localLambdaEnv, writeLambdaEnv } from './lambda-env.js';
+import { PendingEvents } from './pending-events.js';
+import { SesSends } from './ses-sends.js';
 
 export const LOCAL_SCHEDULE_GROUP = 'followthrough-touches';
 /** The domain of the Message-ID the local SES stamps on each message (`<MessageId@domain>`). */
@@ -87,6 +93,8 @@ export interface LocalRuntime {
   runDue(): Promise<number>;
   /** Lambda's asynchronous invocations of the fire function (retries waiting, a hook to run them now). */
   lambda: AsyncInvoker;
+  /** What the check on start found: every scheduled touch has a schedule, every schedule a scheduled touch. */
+  startupCheck: ScheduleCheck;
   /** On-failure records of fire invocations that failed every attempt. */
   failures: OnFailureRecord[];
   /** The fire function's on-failure queue, consumed by the sweep (with `sweep`). */
@@ -113,10 +121,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     onError: (error) => log.error('the sweep failed on a batch of fire failures', { error: String(error) }),
   });
   let sweepRuns = 0;
+  const sesEvents = new PendingEvents<SesEventEnvelope>(dataFile('ses-events.jsonl'));
+  const sesSends = new SesSends(dataFile('ses-sends.jsonl'));
+  // Scheduler may fire a schedule due at start before the handlers are built: it waits for them, as Lambda queues.
+  let handlersBuilt!: () => void;
+  const built = new Promise<void>((resolve) => (handlersBuilt = resolve));
   // Scheduler invokes the fire function asynchronously: Lambda's own retries, then the on-failure destination.
   const lambda = new AsyncInvoker({ clock, autoRun: options.autoFire ?? false, onError: (id, error) => log.warn('fire attempt failed', { requestId: id, error: String(error) }) });
   const http = await startHttp({
-    handlers: { api: (e) => handlers!.api(e), render: (e) => handlers!.render(e) },
+    // Listening before the handlers are built (their environment names this server's URL): until then, 503.
+    handlers: { api: (e) => (handlers ? handlers.api(e) : starting()), render: (e) => (handlers ? handlers.render(e) : starting()) },
     tokens,
     local: (req, url, body) => localRoutes(req, url, body),
     port: options.apiPort,
@@ -134,8 +148,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     scheduleGroups: [LOCAL_SCHEDULE_GROUP, LOCAL_SWEEP_GROUP],
     secrets: { [LINK_SECRET_NAME]: options.linkSecret ?? (options.dataDir ? loadOrCreateSecretFile(join(options.dataDir, 'link-secret')) : randomBytes(32).toString('hex')) },
     // The local SES stands behind the same endpoint, and publishes Send events as SES event publishing does.
-    ses: { upstream: options.sesEndpoint, messageIdDomain: LOCAL_SES_MESSAGE_ID_DOMAIN, publish: (event) => routeSesEvent(event) },
+    ses: { upstream: options.sesEndpoint, messageIdDomain: LOCAL_SES_MESSAGE_ID_DOMAIN, publish: (event) => routeSesEvent(event), sends: sesSends.hooks },
     invoke: async (arn, input) => {
+      await built;
       if (arn === LOCAL_ARNS.sweep && sweepOn) {
         sweepRuns += 1;
         // Fires already handed to Lambda finish first, so a run never takes a touch being sent for a lost one.
@@ -180,6 +195,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   await ensureTable(dynamo, options.tableName);
 
+  // Sends a kill split from their Send events get them now (journaled: the handlers do not exist yet).
+  const recovered = await sesSends.recover(options.sesEndpoint, (request, messageId) => aws.ses!.sendEvent(request, messageId), (event) => routeSesEvent(event));
+  if (recovered) log.warn('Send events of messages the inbox took before a kill, published on start', { recovered });
+
   // The handler modules, each built as its Lambda builds itself, with this runtime's clock.
   const [api, render, fire, events, sweep] = await Promise.all([
     import('../handlers/api.js'),
@@ -195,6 +214,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     events: events.createHandler(env, clock),
     sweep: sweep.createHandler(env, clock),
   };
+  handlersBuilt();
+  // SES events a kill kept from the events function, first: a retried fire reads what they record.
+  for (const { id, event } of sesEvents.waiting()) await deliverSesEvent(id, event);
+  await lambda.idle();
+  // After a crash or a kill, touches and schedules may disagree: made right before anything else runs.
+  const startupCheck = await checkOnStart(env, clock, aws, log);
   if (sweepOn) {
     await scheduleSweep(aws.endpoint);
     // Failures kept from before a restart go to the sweep now.
@@ -203,16 +228,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   /**
    * The stack's EventBridge rules for SES events (infra/constructs/messaging.ts): bounces,
-   * complaints, and the Send events of recaps go to the events function, invoked asynchronously.
+   * complaints, and the Send event of every email of a touch go to the events function, invoked
+   * asynchronously; kept in a journal until it is through with them, as EventBridge keeps them.
    */
   async function routeSesEvent(event: SesEventEnvelope): Promise<void> {
-    const kinds = ((event.detail.mail as { tags?: Record<string, string[]> } | undefined)?.tags?.kind ?? []) as string[];
+    const tags = (event.detail.mail as { tags?: Record<string, string[]> } | undefined)?.tags ?? {};
     const routed =
       event['detail-type'] === 'Email Bounced' ||
       event['detail-type'] === 'Email Complaint Received' ||
-      (event['detail-type'] === 'Email Sent' && kinds.some((k) => (THREAD_PARENT_KINDS as readonly string[]).includes(k)));
-    if (!routed || !handlers) return;
-    await lambda.asyncInvoke(handlers.events, event as unknown, { functionArn: LOCAL_ARNS.events, maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 });
+      (event['detail-type'] === 'Email Sent' && Boolean(tags[SENT_EVENT_TAG]?.length));
+    if (!routed) return;
+    const id = sesEvents.add(event);
+    // Before the handlers exist (a send at start), the event waits in the journal.
+    if (handlers) await deliverSesEvent(id, event);
+  }
+
+  async function deliverSesEvent(id: string, event: SesEventEnvelope): Promise<void> {
+    const invocation = await lambda.asyncInvoke(handlers!.events, event as unknown, { functionArn: LOCAL_ARNS.events, maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 });
+    void invocation.settled.then(() => sesEvents.done(id));
   }
 
   /** Routes only the local runtime has: stand-ins for what AWS delivers by other paths. */
@@ -254,6 +287,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     handlers,
     lambda,
     failures,
+    startupCheck,
     fireFailureQueue,
     async runDue() {
       const sweepsBefore = sweepRuns;
@@ -274,6 +308,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       dynamo.destroy();
     },
   };
+}
+
+/** Touches against the local Scheduler's touch schedules, through the same adapters the sweep uses. */
+async function checkOnStart(env: Record<string, string>, clock: Clock, aws: LocalAws, logger: Logger): Promise<ScheduleCheck> {
+  const settings = loadSettings(env, 'sweep');
+  const schedules = aws.scheduler
+    .list()
+    .filter((s) => s.group === LOCAL_SCHEDULE_GROUP)
+    .map((s) => {
+      let input: unknown;
+      try {
+        input = JSON.parse(s.input);
+      } catch {
+        input = undefined;
+      }
+      const payload = FirePayload.safeParse(input);
+      return { name: s.name, ...(payload.success ? { payload: payload.data } : {}) };
+    });
+  return checkSchedules({ store: dynamoStore(settings), scheduler: touchScheduler(settings, clock), logger }, schedules);
 }
 
 /**
@@ -303,6 +356,15 @@ async function scheduleSweep(endpoint: string): Promise<void> {
   } finally {
     client.destroy();
   }
+}
+
+/** A request that came before the handlers were built: try again, as after a dropped connection. */
+function starting(): Promise<HttpResult> {
+  return Promise.resolve({
+    statusCode: 503,
+    headers: { 'content-type': 'application/json', 'retry-after': '1' },
+    body: JSON.stringify({ error: { code: 'starting', message: 'The local runtime is starting: try again in a second' } }),
+  });
 }
 
 /** A local service's answer as the HTTP front sends it. */

@@ -1,5 +1,5 @@
 import type { Prospect, Touch } from '../core/schemas.js';
-import type { SheetClaim, UnsubscribeClaim } from '../core/link-tokens.js';
+import type { SheetCheck, UnsubscribeClaim } from '../core/link-tokens.js';
 
 /**
  * Signed public links: one-click unsubscribe and the call-prep sheet behind an SMS. Async because
@@ -10,7 +10,8 @@ export interface Links {
   unsubscribeUrl(prospect: Pick<Prospect, 'repId' | 'id' | 'email'>, base?: string): Promise<string>;
   sheetUrl(touch: Pick<Touch, 'repId' | 'prospectId' | 'id'>, now: Date, base?: string): Promise<string>;
   verifyUnsubscribe(token: string): Promise<UnsubscribeClaim | undefined>;
-  verifySheet(token: string, now: Date): Promise<SheetClaim | undefined>;
+  /** The sheet's claim, or whether the token is not ours (altered) or expired. */
+  checkSheet(token: string, now: Date): Promise<SheetCheck>;
 }
 
 /** Where the link-signing secret comes from (Secrets Manager on AWS). */

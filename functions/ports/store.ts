@@ -114,12 +114,19 @@ export interface Store {
   ): Promise<{ claimed?: Touch; current?: Touch }>;
   /**
    * Takes a touch for sending as it was read moments ago, in one write (a transaction): only while
-   * the touch is unchanged since (scheduled, same due time and updatedAt) and no claim newer than
-   * `staleBefore` holds it, the prospect is at `prospectVersion`, the rep as `rep` was read, and for
-   * a prospect email `unsuppressed` is not on the suppression list. What was rendered from that read
+   * the touch is unchanged since (scheduled, same due time and updatedAt, no Send event recorded on
+   * it) and no claim newer than `staleBefore` holds it, the prospect is at `prospectVersion`, the
+   * rep as `rep` was read, and for a prospect email `unsuppressed` is not on the suppression list. What was rendered from that read
    * is then current. Otherwise says what moved: the touch as it stands, and the suppression entry.
    */
   claimAsRead(claim: ReadClaim): Promise<ReadClaimResult>;
+  /**
+   * Moves a touch to a new time, only while it is still scheduled for the time the mover read
+   * (`touch.dueAt`) and no delivery holds a claim newer than `staleBefore`. With `prospect`, the
+   * prospect is written in the same transaction, only while it is at `expectedVersion` (a reminder's
+   * attempt moves with it). False when the touch or the prospect moved on meanwhile.
+   */
+  moveTouch(touch: Touch, to: { dueAt: string; promiseAt?: string | null }, staleBefore: string, prospect?: { next: Prospect; expectedVersion: number }): Promise<boolean>;
   /** Updates a touch; with `ifStatus`, only while it still has that status (returns false otherwise). */
   updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean>;
   getSuppression(email: string): Promise<Suppression | undefined>;
@@ -146,8 +153,11 @@ export interface Store {
   failTouch(ref: DueTouchRef, reason: string): Promise<boolean>;
   /** Adds a touch unless one with its id exists (a notice told once); false when it did. */
   addTouch(touch: Touch): Promise<boolean>;
-  /** Records the Message-ID header SES stamped on a sent touch's email; false when there is no such touch. */
-  recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean>;
+  /**
+   * Records SES's Send event on a touch: that its email went out (`sesSent`) and, when the event
+   * carries it, the Message-ID header SES stamped; false when there is no such touch.
+   */
+  recordSendEvent(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, sent: { messageId: string; at: string; subject?: string; header?: string }): Promise<boolean>;
 }
 
 /** A claim on a touch as the fire path read it (Store.claimAsRead). */

@@ -3,10 +3,11 @@
  * query, the rep from a cache checked at the claim), check the rules that hold at send time, and
  * render it; a rep reminder then waits for its due second (core/on-time.ts). Claim it in one
  * transaction that holds only while the touch, the prospect and the rep are as read and the address
- * is not suppressed, so what was rendered is current; send; record the result in one write.
- * A repeated or stale delivery sends nothing.
+ * is not suppressed, so what was rendered is current; send (cut off within the claim's lease);
+ * record the result in one write. A repeated or stale delivery sends nothing, and a touch whose
+ * email an earlier delivery sent (SES's Send event recorded on it) is marked sent, not sent again.
  */
-import { CLAIM_TTL_SECONDS } from '../core/claims.js';
+import { CLAIM_TTL_SECONDS, CLAIMED_WORK_SECONDS } from '../core/claims.js';
 import { prospectEmailBlock, type SkipReason } from '../core/delivery.js';
 import { composeEmail, threadParent, type OutgoingEmail } from '../core/email.js';
 import type { FirePayload } from '../core/fire-payload.js';
@@ -46,6 +47,17 @@ export class RecapNotSentError extends Error {
   }
 }
 
+/**
+ * The message went out but the sent mark could not be written. Thrown with the claim kept: a retry
+ * takes the touch over once the claim lapses, and finds the Send event instead of sending again.
+ */
+export class SentNotMarkedError extends Error {
+  constructor(touchId: string, options: { cause: unknown }) {
+    super(`touch ${touchId} was sent but could not be marked sent: ${String(options.cause)}`, options);
+    this.name = 'SentNotMarkedError';
+  }
+}
+
 /** Another delivery of the same touch is in flight; thrown so the invocation is retried later. */
 export class TouchBusyError extends Error {
   constructor(touchId: string) {
@@ -56,6 +68,13 @@ export class TouchBusyError extends Error {
 
 /** Reads before giving up on a touch that keeps changing under the claim (each change is someone's write). */
 const MAX_READS = 4;
+
+/**
+ * Sends still running this long after the claim are abandoned (their SDK calls aborted), leaving
+ * time for the mark: the work after a claim ends within CLAIMED_WORK_SECONDS, inside the claim's
+ * lease (core/claims.ts), however long the function waited for a reminder's second before it.
+ */
+const SEND_CUTOFF_MS = (CLAIMED_WORK_SECONDS - 5) * 1000;
 
 /** What goes out, made before the claim: the claim then says it is still current. */
 type Prepared =
@@ -70,7 +89,7 @@ export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<F
     if (!bundle || !rep) return orphan(deps, payload);
     const touch = bundle.touches.find((t) => t.id === payload.touchId);
     if (!touch) return noSuchTouch(payload);
-    const refused = refusal(deps, touch, payload);
+    const refused = await refusal(deps, touch, payload);
     if (refused) return refused;
 
     // Everything but the claim, before it: a rep reminder is ready at its due second, and the claim
@@ -94,7 +113,7 @@ export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<F
     if (!claim.claimed) {
       if (claim.moved.includes('touch')) {
         if (!claim.current) return noSuchTouch(payload);
-        const gone = refusal(deps, claim.current, payload);
+        const gone = await refusal(deps, claim.current, payload);
         if (gone) return gone;
       }
       if (claim.moved.includes('rep')) deps.reps?.forget(payload.repId);
@@ -107,9 +126,11 @@ export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<F
     if (prepared.channel === 'none') return finish(deps, claimed, prepared.status, prepared.reason);
     // An email prepared as an SMS's fallback carries that SMS's failure.
     const going = prepared.channel === 'email' ? { ...prepared.touch, claimedAt: claimed.claimedAt } : claimed;
+    // Wall time, as Lambda's timeout is: the lease holds against other deliveries' clocks.
+    const signal = AbortSignal.timeout(SEND_CUTOFF_MS);
     try {
-      if (prepared.channel === 'sms') return await deliverSms(deps, going, prepared, rep, bundle);
-      return await deliverEmail(deps, going, prepared);
+      if (prepared.channel === 'sms') return await deliverSms(deps, going, prepared, rep, bundle, signal);
+      return await deliverEmail(deps, going, prepared, signal);
     } catch (error) {
       return failed(deps, going, error);
     }
@@ -124,7 +145,8 @@ async function orphan(deps: FireDeps, payload: FirePayload): Promise<FireResult>
   const now = deps.clock.now();
   const ref = { repId: payload.repId, prospectId: payload.prospectId, id: payload.touchId, dueAt: payload.dueAt };
   const { claimed, current } = await deps.store.claimTouch(ref, toUtcIso(now), toUtcIso(new Date(now.getTime() - CLAIM_TTL_SECONDS * 1000)));
-  if (!claimed) return (current && refusal(deps, current, payload)) || noSuchTouch(payload);
+  if (!claimed) return (current && (await refusal(deps, current, payload))) || noSuchTouch(payload);
+  if (claimed.sesSent) return sentBefore(deps, claimed, claimed.sesSent);
   return finish(deps, claimed, 'failed', 'prospect or rep no longer exists');
 }
 
@@ -132,10 +154,16 @@ function noSuchTouch(payload: FirePayload): FireResult {
   return { result: 'ignored', touchId: payload.touchId, reason: 'no such touch' };
 }
 
-/** Why this delivery sends nothing (the touch done or moved), or throws while another holds it. */
-function refusal(deps: FireDeps, touch: Touch, payload: FirePayload): FireResult | undefined {
+/**
+ * Why this delivery sends nothing (the touch done or moved, or sent by an earlier delivery, which
+ * it then marks), or throws while another holds it.
+ */
+async function refusal(deps: FireDeps, touch: Touch, payload: FirePayload): Promise<FireResult | undefined> {
   if (touch.status !== 'scheduled') return { result: 'ignored', touchId: touch.id, reason: `touch is ${touch.status}` };
   if (payload.dueAt && payload.dueAt !== touch.dueAt) return { result: 'ignored', touchId: touch.id, reason: 'touch was rescheduled; this delivery is stale' };
+  // A delivery that sent the email and could not mark it (or died doing so): SES's Send event says
+  // it went out, so it is marked now, without waiting for that delivery's claim to lapse.
+  if (touch.sesSent) return sentBefore(deps, touch, touch.sesSent);
   // Another delivery holds a fresh claim. Fail so the invocation is retried: if that delivery
   // died mid-way, a retry after the claim goes stale takes the touch over.
   if (touch.claimedAt && Date.parse(touch.claimedAt) >= deps.clock.now().getTime() - CLAIM_TTL_SECONDS * 1000) throw new TouchBusyError(touch.id);
@@ -212,8 +240,8 @@ function recapThread(deps: FireDeps, touch: Touch, touches: readonly Touch[]): {
   return { messageIdHeader, ...(recap.subject ? { subject: recap.subject } : {}) };
 }
 
-async function deliverEmail(deps: FireDeps, touch: Touch, prepared: Prepared & { channel: 'email' }): Promise<FireResult> {
-  const { messageId } = await deps.mailer.send(prepared.email);
+async function deliverEmail(deps: FireDeps, touch: Touch, prepared: Prepared & { channel: 'email' }, signal: AbortSignal): Promise<FireResult> {
+  const { messageId } = await deps.mailer.send(prepared.email, { signal });
   return sent(deps, touch, 'email', messageId, prepared.template, prepared.email.subject, prepared.variant);
 }
 
@@ -221,19 +249,21 @@ async function deliverEmail(deps: FireDeps, touch: Touch, prepared: Prepared & {
  * The reminder by SMS: short, with a signed link to the full sheet. When sending fails it goes by
  * email instead, and the touch records both attempts.
  */
-async function deliverSms(deps: FireDeps, touch: Touch, prepared: Prepared & { channel: 'sms' }, rep: Rep, bundle: ProspectBundle): Promise<FireResult> {
+async function deliverSms(deps: FireDeps, touch: Touch, prepared: Prepared & { channel: 'sms' }, rep: Rep, bundle: ProspectBundle, signal: AbortSignal): Promise<FireResult> {
   let failure: string;
   try {
-    const { messageId } = await deps.sms!.send(prepared.sms);
+    const { messageId } = await deps.sms!.send(prepared.sms, { signal });
     return await sent(deps, touch, 'sms', messageId, prepared.template, undefined, prepared.variant);
   } catch (error) {
+    // Sent, only not marked: an email now would be a second reminder.
+    if (error instanceof SentNotMarkedError) throw error;
     failure = `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300);
     deps.logger.warn('SMS failed; falling back to email', { touchId: touch.id, error: failure });
   }
   const now = deps.clock.now();
   const fallback = withFailedSms(touch, now, failure);
   try {
-    return await deliverEmail(deps, fallback, await prepareEmail(deps, fallback, rep, bundle, now));
+    return await deliverEmail(deps, fallback, await prepareEmail(deps, fallback, rep, bundle, now), signal);
   } catch (error) {
     return failed(deps, fallback, error);
   }
@@ -255,9 +285,22 @@ async function sent(
   const sentAt = toUtcIso(deps.clock.now());
   const deliveries = touch.deliveries?.length ? [...touch.deliveries, { at: sentAt, channel, ok: true, messageId }] : undefined;
   // One write, no read back: the claim made this delivery the only one.
-  await deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, deliveries, claimedAt: null, reason: null, scriptVariant });
+  try {
+    await deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, deliveries, claimedAt: null, reason: null, scriptVariant });
+  } catch (error) {
+    throw new SentNotMarkedError(touch.id, { cause: error });
+  }
   deps.logger.info('touch sent', { touchId: touch.id, kind: touch.kind, channel, messageId });
   return { result: 'sent', touchId: touch.id, messageId, channel };
+}
+
+/** The touch went out in an earlier delivery that died before marking it: marked now from SES's Send event. */
+async function sentBefore(deps: FireDeps, touch: Touch, seen: NonNullable<Touch['sesSent']>): Promise<FireResult> {
+  // Only while still scheduled: the claim's holder may be marking it in the same moment, from the same send.
+  const marked = await deps.store.updateTouch(touch, { status: 'sent', messageId: seen.messageId, sentAt: seen.at, subject: seen.subject, claimedAt: null, reason: null }, 'scheduled');
+  if (!marked) return { result: 'ignored', touchId: touch.id, reason: 'touch was marked by the delivery that sent it' };
+  deps.logger.warn('touch was sent by a delivery that died before marking it: marked from its Send event, not sent again', { touchId: touch.id, kind: touch.kind, messageId: seen.messageId });
+  return { result: 'sent', touchId: touch.id, messageId: seen.messageId, channel: 'email' };
 }
 
 async function finish(deps: FireDeps, touch: Touch, status: 'skipped' | 'failed', reason: string): Promise<FireResult> {
@@ -268,6 +311,11 @@ async function finish(deps: FireDeps, touch: Touch, status: 'skipped' | 'failed'
 
 async function failed(deps: FireDeps, touch: Touch, error: unknown): Promise<FireResult> {
   if (error instanceof MailRejectedError) return finish(deps, touch, 'failed', error.message);
+  if (error instanceof SentNotMarkedError) {
+    // The claim stays: no retry may send before it lapses, and one after it finds the Send event.
+    deps.logger.warn('sent but not marked; a retry after the claim lapses marks it', { touchId: touch.id, error: String(error.cause) });
+    throw error;
+  }
   // Release the claim so a retry of this invocation can take the touch (unless it was cancelled meanwhile).
   await deps.store.updateTouch(touch, { claimedAt: null }, 'scheduled');
   deps.logger.warn('send failed; the invocation will be retried', { touchId: touch.id, error: String(error) });

@@ -1,8 +1,9 @@
 /**
  * SES feedback through EventBridge: a permanent bounce or a complaint suppresses the address,
  * cancels the prospect's pending emails and tells the rep; a transient bounce is only recorded; the
- * Send event of an email a later one replies to (a recap) records the Message-ID SES stamped on it,
- * which the reply's In-Reply-To then names. The touch is found from the tags every email carries.
+ * Send event of every touch's email records on the touch that it went out (what a delivery retried
+ * after a crash reads before sending again) and the Message-ID SES stamped on it, which a recap's
+ * resend names in its In-Reply-To. The touch is found from the tags every email carries.
  */
 import { stampedMessageId, type SesEvent } from '../core/ses-event.js';
 import { toUtcIso } from '../core/time.js';
@@ -24,15 +25,20 @@ export async function handleSesEvent(deps: Pick<UseCaseDeps, 'store' | 'schedule
   if (detail.eventType === 'Send') {
     if (!touch) return { result: 'ignored', reason: 'a Send event for no touch of ours' };
     const header = stampedMessageId(detail.mail);
+    // That the email went out, whatever became of the delivery that sent it: a retry after a crash
+    // between the send and the sent mark reads this and sends nothing again.
+    const subject = detail.mail.commonHeaders?.subject;
+    await deps.store.recordSendEvent(touch, { messageId: detail.mail.messageId, at: nowIso, ...(subject ? { subject } : {}), ...(header ? { header } : {}) });
     if (!header) {
-      // The reply waits for this (and ends failed, visibly, if it never comes): say how to unblock it.
-      log.warn('the Send event does not carry the Message-ID SES stamped; set SES_MESSAGE_ID_DOMAIN to thread replies', {
-        touchId: touch.id,
-        messageId: detail.mail.messageId,
-      });
-      return { result: 'ignored', reason: 'no Message-ID in the Send event' };
+      // A recap's resend waits for this (and ends failed, visibly, if it never comes): say how to unblock it.
+      if (touch.kind === 'recap') {
+        log.warn('the Send event does not carry the Message-ID SES stamped; set SES_MESSAGE_ID_DOMAIN to thread replies', {
+          touchId: touch.id,
+          messageId: detail.mail.messageId,
+        });
+      }
+      return { result: 'recorded', touchId: touch.id, detail: 'sent; no Message-ID in the Send event' };
     }
-    await deps.store.recordMessageIdHeader(touch, header);
     log.info('Message-ID recorded', { touchId: touch.id, kind: touch.kind, header });
     return { result: 'recorded', touchId: touch.id, detail: `Message-ID ${header}` };
   }

@@ -12,7 +12,7 @@ import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
 import { newId } from './support/ids.js';
 import { backOffOrThrow } from './support/retry.js';
-import { applySchedules } from './support/schedules.js';
+import { applySchedules, repairSchedules } from './support/schedules.js';
 import { answeredReminder, chooseReminderVariants, variantCountUpdate } from './support/script-variants.js';
 
 export interface RecordCallInput {
@@ -42,7 +42,7 @@ export async function recordCall(
   const requestHash = hashRequest(prospectId, input.call);
   if (idempotencyKey) {
     const replay = await replayed(deps, repId, idempotencyKey, requestHash);
-    if (replay) return replay;
+    if (replay) return withSchedules(deps, repId, prospectId, replay);
   }
   for (let writeAttempt = 1; ; writeAttempt++) {
     const [bundle, rep] = await Promise.all([deps.store.getProspectBundle(repId, prospectId), deps.store.getRep(repId)]);
@@ -81,13 +81,13 @@ export async function recordCall(
     } catch (error) {
       if (error instanceof IdempotencyRaceError && idempotencyKey) {
         const replay = await replayed(deps, repId, idempotencyKey, requestHash);
-        if (replay) return replay;
+        if (replay) return withSchedules(deps, repId, prospectId, replay);
       }
       await backOffOrThrow(error, writeAttempt);
       continue;
     }
     const statuses = records.touches.map((t) => t.status);
-    await applySchedules(deps, records.touches, superseded, records.prospect);
+    await applySchedules(deps, records.touches, superseded);
     // A replay answers what the first call answered: a touch that could not be scheduled included.
     if (idempotencyKey && records.touches.some((t, i) => t.status !== statuses[i])) {
       await deps.store.updateIdempotencyResponse(repId, idempotencyKey, result);
@@ -95,6 +95,20 @@ export async function recordCall(
     deps.logger.info('call recorded', { repId, prospectId, outcome: input.call.outcome, touches: records.touches.length, superseded: superseded.length });
     return result;
   }
+}
+
+/**
+ * A retry of a recorded call: the first may have died between its commit and its schedule writes
+ * (the client saw no answer, so it retries), so every touch still scheduled, and every touch the
+ * call planned, gets its schedule checked and rewritten where it is missing or stale.
+ */
+async function withSchedules(deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'logger'>, repId: string, prospectId: string, replay: RecordedCall): Promise<RecordedCall> {
+  const bundle = await deps.store.getProspectBundle(repId, prospectId);
+  const planned = new Set(replay.touches.map((t) => t.id));
+  const touches = (bundle?.touches ?? []).filter((t) => t.status === 'scheduled' || planned.has(t.id));
+  const repaired = await repairSchedules(deps, touches);
+  if (repaired) deps.logger.warn('a retried call found schedules missing and made them', { repId, prospectId, callId: replay.call.id, repaired });
+  return replay;
 }
 
 async function replayed(deps: Pick<UseCaseDeps, 'store'>, repId: string, key: string, requestHash: string): Promise<RecordedCall | undefined> {

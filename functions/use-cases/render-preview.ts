@@ -8,6 +8,7 @@ import { NotFoundError, RuleError } from '../core/errors.js';
 import { messageInput, type TouchForMessage } from '../core/message-input.js';
 import { renderEmail, renderSms, renderVoicemail } from '../core/messages.js';
 import type { TouchKind } from '../core/schemas.js';
+import type { SmsEncoding } from '../core/sms-text.js';
 import { toUtcIso } from '../core/time.js';
 import type { ProspectBundle } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
@@ -16,8 +17,8 @@ export const PREVIEW_KINDS = ['voicemail', 'rep_reminder', 'resend_materials', '
 export type PreviewKind = (typeof PREVIEW_KINDS)[number];
 
 export type Preview =
-  | { kind: 'voicemail'; text: string; template: string }
-  | { kind: 'sms'; text: string; template: string; segments: number; encoding: string }
+  | { kind: 'voicemail'; text: string; template: string; variant: string | null; lines: string[] }
+  | { kind: 'sms'; text: string; template: string; segments: number; encoding: SmsEncoding }
   | { kind: Exclude<PreviewKind, 'voicemail' | 'sms'>; subject: string; text: string; html: string; template: string };
 
 export interface PreviewInput {

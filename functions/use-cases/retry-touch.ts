@@ -9,14 +9,14 @@ import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
 import { ownTouch } from './support/own-touch.js';
-import { firePayload, scheduleName } from './support/schedules.js';
+import { keepSchedule } from './support/schedules.js';
 
 /** The rep's own failed touch (POST /v1/touches/{id}/retry): scheduled again, to go out within the minute. */
 export async function retryTouch(deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'logger'>, repId: string, touchId: string): Promise<Touch> {
   const reopened = await reopenFailedTouch(deps, await ownTouch(deps, repId, touchId));
   try {
     // A time in the past: the scheduler adapter sets it a few seconds ahead, as for any touch due now.
-    await deps.scheduler.create({ name: scheduleName(reopened.id), at: deps.clock.now(), payload: firePayload(reopened) });
+    await keepSchedule(deps, reopened, { at: deps.clock.now() });
   } catch (error) {
     // It is scheduled and overdue now: the next sweep makes its schedule.
     deps.logger.warn('could not schedule a retried touch; the sweep will', { touchId: reopened.id, error: String(error) });

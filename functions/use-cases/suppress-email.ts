@@ -53,7 +53,7 @@ export async function suppressEmail(
       await backOffOrThrow(error, attempt);
       continue;
     }
-    await applySchedules(deps, [notice], cancel, next);
+    await applySchedules(deps, [notice], cancel);
     deps.logger.info('email suppressed', { repId: prospect.repId, prospectId: prospect.id, reason: input.reason, cancelled: cancel.length });
     return { suppressed: true, changed: true, cancelled: cancel.length };
   }

@@ -18,12 +18,12 @@ import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { DueTouchRef } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
-import { scheduleName, touchSchedule } from './support/schedules.js';
+import { keepSchedule, scheduleName, touchSchedule } from './support/schedules.js';
 
 /**
  * How long past its time a touch may still be `scheduled` before the sweep looks at it. Scheduler
  * invokes within the due minute; a due-now touch is set 30 s ahead; Lambda retries a failed fire 1
- * and then 2 minutes later; a crashed attempt's claim goes stale after 90 s. Five minutes covers
+ * and then 2 minutes later; a crashed attempt's claim goes stale after 30 s. Five minutes covers
  * all of that, so what is left is lost (or waiting in a throttled Lambda queue, when a second
  * delivery is harmless), and a lost touch goes out at most two sweeps (10 minutes) late.
  */
@@ -105,7 +105,8 @@ async function sweepOne(deps: SweepDeps, ref: DueTouchRef, now: Date): Promise<O
   // keeps its own schedule, and the count survives a crash between the two writes.
   const repairs = await deps.store.countRepair(touch);
   if (repairs === undefined) return 'moved';
-  await deps.scheduler.create(touchSchedule(touch));
+  // Checked after writing, as every schedule write is: a reschedule racing this keeps its own time.
+  await keepSchedule(deps, touch);
   const redriven = Boolean(touch.redrivenAt) && repairs === 1;
   deps.logger.info(redriven ? 'redriven touch scheduled' : 'lost schedule recreated', {
     touchId: touch.id,

@@ -15,7 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { THREAD_PARENT_KINDS } from '../../functions/core/ses-event.js';
+import { SENT_EVENT_TAG } from '../../functions/core/ses-event.js';
 import type { SmsConfig } from '../config.js';
 import type { Alarms } from './alarms.js';
 import type { FollowthroughFunction } from './function.js';
@@ -27,9 +27,10 @@ import type { FollowthroughFunction } from './function.js';
 export const SES_EVENT_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'];
 
 /**
- * Send events, routed only for the emails a later one replies to (the `kind` message tag): SES replaces any
- * Message-ID a sender sets and answers SendEmail with its bare message id, so the Send event is where the
- * events function reads the Message-ID header a resend's In-Reply-To names.
+ * Send events of every email of a touch (the `touch` message tag): the events function records on the touch that
+ * its email went out, so a delivery retried after a crash between the send and the sent mark sends nothing again;
+ * and since SES replaces any Message-ID a sender sets and answers SendEmail with its bare message id, the Send
+ * event is also where it reads the Message-ID header a resend's In-Reply-To names. One invocation per email.
  */
 export const SES_SENT_DETAIL_TYPE = 'Email Sent';
 
@@ -60,7 +61,7 @@ export class Messaging extends Construct {
   readonly configurationSet: ConfigurationSet;
   readonly linkSecret: Secret;
   readonly sesEventsRule: Rule;
-  /** Send events of recaps, to the same function and dead-letter queue. */
+  /** Send events of every touch's email, to the same function and dead-letter queue. */
   readonly sesSentRule: Rule;
   /** SES events that could not be delivered to the events function, or that it failed on after its retries. */
   readonly sesEventsDeadLetterQueue: Queue;
@@ -112,11 +113,11 @@ export class Messaging extends Construct {
       targets: [target()],
     });
     this.sesSentRule = new Rule(this, 'SesSentRule', {
-      description: 'SES Send events of recaps: the Message-ID their resend replies under.',
+      description: "SES Send events of every touch's email: that it went out, and a recap's Message-ID.",
       eventPattern: {
         source: ['aws.ses'],
         detailType: [SES_SENT_DETAIL_TYPE],
-        detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName], kind: [...THREAD_PARENT_KINDS] } } },
+        detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName], [SENT_EVENT_TAG]: [{ exists: true }] } } },
       },
       targets: [target()],
     });

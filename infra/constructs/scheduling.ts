@@ -32,7 +32,7 @@ export const SWEEP_INPUT = { v: 1, source: 'followthrough.sweep', scheduledTime:
  * Scheduler calls a function may make on touch schedules. The api and events functions create and delete them;
  * the sweep also reads one to tell a lost schedule from one that is merely late.
  */
-export type ScheduleAction = 'CreateSchedule' | 'DeleteSchedule' | 'GetSchedule';
+export type ScheduleAction = 'CreateSchedule' | 'UpdateSchedule' | 'DeleteSchedule' | 'GetSchedule';
 
 export interface SchedulingProps {
   /** The function every touch schedule invokes. */

@@ -154,8 +154,8 @@ describe('FollowthroughStack (defaults)', () => {
     expect(resourceOf(template, id(stack.sweepFunction.function)).Properties.Timeout).toBe(60);
   });
 
-  it('gives the fire function time to wait for a rep reminder’s second (up to 120 s) and then to send it', () => {
-    expect(resourceOf(template, id(stack.fireFunction.function)).Properties.Timeout).toBe(150);
+  it('gives the fire function time to wait for a rep reminder’s second (up to 120 s) and then to send it (20 s)', () => {
+    expect(resourceOf(template, id(stack.fireFunction.function)).Properties.Timeout).toBe(140);
   });
 
   it('uses no managed policies on the execution roles (explicit log-group grants instead)', () => {
@@ -641,9 +641,9 @@ describe('FollowthroughStack (defaults)', () => {
     });
 
     it.each([
-      ['api', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']],
-      ['events', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']],
-      ['sweep', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule']],
+      ['api', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule']],
+      ['events', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']],
+      ['sweep', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule']],
     ] as const)('lets %s make only %j calls, on touch schedules, and pass the role only to Scheduler', (name, scheduler) => {
       const { statements, actions } = policyOfRole(template, id(functionsOf(stack)[name].role));
       expect(actions.filter((a) => a.startsWith('scheduler:'))).toEqual([...scheduler]);
@@ -705,7 +705,7 @@ describe('FollowthroughStack (defaults)', () => {
       }
     });
 
-    it('publishes bounces, complaints and sends, and routes only what the events function acts on: no delivery, no send but a recap’s', () => {
+    it('publishes bounces, complaints and sends, and routes only what the events function acts on: no delivery, no send but a touch’s', () => {
       template.hasResourceProperties('AWS::SES::ConfigurationSet', {
         DeliveryOptions: { TlsPolicy: 'REQUIRE' },
         ReputationOptions: { ReputationMetricsEnabled: true },
@@ -722,8 +722,9 @@ describe('FollowthroughStack (defaults)', () => {
       const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((r) => (r as { Properties: { EventPattern: unknown } }).Properties.EventPattern);
       expect(patterns).toEqual([
         { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet] } } } },
-        // The Message-ID SES stamps on a recap (its resend's In-Reply-To) is known from its Send event alone.
-        { source: ['aws.ses'], 'detail-type': ['Email Sent'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet], kind: ['recap'] } } } },
+        // That a touch's email went out (read by a delivery retried after a crash), and the Message-ID SES stamps
+        // on a recap (its resend's In-Reply-To), are known from the Send event alone.
+        { source: ['aws.ses'], 'detail-type': ['Email Sent'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet], touch: [{ exists: true }] } } } },
       ]);
     });
 

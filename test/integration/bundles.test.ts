@@ -2,7 +2,7 @@
  * The code users deploy is the code that runs here: the stack is synthesized (with a cadence
  * policy from context), and each Lambda bundle from cdk.out is invoked, in its own Node process
  * with the environment the stack sets (.data/lambda.env's values for what only exists on AWS),
- * against the local runtime's services.
+ * against the local runtime's services: all five functions, the sweep included.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ const ZONES = ['America/Chicago', 'America/Los_Angeles', 'Pacific/Honolulu', 'As
 /** Variables that exist only on AWS: the hosted sign-in of the console. */
 const AWS_ONLY = new Set(['COGNITO_DOMAIN_URL', 'COGNITO_CLIENT_ID']);
 
-type Fn = 'api' | 'fire' | 'events' | 'render';
+type Fn = 'api' | 'fire' | 'events' | 'render' | 'sweep';
 interface Bundle {
   file: string;
   env: Record<string, unknown>;
@@ -86,7 +86,7 @@ describe('the bundles in cdk.out, against the local runtime', () => {
       const resource = template.Resources[id]!;
       return { file: path.join(outdir, resource.Metadata!['aws:asset:path']!, 'index.mjs'), env: resource.Properties.Environment?.Variables ?? {} };
     };
-    bundles = { api: of(stack.apiFunction), fire: of(stack.fireFunction), events: of(stack.eventsFunction), render: of(stack.renderFunction) };
+    bundles = { api: of(stack.apiFunction), fire: of(stack.fireFunction), events: of(stack.eventsFunction), render: of(stack.renderFunction), sweep: of(stack.sweepFunction) };
     rt = await testRuntime({ start: new Date().toISOString() });
   }, 240_000);
 
@@ -110,7 +110,7 @@ describe('the bundles in cdk.out, against the local runtime', () => {
     expect(bundles.api.env.CADENCE_POLICY).toBe(POLICY);
   });
 
-  it('plans with the synthesized policy, renders, fires and takes SES feedback, each from its own bundle', async () => {
+  it('plans with the synthesized policy, renders, fires, takes SES feedback and sweeps, each from its own bundle', async () => {
     // Prepare: a rep and a prospect through the runtime's API.
     const prospectEmail = uniqueEmail('dana');
     // The fire bundle runs on the real clock: a prospect whose day it is now, so the recap is not held for quiet hours.
@@ -151,5 +151,28 @@ describe('the bundles in cdk.out, against the local runtime', () => {
     const after = await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'ann' });
     expect(after.body.prospect.emailSuppressed).toMatchObject({ reason: 'bounced' });
     expect(after.body.touches.find((t: { kind: string }) => t.kind === 'resend_materials')).toMatchObject({ status: 'cancelled' });
+
+    // The sweep bundle: a run as its recurring schedule sends it, four days on, finds the reminder past due but
+    // its schedule still held by Scheduler (read through the bundle's own client), and leaves it alone.
+    const reminder = plan.find((t) => t.kind === 'rep_reminder')!;
+    const later = DateTime.fromISO(callbackAt).plus({ days: 1 }).toUTC().toISO({ suppressMilliseconds: true });
+    const swept = await invoke(bundles.sweep, envFor('sweep'), { v: 1, source: 'followthrough.sweep', scheduledTime: later });
+    expect(swept).toMatchObject({ scheduledTime: later, errors: 0, repaired: 0 });
+    expect(swept.pending).toBeGreaterThanOrEqual(1);
+    // Then the fire function's on-failure record for that reminder, as SQS hands it over: the touch ends failed, the rep is told.
+    const failure = {
+      timestamp: new Date().toISOString(),
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:fire' },
+      requestPayload: JSON.parse(rt.aws.scheduler.list().find((s) => s.name === `touch-${reminder.id}`)!.input),
+      responsePayload: { errorType: 'TooManyRequestsException', errorMessage: 'Maximum sending rate exceeded.' },
+    };
+    const batch = await invoke(bundles.sweep, envFor('sweep'), {
+      Records: [{ messageId: 'm-1', receiptHandle: 'r-1', body: JSON.stringify(failure), attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:fire-failures', awsRegion: 'us-east-1' }],
+    });
+    expect(batch).toEqual({ batchItemFailures: [] });
+    const failed = await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'ann' });
+    const touches = failed.body.touches as { id: string; kind: string; status: string; reason?: string; notice?: string }[];
+    expect(touches.find((t) => t.id === reminder.id)).toMatchObject({ status: 'failed', reason: expect.stringContaining('Maximum sending rate exceeded') });
+    expect(touches.filter((t) => t.kind === 'rep_notice' && t.notice === 'delivery_failed')).toHaveLength(1);
   }, 120_000);
 });

@@ -210,7 +210,7 @@ describe('the console and its routes on the local runtime', () => {
       const askHtml = await ask.text();
       expect(ask.headers.get('content-security-policy')).toContain("style-src 'self';");
       expect(askHtml).toContain('<p class="who">From Rae Rep, Brightline</p>');
-      expect(askHtml).toContain('<form method="post"><button type="submit">Unsubscribe</button></form>');
+      expect(askHtml).toContain('<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>');
       expect(askHtml).not.toContain('style=');
       const doneHtml = await done.text();
       expect(doneHtml).toContain('<h1>You are unsubscribed</h1>');
@@ -222,14 +222,20 @@ describe('the console and its routes on the local runtime', () => {
       expect(badHtml).not.toContain('class="who"');
     });
 
-    it('shows the call-prep sheet behind an SMS link as a page for the rep, and an expired link as a page', async () => {
+    it('shows the call-prep sheet behind an SMS link as a page for the rep; an altered link and an expired one as pages that say which', async () => {
       // Prepare
       const preview = await rt.call('GET', '/v1/prospects/dana/preview?kind=sms');
       const link = /(http:\/\/localhost:\d+\/v1\/sheets\/\S+)/.exec(preview.body.text)![1]!;
 
       // Act
       const sheet = await fetch(link, { headers: BROWSER });
-      const expired = await fetch(`${link}x`, { headers: BROWSER });
+      const altered = await fetch(`${link}x`, { headers: BROWSER });
+      const alteredJson = await fetch(`${link}x`, { headers: { accept: 'application/json' } });
+      const now = rt.clock.now();
+      rt.clock.advance(8 * 24 * 3600_000);
+      const expired = await fetch(link, { headers: BROWSER });
+      const expiredJson = await fetch(link, { headers: { accept: 'application/json' } });
+      rt.clock.set(now);
 
       // Assess
       const html = await sheet.text();
@@ -240,8 +246,14 @@ describe('the console and its routes on the local runtime', () => {
       // One document: the email's own <html> and <body> are not nested inside the page.
       expect(html.match(/<body/g)).toHaveLength(1);
       expect(sheet.headers.get('content-security-policy')).not.toContain('script-src');
-      expect(expired.status).toBe(400);
+      expect(altered.status).toBe(400);
+      expect(await altered.text()).toContain('<h1>This link is not valid</h1>');
+      expect(alteredJson.status).toBe(400);
+      expect(await alteredJson.json()).toMatchObject({ error: { code: 'invalid_link' } });
+      expect(expired.status).toBe(410);
       expect(await expired.text()).toContain('<h1>This link has expired</h1>');
+      expect(expiredJson.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await expiredJson.json()).toMatchObject({ error: { code: 'link_expired', message: expect.stringContaining('a week') } });
     });
   });
 

@@ -140,12 +140,13 @@ describe('the byDue index on DynamoDB Local', () => {
     expect((await store.listOverdue(NOW, 100)).map((t) => t.id)).toContain('T-LOST');
   });
 
-  it('records the Message-ID header of a touch without touching its status', async () => {
+  it('records a Send event (the send, and the Message-ID header) on a touch without touching its status', async () => {
     const recap = touch('T-RECAP', '2026-11-23T15:30:00Z', { kind: 'recap', recipient: 'prospect' });
     await store.addTouch(recap);
-    expect(await store.recordMessageIdHeader(recap, '<0100-abc-000000@email.amazonses.com>')).toBe(true);
-    expect(await store.recordMessageIdHeader({ ...recap, id: 'T-NONE' }, '<x@y>')).toBe(false);
+    const sent = { messageId: '0100-abc-000000', at: '2026-11-23T15:30:01Z', subject: 'Recap' };
+    expect(await store.recordSendEvent(recap, { ...sent, header: '<0100-abc-000000@email.amazonses.com>' })).toBe(true);
+    expect(await store.recordSendEvent({ ...recap, id: 'T-NONE' }, { messageId: 'x', at: sent.at, header: '<x@y>' })).toBe(false);
     const item = await raw(recap);
-    expect(item).toMatchObject({ status: 'scheduled', messageIdHeader: '<0100-abc-000000@email.amazonses.com>', gsi2pk: `DUE#${dueShard(recap.id)}` });
+    expect(item).toMatchObject({ status: 'scheduled', sesSent: sent, messageIdHeader: '<0100-abc-000000@email.amazonses.com>', gsi2pk: `DUE#${dueShard(recap.id)}` });
   });
 });

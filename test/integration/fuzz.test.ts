@@ -1,10 +1,13 @@
 /**
- * Seeded fuzzing of every route on the local runtime: whatever comes in, nothing answers 5xx, and
+ * Seeded fuzzing of every route on the local runtime: whatever comes in, nothing answers 5xx, every
+ * answer is one the OpenAPI document declares for the route (status, content type, schema), and
  * every 4xx a program asked for is the API's error shape with a message a person can act on.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../functions/http/openapi.js';
 import { ROUTES } from '../../functions/http/routing.js';
+import { ContractValidator } from '../support/contract.js';
 import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
 
 const SEED = 20261125;
@@ -50,6 +53,7 @@ const request = fc.record({
 });
 
 describe('fuzzing every route', () => {
+  const contract = new ContractValidator(openApiDocument());
   let rt: TestRuntime;
   let tokens: Record<string, string>;
 
@@ -64,7 +68,7 @@ describe('fuzzing every route', () => {
     await rt?.stop();
   });
 
-  it(`answers ${REQUESTS} seeded random requests without a 5xx, each 4xx in the error shape`, async () => {
+  it(`answers ${REQUESTS} seeded random requests without a 5xx, each answer as the document declares it, each 4xx in the error shape`, async () => {
     const samples = fc.sample(request, { seed: SEED, numRuns: REQUESTS });
     const problems: string[] = [];
     const statuses: Record<number, number> = {};
@@ -87,11 +91,18 @@ describe('fuzzing every route', () => {
       const text = method === 'HEAD' ? '' : await res.text();
       const what = `${method} ${url.slice(rt.url.length, 200)} -> ${res.status}`;
       if (res.status >= 500) problems.push(`${what}: ${text.slice(0, 200)}`);
+      // Whatever came in, the answer is one the document declares, in its schema.
+      if (method !== 'HEAD') {
+        const u = new URL(url);
+        const { response } = contract.check({ method, path: u.pathname, query: u.searchParams, headers, status: res.status, responseHeaders: res.headers, responseBody: text });
+        if (response.length) problems.push(`${what}: ${response.join('; ')}`);
+      }
       if (res.status >= 400 && method !== 'HEAD' && /application\/json/.test(res.headers.get('content-type') ?? '')) {
         const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
         if (typeof parsed.error?.code !== 'string' || typeof parsed.error?.message !== 'string' || !parsed.error.message) problems.push(`${what}: not the error shape: ${text.slice(0, 200)}`);
       }
     }
+    if (process.env.FUZZ_REPORT) console.info(`fuzz: ${REQUESTS} requests, statuses ${JSON.stringify(statuses)}`);
     expect(problems).toEqual([]);
     // The run reached past the edge: some requests were taken, not only refused.
     expect(Object.keys(statuses).some((s) => Number(s) < 300)).toBe(true);

@@ -85,10 +85,10 @@ describe('reminders by SMS and email', () => {
     expect(sheetHtml).toContain('href="tel:+15557654321"');
     expect(sheetHtml).toContain('Dana reviews the quote');
 
-    // An altered link is refused; so is one past its week.
+    // An altered link is refused as not valid; one past its week as gone (410).
     expect((await fetch(`${link}x`)).status).toBe(400);
     rt.clock.set('2026-12-03T21:00:00Z');
-    expect((await fetch(link)).status).toBe(400);
+    expect((await fetch(link)).status).toBe(410);
 
     // .data/ keeps the outbox across restarts.
     const reopened = new LocalSmsService({ clock: new FakeClock(START), region: 'us-east-1', accountId: '000000000000', dataDir });

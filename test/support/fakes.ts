@@ -8,7 +8,7 @@
 import { DEFAULT_POLICY, type CadencePlanner } from '../../functions/core/cadence.js';
 import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../../functions/core/errors.js';
 import { FirePayload } from '../../functions/core/fire-payload.js';
-import { LinkTokens, type SheetClaim, type UnsubscribeClaim } from '../../functions/core/link-tokens.js';
+import { LinkTokens, type SheetCheck, type SheetClaim, type UnsubscribeClaim } from '../../functions/core/link-tokens.js';
 import { nameKey } from '../../functions/core/prospect-search.js';
 import type { Call, Prospect, Rep, Touch } from '../../functions/core/schemas.js';
 import { templateCatalog } from '../../functions/core/template-catalog.js';
@@ -199,7 +199,7 @@ export class InMemoryStore implements Store {
     const { touch } = claim;
     const stored = this.touchRecords.get(touchKey(touch));
     const moved: ('touch' | 'prospect' | 'rep' | 'suppressed')[] = [];
-    const free = stored && stored.status === 'scheduled' && stored.dueAt === touch.dueAt && stored.updatedAt === touch.updatedAt && (stored.claimedAt === undefined || stored.claimedAt < claim.staleBefore);
+    const free = stored && stored.status === 'scheduled' && stored.dueAt === touch.dueAt && stored.updatedAt === touch.updatedAt && !stored.sesSent && (stored.claimedAt === undefined || stored.claimedAt < claim.staleBefore);
     if (!free) moved.push('touch');
     if (this.prospects.get(prospectKey(touch.repId, touch.prospectId))?.version !== claim.prospectVersion) moved.push('prospect');
     // As the adapter checks it: every field a message reads, as read.
@@ -210,6 +210,20 @@ export class InMemoryStore implements Store {
     if (moved.length) return { moved, ...(moved.includes('touch') ? { current: copy(stored) } : {}), ...(suppression ? { suppression: copy(suppression) } : {}) };
     stored!.claimedAt = claim.now;
     return { claimed: copy(stored!) };
+  }
+
+  async moveTouch(touch: Touch, to: { dueAt: string; promiseAt?: string | null }, staleBefore: string, prospect?: { next: Prospect; expectedVersion: number }): Promise<boolean> {
+    await this.hooks.run('moveTouch');
+    const stored = this.touchRecords.get(touchKey(touch));
+    const free = stored && stored.status === 'scheduled' && stored.dueAt === touch.dueAt && (stored.claimedAt === undefined || stored.claimedAt < staleBefore);
+    const pKey = prospect ? prospectKey(prospect.next.repId, prospect.next.id) : undefined;
+    if (!stored || !free || (prospect && this.prospects.get(pKey!)?.version !== prospect.expectedVersion)) return false;
+    stored.dueAt = to.dueAt;
+    if (to.promiseAt === null) delete stored.promiseAt;
+    else if (to.promiseAt !== undefined) stored.promiseAt = to.promiseAt;
+    stored.updatedAt = this.clock.now().toISOString();
+    if (prospect) this.prospects.set(pKey!, copy(prospect.next));
+    return true;
   }
 
   async updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean> {
@@ -303,11 +317,13 @@ export class InMemoryStore implements Store {
     return true;
   }
 
-  async recordMessageIdHeader(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, header: string): Promise<boolean> {
-    await this.hooks.run('recordMessageIdHeader');
+  async recordSendEvent(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, sent: { messageId: string; at: string; subject?: string; header?: string }): Promise<boolean> {
+    await this.hooks.run('recordSendEvent');
     const stored = this.touchRecords.get(touchKey(ref));
     if (!stored) return false;
-    stored.messageIdHeader = header;
+    const { header, ...seen } = sent;
+    stored.sesSent = copy(seen);
+    if (header) stored.messageIdHeader = header;
     return true;
   }
 
@@ -406,9 +422,12 @@ export class FakeScheduler implements TouchScheduler {
 export class FakeMailer implements Mailer {
   readonly hooks = new Hooks<'send'>();
   readonly sent: OutgoingEmail[] = [];
+  /** The cut-off each send was given, in order. */
+  readonly signals: (AbortSignal | undefined)[] = [];
 
-  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+  async send(email: OutgoingEmail, options: { signal?: AbortSignal } = {}): Promise<{ messageId: string }> {
     await this.hooks.run('send');
+    this.signals.push(options.signal);
     this.sent.push(copy(email));
     return { messageId: `mail-${this.sent.length}` };
   }
@@ -458,6 +477,11 @@ export class FakeLinks implements Links {
     return this.tokens.verifyUnsubscribe(token);
   }
 
+  async checkSheet(token: string, now: Date): Promise<SheetCheck> {
+    return this.tokens.checkSheet(token, now);
+  }
+
+  /** Not on the port: tests read a link's claim with it. */
   async verifySheet(token: string, now: Date): Promise<SheetClaim | undefined> {
     return this.tokens.verifySheet(token, now);
   }

@@ -34,6 +34,8 @@ export interface TestRuntimeOptions {
   /** The cadence policy as JSON (CADENCE_POLICY). */
   cadencePolicy?: string;
   dataDir?: string;
+  /** The table, to start again on the same data (a restart); a new one by default. */
+  tableName?: string;
   jitter?: 'none' | 'minute';
   random?: () => number;
   /** The console signs in through this Cognito-compatible hosted UI (see test/e2e/fake-cognito.ts). */
@@ -48,7 +50,7 @@ export async function testRuntime(options: TestRuntimeOptions): Promise<TestRunt
   const runtime = await startLocalRuntime({
     dynamoEndpoint: inject('dynamoEndpoint'),
     sesEndpoint,
-    tableName: `t-${randomUUID()}`,
+    tableName: options.tableName ?? `t-${randomUUID()}`,
     dataDir: options.dataDir,
     keyFile: join(tmpdir(), `followthrough-test-key-${process.pid}.json`),
     apiPort: 0,

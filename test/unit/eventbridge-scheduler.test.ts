@@ -5,6 +5,7 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
   ThrottlingException,
+  UpdateScheduleCommand,
   ValidationException,
   type CreateScheduleCommandInput,
 } from '@aws-sdk/client-scheduler';
@@ -294,10 +295,10 @@ describe('EventBridgeTouchScheduler', () => {
     expect(mock.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
   });
 
-  it('replaces a schedule of the same name: delete, then create again', async () => {
+  it('replaces a schedule of the same name in one UpdateSchedule, never leaving a moment without one', async () => {
     // Prepare
     mock.on(CreateScheduleCommand).rejectsOnce(conflict()).resolves({ ScheduleArn: 'arn' });
-    mock.on(DeleteScheduleCommand).resolves({});
+    mock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn' });
     const touch = request();
 
     // Act
@@ -305,21 +306,36 @@ describe('EventBridgeTouchScheduler', () => {
 
     // Assess
     const sequence = mock.calls().map((call) => call.args[0].constructor.name);
-    expect(sequence).toEqual(['CreateScheduleCommand', 'DeleteScheduleCommand', 'CreateScheduleCommand']);
-    expect(mock.commandCalls(DeleteScheduleCommand)[0]!.args[0].input).toEqual({ Name: touch.name, GroupName: 'followthrough-touches' });
-    expectServiceAccepts(mock.commandCalls(CreateScheduleCommand)[1]!.args[0].input);
+    expect(sequence).toEqual(['CreateScheduleCommand', 'UpdateScheduleCommand']);
+    const update = mock.commandCalls(UpdateScheduleCommand)[0]!.args[0].input;
+    expect(update).toEqual({ ...scheduleRequest(touch, options(new SchedulerClient({}))), ClientToken: expect.stringMatching(CLIENT_TOKEN) });
+    expectServiceAccepts(update as CreateScheduleCommandInput);
+    expect(mock.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
   });
 
-  it('replaces even when the old schedule ran out between the conflict and the delete', async () => {
+  it('creates again when the old schedule ran out between the conflict and the update', async () => {
     // Prepare
     mock.on(CreateScheduleCommand).rejectsOnce(conflict()).resolves({ ScheduleArn: 'arn' });
-    mock.on(DeleteScheduleCommand).rejects(notFound());
+    mock.on(UpdateScheduleCommand).rejects(notFound());
 
     // Act
     await scheduler.create(request());
 
     // Assess
-    expect(mock.commandCalls(CreateScheduleCommand)).toHaveLength(2);
+    expect(mock.calls().map((call) => call.args[0].constructor.name)).toEqual(['CreateScheduleCommand', 'UpdateScheduleCommand', 'CreateScheduleCommand']);
+  });
+
+  it('gives up after three rounds of a schedule appearing and vanishing, with the last error', async () => {
+    // Prepare
+    mock.on(CreateScheduleCommand).rejects(conflict());
+    mock.on(UpdateScheduleCommand).rejects(notFound());
+
+    // Act
+    const act = scheduler.create(request());
+
+    // Assess
+    await expect(act).rejects.toThrow(ConflictException);
+    expect(mock.commandCalls(CreateScheduleCommand)).toHaveLength(3);
   });
 
   it('lets any other create error through without deleting anything', async () => {
@@ -332,12 +348,13 @@ describe('EventBridgeTouchScheduler', () => {
     // Assess
     await expect(act).rejects.toThrow(ValidationException);
     expect(mock.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
+    expect(mock.commandCalls(UpdateScheduleCommand)).toHaveLength(0);
   });
 
-  it('lets an error from the replacing create through', async () => {
+  it('lets an error from the replacing update through', async () => {
     // Prepare
-    mock.on(CreateScheduleCommand).rejectsOnce(conflict()).rejects(new ThrottlingException(serviceError('slow down')));
-    mock.on(DeleteScheduleCommand).resolves({});
+    mock.on(CreateScheduleCommand).rejectsOnce(conflict());
+    mock.on(UpdateScheduleCommand).rejects(new ThrottlingException(serviceError('slow down')));
 
     // Act
     const act = scheduler.create(request());

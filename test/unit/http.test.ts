@@ -109,11 +109,29 @@ describe('Router', () => {
     expect(invalid.statusCode).toBe(400);
     expect(invalid.body).toContain('<p>The token &#60;b&#62;is&#60;/b&#62; too long</p>');
     expect(wrongMethod.statusCode).toBe(405);
-    expect(wrongMethod.headers.allow).toBe('GET');
+    // The methods the route table gives the path, not only those this router serves.
+    expect(wrongMethod.headers.allow).toBe('GET, POST');
     expect(wrongMethod.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(failed.statusCode).toBe(500);
     expect(failed.body).toContain('Something went wrong on our side');
     expect(failed.body).not.toContain('ECONNREFUSED');
+  });
+
+  it('answers 405 for a path of the route table that another function serves, as the $default route brings it here on AWS', async () => {
+    // Prepare: a router that serves none of the render function's routes.
+    const router = new Router().on('GET', '/v1/health', async () => ({ body: { ok: true } }));
+
+    // Act
+    const sheet = await router.handle(event({ method: 'POST', path: '/v1/sheets/abc' }));
+    const app = await router.handle(event({ method: 'DELETE', path: '/app/prospects/p1' }));
+    const nowhere = await router.handle(event({ method: 'POST', path: '/v1/sheets/abc/more' }));
+
+    // Assess
+    expect(sheet.statusCode).toBe(405);
+    expect(sheet.headers.allow).toBe('GET');
+    expect(JSON.parse(sheet.body)).toMatchObject({ error: { code: 'method_not_allowed', message: 'Use GET on /v1/sheets/abc' } });
+    expect(app.statusCode).toBe(405);
+    expect(nowhere.statusCode).toBe(404);
   });
 
   it('takes the rest of the path for a greedy {name+}, as API Gateway does for {proxy+}', async () => {

@@ -27,6 +27,17 @@ describe('LinkTokens', () => {
     expect(() => new LinkTokens('short')).toThrow(/at least 16/);
   });
 
+  it('tells an expired sheet link from one that is not valid, and tells "expired" only to a genuine token', () => {
+    const exp = Date.parse('2026-12-01T00:00:00Z') / 1000;
+    const token = tokens.sheetToken({ repId: 'r', prospectId: 'p', touchId: 't', exp });
+    const later = new Date('2026-12-08T00:00:00Z');
+    expect(tokens.checkSheet(token, new Date('2026-11-30T00:00:00Z'))).toEqual({ claim: { repId: 'r', prospectId: 'p', touchId: 't', exp } });
+    expect(tokens.checkSheet(token, later)).toEqual({ problem: 'expired' });
+    expect(tokens.checkSheet(`${token}!!`, later)).toEqual({ problem: 'invalid' });
+    expect(tokens.checkSheet(new LinkTokens('another-secret-of-enough-length').sheetToken({ repId: 'r', prospectId: 'p', touchId: 't', exp }), later)).toEqual({ problem: 'invalid' });
+    expect(tokens.checkSheet(tokens.unsubscribeToken({ repId: 'r', prospectId: 'p', email: 'e@x.example' }), later)).toEqual({ problem: 'invalid' });
+  });
+
   it.each(['\u0000', '!!', '=', ' ', '%20', 'A', '.', '\n'])('refuses a genuine token with %j appended or inserted', (junk) => {
     const token = tokens.unsubscribeToken({ repId: 'r', prospectId: 'p', email: 'e@x.example' });
     const [body, mac] = token.split('.') as [string, string];

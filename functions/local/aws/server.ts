@@ -40,7 +40,7 @@ export interface LocalAwsOptions {
   /** Told of failed schedule invocations and of unexpected errors answering a request. */
   onError?: (where: string, error: unknown) => void;
   /** Stand in front of the local SES as well: its SES v2 requests come here (see ses-front.ts). */
-  ses?: Pick<SesFrontOptions, 'upstream' | 'messageIdDomain' | 'publish'>;
+  ses?: Pick<SesFrontOptions, 'upstream' | 'messageIdDomain' | 'publish' | 'sends'>;
 }
 
 export interface LocalAws {

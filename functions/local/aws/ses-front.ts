@@ -20,6 +20,12 @@ export interface SesFrontOptions {
   messageIdDomain: string;
   /** Where the events go (the EventBridge bus). */
   publish: (event: SesEventEnvelope) => Promise<void> | void;
+  /**
+   * Told of each SendEmail that names a configuration set before it is passed on (`begin`), and once
+   * its Send event is published or the send refused (`end`): SES takes a message and publishes its
+   * event as one step, which a kill of this process could otherwise split.
+   */
+  sends?: { begin(request: unknown): string; end(id: string): void };
 }
 
 export interface SesEventEnvelope {
@@ -81,6 +87,15 @@ export class LocalSesFront {
         };
       }
     }
+    const intent = request && typeof request.ConfigurationSetName === 'string' ? this.options.sends?.begin(request) : undefined;
+    try {
+      return await this.forward(method, pathAndQuery, body, headers, request);
+    } finally {
+      if (intent) this.options.sends?.end(intent);
+    }
+  }
+
+  private async forward(method: string, pathAndQuery: string, body: string, headers: Record<string, string | string[] | undefined>, request: SendEmailBody | undefined): Promise<WireResponse> {
     const forwarded: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined || HOP_BY_HOP.has(name.toLowerCase())) continue;
@@ -100,7 +115,8 @@ export class LocalSesFront {
     return answer;
   }
 
-  private sendEvent(request: SendEmailBody, messageId: string): SesEventEnvelope {
+  /** The Send event SES publishes for this SendEmail request, once it took it as `messageId`. */
+  sendEvent(request: SendEmailBody, messageId: string): SesEventEnvelope {
     const now = this.options.clock.now().toISOString();
     const to = recipients(request);
     const subject = request.Content?.Simple?.Subject?.Data ?? '';
@@ -143,12 +159,12 @@ export class LocalSesFront {
   }
 }
 
-interface SendEmailBody {
+export interface SendEmailBody {
   FromEmailAddress?: string;
   Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
   ConfigurationSetName?: unknown;
   EmailTags?: { Name: string; Value: string }[];
-  Content?: { Simple?: { Subject?: { Data?: string }; Headers?: { Name: string; Value: string }[] } };
+  Content?: { Simple?: { Subject?: { Data?: string }; Body?: { Text?: { Data?: string }; Html?: { Data?: string } }; Headers?: { Name: string; Value: string }[] } };
 }
 
 function parse(body: string): SendEmailBody | undefined {

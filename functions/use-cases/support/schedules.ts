@@ -3,7 +3,7 @@
  */
 import type { FirePayload } from '../../core/fire-payload.js';
 import { scheduleTime } from '../../core/on-time.js';
-import type { Prospect, Touch } from '../../core/schemas.js';
+import type { Touch } from '../../core/schemas.js';
 import type { Logger } from '../../ports/logger.js';
 import type { ScheduleRequest, TouchScheduler } from '../../ports/scheduler.js';
 import type { Store } from '../../ports/store.js';
@@ -36,28 +36,82 @@ export async function deleteSchedule(deps: ScheduleDeps, t: Pick<Touch, 'id'>): 
   }
 }
 
+/** How often a writer re-reads a touch after writing its schedule before leaving the rest to the sweep. */
+export const MAX_SCHEDULE_PASSES = 5;
+
+/** The due time a touch's schedule should carry: its own while it is scheduled, else none. */
+function wantedDue(t: Touch | undefined): string | null {
+  return t?.status === 'scheduled' ? t.dueAt : null;
+}
+
 /**
- * Makes the schedules match a committed plan: deletes the superseded ones, creates the new ones,
- * and if a later change superseded this plan meanwhile, takes back what it created. A touch whose
- * schedule cannot be made is marked failed with the reason (mutates `created` to say so).
+ * Writes the schedule a committed touch wants (its time while scheduled, none otherwise), then
+ * re-reads the touch and writes again while what it wrote is not what the touch wants now.
+ *
+ * Writers of one touch (reschedules, an outcome that supersedes it, a cancel, the sweep) commit in
+ * one order and may reach Scheduler in another. Because every writer re-reads (a consistent read)
+ * after its own schedule write, the last schedule write is followed by a read that sees the last
+ * commit, and is redone if it disagrees: the schedule ends with what the last accepted change
+ * wants. A crash between the commit and here leaves a scheduled touch the sweep repairs. Returns
+ * the touch as last read; throws what Scheduler throws.
  */
-export async function applySchedules(deps: ScheduleDeps, created: Touch[], superseded: Touch[], committed: Prospect): Promise<void> {
+export async function keepSchedule(deps: ScheduleDeps, committed: Touch, options: { at?: Date } = {}): Promise<Touch | undefined> {
+  const name = scheduleName(committed.id);
+  let touch: Touch | undefined = committed;
+  for (let pass = 1; pass <= MAX_SCHEDULE_PASSES; pass++) {
+    const due = wantedDue(touch);
+    // `at`: when to fire a touch whose own time is past (a retry: now); Scheduler would refuse that time anyway.
+    // Otherwise its own time, a rep reminder's a minute ahead (core/on-time.ts); the payload carries the due time.
+    if (touch && due) {
+      const at = touch.dueAt === committed.dueAt && options.at ? options.at : scheduleTime(touch);
+      await deps.scheduler.create({ ...touchSchedule(touch), at });
+    } else {
+      await deleteSchedule(deps, committed);
+    }
+    const now = await deps.store.getTouch(committed.repId, committed.prospectId, committed.id);
+    if (wantedDue(now) === due) return now;
+    touch = now;
+  }
+  deps.logger.warn('the touch kept changing while its schedule was written; the sweep settles it', { touchId: committed.id });
+  return touch;
+}
+
+/**
+ * Checks the schedules of these touches against Scheduler and rewrites those that differ: after a
+ * crash between a commit and its schedule writes, a retry of the request finds what is missing.
+ * Returns how many it rewrote.
+ */
+export async function repairSchedules(deps: ScheduleDeps, touches: Touch[]): Promise<number> {
+  const repaired = await Promise.all(
+    touches.map(async (t) => {
+      const schedule = await deps.scheduler.get(scheduleName(t.id));
+      const has = schedule ? (schedule.payload?.dueAt ?? 'unreadable') : null;
+      if (has === wantedDue(t)) return 0;
+      deps.logger.warn('schedule out of step with its touch: rewritten', { touchId: t.id, status: t.status, dueAt: t.dueAt, schedule: has });
+      await keepSchedule(deps, t);
+      return 1;
+    }),
+  );
+  return repaired.reduce<number>((a, b) => a + b, 0);
+}
+
+/**
+ * Makes the schedules match a committed plan: deletes the superseded ones and creates the new
+ * ones, each checked after writing ({@link keepSchedule}), so a later change that superseded or
+ * moved one meanwhile keeps its own. A touch whose schedule cannot be made is marked failed with
+ * the reason (mutates `created` to say so).
+ */
+export async function applySchedules(deps: ScheduleDeps, created: Touch[], superseded: Touch[]): Promise<void> {
   await Promise.all(superseded.map((t) => deleteSchedule(deps, t)));
   await Promise.all(
     created.map(async (t) => {
       try {
-        await deps.scheduler.create(touchSchedule(t));
+        await keepSchedule(deps, t);
       } catch (error) {
         deps.logger.error('could not create schedule', { touchId: t.id, error: String(error) });
         const reason = 'could not be scheduled; post the outcome again or reschedule it';
-        if (await deps.store.updateTouch(t, { status: 'failed', reason }, 'scheduled')) Object.assign(t, { status: 'failed', reason });
+        if (await deps.store.failTouch(t, reason)) Object.assign(t, { status: 'failed', reason });
       }
     }),
   );
-  if (created.length === 0) return;
-  const current = await deps.store.getProspect(committed.repId, committed.id);
-  if (current && current.version !== committed.version) {
-    const fresh = await Promise.all(created.map((t) => deps.store.getTouch(t.repId, t.prospectId, t.id)));
-    await Promise.all(fresh.filter((t): t is Touch => Boolean(t && t.status !== 'scheduled')).map((t) => deleteSchedule(deps, t)));
-  }
 }

@@ -118,6 +118,26 @@ describe('fireTouch: what was rendered before the claim is current when it goes'
     expect(await stored(deps, recap)).toMatchObject({ status: 'skipped', reason: 'the address is suppressed (complained)' });
   });
 
+  it('marks it sent, and sends nothing, when an earlier delivery’s Send event lands between the read and the claim', async () => {
+    // Prepare: the event an earlier delivery's email raised is recorded while this one renders.
+    const { deps, recap } = await agreed();
+    deps.store.hooks.interleave('claimAsRead', () => deps.store.recordSendEvent(recap, { messageId: 'mail-earlier', at: '2026-11-23T15:00:05Z', subject: 'Recap' }));
+    // Act
+    const result = await fireTouch(deps, delivery(deps, recap));
+    // Assess
+    expect(result).toEqual({ result: 'sent', touchId: recap.id, messageId: 'mail-earlier', channel: 'email' });
+    expect(deps.mailer.sent).toEqual([]);
+    expect(await stored(deps, recap)).toMatchObject({ status: 'sent', messageId: 'mail-earlier', sentAt: '2026-11-23T15:00:05Z' });
+  });
+
+  it('gives its send a cut-off, live when the send starts, that ends it within the claim’s lease', async () => {
+    const { deps, recap } = await agreed();
+    await fireTouch(deps, delivery(deps, recap));
+    const [signal] = deps.mailer.signals;
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(signal!.aborted).toBe(false);
+  });
+
   it('sends once when two deliveries of the same touch run at once', async () => {
     const { deps, recap } = await agreed();
     const both = await Promise.allSettled([fireTouch(deps, delivery(deps, recap)), fireTouch(deps, delivery(deps, recap))]);

@@ -97,7 +97,7 @@ describe('fireTouch', () => {
     await seeded(deps);
     // Claims are stored as fire writes them: UTC, whole seconds.
     const fresh = new Date(Date.parse(MONDAY) - CLAIM_TTL_SECONDS * 1000).toISOString().replace('.000', '');
-    expect(fresh).toBe('2026-11-23T14:58:30Z');
+    expect(fresh).toBe('2026-11-23T14:59:30Z');
     const touch = aTouch({ claimedAt: fresh });
     deps.store.seedTouch(touch);
     const payload = { v: 1 as const, touchId: touch.id, repId: REP_ID, prospectId: 'p-dana', dueAt: touch.dueAt };

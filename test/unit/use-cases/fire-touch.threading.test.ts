@@ -8,7 +8,7 @@ import type { SesEvent } from '../../../functions/core/ses-event.js';
 import { fireTouch, RecapNotSentError } from '../../../functions/use-cases/fire-touch.js';
 import { handleSesEvent } from '../../../functions/use-cases/handle-ses-event.js';
 import { recordCall } from '../../../functions/use-cases/record-call.js';
-import { REP_ID, seeded, touchNamed, useCaseDeps, type FakeDeps } from '../../support/fakes.js';
+import { MONDAY, REP_ID, seeded, touchNamed, useCaseDeps, type FakeDeps } from '../../support/fakes.js';
 
 const QUOTE = [{ title: 'Quote Q-1042', url: 'https://files.example/q-1042.pdf' }];
 const STAMPED = (id: string) => `<${id}@email.amazonses.com>`;
@@ -73,8 +73,9 @@ describe('fireTouch: the resend in its recap’s thread', () => {
     const { deps, recap } = await planned();
     await fire(deps, recap);
 
-    expect(await handleSesEvent(deps, sendEvent(recap.id, 'mail-1', undefined))).toMatchObject({ result: 'ignored' });
-    expect(await handleSesEvent(deps, sendEvent(recap.id, 'mail-1', STAMPED('mail-9')))).toMatchObject({ result: 'ignored' });
+    // That it went out is still recorded; only the Message-ID is not taken.
+    expect(await handleSesEvent(deps, sendEvent(recap.id, 'mail-1', undefined))).toMatchObject({ result: 'recorded', detail: 'sent; no Message-ID in the Send event' });
+    expect(await handleSesEvent(deps, sendEvent(recap.id, 'mail-1', STAMPED('mail-9')))).toMatchObject({ result: 'recorded', detail: 'sent; no Message-ID in the Send event' });
     expect((await touchNamed(deps.store, recap)).messageIdHeader).toBeUndefined();
     expect(deps.logger.entries.some((e) => e.level === 'warn' && /SES_MESSAGE_ID_DOMAIN/.test(e.message))).toBe(true);
   });
@@ -82,7 +83,7 @@ describe('fireTouch: the resend in its recap’s thread', () => {
   it('ignores a header recorded for an earlier send of the recap', async () => {
     const { deps, recap, resend } = await planned();
     await fire(deps, recap);
-    await deps.store.recordMessageIdHeader(recap, STAMPED('mail-0'));
+    await deps.store.recordSendEvent(recap, { messageId: 'mail-0', at: MONDAY, header: STAMPED('mail-0') });
     await expect(fire(deps, resend)).rejects.toThrow(RecapNotSentError);
   });
 

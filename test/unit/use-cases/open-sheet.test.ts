@@ -33,15 +33,17 @@ describe('openSheet', () => {
     expect(sheet.html).toContain('Ask for &lt;b&gt;Dana&lt;/b&gt;');
   });
 
-  it('finds nothing behind an expired, altered or foreign token, or a touch that is gone', async () => {
+  it('says why it finds nothing: an altered or foreign token is invalid, a week-old one expired, a missing touch gone', async () => {
     const { deps, reminder, token } = await sheetLink();
-    expect(await openSheet(deps, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`)).toEqual({ found: false });
+    expect(await openSheet(deps, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`)).toEqual({ found: false, problem: 'invalid' });
     const unsubscribe = tokenOf(await deps.links.unsubscribeUrl({ repId: REP_ID, id: 'p-dana', email: 'dana@northwind.example' }));
-    expect(await openSheet(deps, unsubscribe)).toEqual({ found: false });
+    expect(await openSheet(deps, unsubscribe)).toEqual({ found: false, problem: 'invalid' });
     const elsewhere = deps.links.tokens.sheetToken({ repId: REP_ID, prospectId: 'p-dana', touchId: 'no-such-touch', exp: 4_102_444_800 });
-    expect(await openSheet(deps, elsewhere)).toEqual({ found: false });
+    expect(await openSheet(deps, elsewhere)).toEqual({ found: false, problem: 'gone' });
     deps.clock.advance(8 * 24 * 3600_000);
-    expect(await openSheet(deps, token)).toEqual({ found: false });
+    expect(await openSheet(deps, token)).toEqual({ found: false, problem: 'expired' });
+    // An expired token altered is invalid: only a genuine token is told it expired.
+    expect(await openSheet(deps, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`)).toEqual({ found: false, problem: 'invalid' });
     expect((await deps.store.getTouch(REP_ID, 'p-dana', reminder.id))!.status).toBe('scheduled');
   });
 });

@@ -97,19 +97,54 @@ describe('rescheduleTouch', () => {
     expect(deps.scheduler.created.map((c) => c.name)).toEqual([`touch-${reminder.id}`, `touch-${note.id}`]);
   });
 
-  it('answers a conflict when the touch stopped being pending while it was being moved', async () => {
+  it('reads again when the touch stopped being pending while it was being moved, and says why it cannot move', async () => {
     const { deps, reminder, note } = await afterVoicemail();
-    deps.store.hooks.interleave('updateTouch', () => cancelTouch(deps, REP_ID, reminder.id));
-    await expect(rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T16:00')).rejects.toMatchObject({ constructor: ConflictError, code: 'version_conflict' });
+    deps.store.hooks.interleave('moveTouch', () => cancelTouch(deps, REP_ID, reminder.id));
+    await expect(rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T16:00')).rejects.toMatchObject({ constructor: RuleError, code: 'touch_not_pending' });
     expect(await deps.store.getTouch(REP_ID, 'p-dana', reminder.id)).toMatchObject({ status: 'cancelled', dueAt: reminder.dueAt });
     expect([...deps.scheduler.schedules.keys()]).toEqual([`touch-${note.id}`]);
   });
 
-  it('moves the attempt time even when another write moved the prospect on meanwhile', async () => {
+  it('moves the touch and the attempt together, reading again when another write moved the prospect on meanwhile', async () => {
     const { deps, reminder } = await afterVoicemail();
-    deps.store.hooks.interleave('saveProspect', () => updateProspect(deps, REP_ID, 'p-dana', { company: 'Northwind Holdings' }));
+    deps.store.hooks.interleave('moveTouch', () => updateProspect(deps, REP_ID, 'p-dana', { company: 'Northwind Holdings' }));
     await rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T16:00');
     expect(await deps.store.getProspect(REP_ID, 'p-dana')).toMatchObject({ company: 'Northwind Holdings', attemptDueAt: '2026-11-25T21:00:00Z', version: 4 });
+    expect(await deps.store.getTouch(REP_ID, 'p-dana', reminder.id)).toMatchObject({ dueAt: '2026-11-25T21:00:00Z' });
+  });
+
+  it('answers 409 when a concurrent reschedule moved the touch first, leaving that move in place', async () => {
+    // Prepare: another reschedule commits between this one's read and its write.
+    const { deps, reminder } = await afterVoicemail();
+    deps.store.hooks.interleave('moveTouch', () => rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T11:00'));
+    // Act
+    const act = rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T16:00');
+    // Assess: refused, saying where the touch is; the touch, its schedule and the prospect agree on the accepted move.
+    await expect(act).rejects.toMatchObject({ constructor: ConflictError, code: 'touch_changed', message: expect.stringContaining('2026-11-25T16:00:00Z') });
+    expect(await deps.store.getTouch(REP_ID, 'p-dana', reminder.id)).toMatchObject({ dueAt: '2026-11-25T16:00:00Z' });
+    expect(deps.scheduler.schedules.get(`touch-${reminder.id}`)!.payload.dueAt).toBe('2026-11-25T16:00:00Z');
+    expect(await deps.store.getProspect(REP_ID, 'p-dana')).toMatchObject({ attemptDueAt: '2026-11-25T16:00:00Z' });
+  });
+
+  it('rewrites the schedule when a later reschedule wrote its own before this one reached Scheduler', async () => {
+    // Prepare: this move commits first; a second move commits and writes its schedule before this one writes.
+    const { deps, reminder } = await afterVoicemail();
+    deps.scheduler.hooks.interleave('create', () => rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T11:00'));
+    // Act
+    await rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T16:00');
+    // Assess: the touch is at the later commit's time, and so is its schedule (this writer checked after writing).
+    const touch = (await deps.store.getTouch(REP_ID, 'p-dana', reminder.id))!;
+    expect(touch.dueAt).toBe('2026-11-25T16:00:00Z');
+    expect(deps.scheduler.schedules.get(`touch-${reminder.id}`)!.payload.dueAt).toBe(touch.dueAt);
+    // A reminder's schedule is a minute ahead of it (core/on-time.ts).
+    expect(deps.scheduler.schedules.get(`touch-${reminder.id}`)!.at.toISOString()).toBe('2026-11-25T15:59:00.000Z');
+  });
+
+  it('refuses to move a touch a delivery is sending right now', async () => {
+    const { deps, reminder } = await afterVoicemail();
+    await deps.store.updateTouch(reminder, { claimedAt: deps.clock.now().toISOString() });
+    await expect(rescheduleTouch(deps, REP_ID, reminder.id, '2026-11-25T16:00')).rejects.toMatchObject({ constructor: ConflictError, code: 'touch_sending' });
+    expect(await deps.store.getTouch(REP_ID, 'p-dana', reminder.id)).toMatchObject({ dueAt: reminder.dueAt });
   });
 
   // Known bug (reported to the lead): the touch is moved first, then the schedule creation fails,

@@ -98,7 +98,7 @@ function Figures({ report }: { report: PromisesReport }) {
           caption="By the voicemail script left: the share of voicemails followed by a conversation before the next voicemail"
           empty="No voicemails left in this period."
           bars={report.callbacksAfterVoicemail.map((r) => ({
-            label: r.template === 'unknown' ? 'Script not recorded' : r.template.replace(/^voicemail\//, '').replace(/[_+]/g, ' '),
+            label: r.template === 'unknown' ? 'No script on record (a first call, or before scripts were recorded)' : r.template.replace(/^voicemail\//, '').replace(/[_+]/g, ' '),
             rate: r.rate,
             detail: `${r.callbacks} of ${r.voicemails} voicemails`,
           }))}
