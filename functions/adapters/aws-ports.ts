@@ -39,10 +39,9 @@ export function touchScheduler(settings: Settings & { schedules: ScheduleSetting
 }
 
 /**
- * A send starts right after its claim (use-cases/fire-touch.ts) and must end well within the claim's
- * life (core/claims.ts, 90 s), now that the fire function may run long enough to wait for a
- * reminder's second: each attempt is cut off, so the SDK's three attempts end within about 60 s. The
- * connection gets 10 s: a burst of sends from one process (the local runtime) can take seconds to connect.
+ * Each send attempt is cut off (the SDK retries within the fire path's own cut-off, 15 s after its
+ * claim: use-cases/fire-touch.ts). The connection gets 10 s: a burst of sends from one process (the
+ * local runtime) can take seconds to connect.
  */
 const SEND_TIMEOUTS = { connectionTimeout: 10_000, requestTimeout: 10_000 };
 
