@@ -24,6 +24,7 @@ import { rescheduleTouch } from './use-cases/reschedule-touch.js';
 import { retryTouch } from './use-cases/retry-touch.js';
 import { saveRep } from './use-cases/save-rep.js';
 import { searchProspects } from './use-cases/search-prospects.js';
+import { RepCache } from './use-cases/support/rep-cache.js';
 import { recordFireFailures, sweepOverdue } from './use-cases/sweep.js';
 import { checkUnsubscribe, unsubscribe } from './use-cases/unsubscribe.js';
 import { updateProspect } from './use-cases/update-prospect.js';
@@ -73,7 +74,7 @@ export function fireUseCases(
   settings: Settings & { mail: NonNullable<Settings['mail']> },
   ports: Ports<'store' | 'mailer' | 'sms' | 'links' | 'clock' | 'logger'> & { library: TemplateLibrary },
 ) {
-  const deps = { ...ports, planner: planner(settings), mail: settings.mail };
+  const deps = { ...ports, planner: planner(settings), mail: settings.mail, reps: new RepCache() };
   return { fireTouch: (payload: Parameters<typeof fireTouch>[1]) => fireTouch(deps, payload) };
 }
 export type FireUseCases = ReturnType<typeof fireUseCases>;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { FIRE_TIMEOUT_SECONDS } from '../functions/core/claims.js';
+import { FIRE_TIMEOUT_SECONDS } from '../functions/core/on-time.js';
 import type { FollowthroughConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
@@ -104,8 +104,9 @@ export class FollowthroughStack extends Stack {
     });
     this.fireFunction = new FollowthroughFunction(this, 'FireFunction', {
       entry: entries.fire,
-      description: 'followthrough: fires a touch at its due minute',
-      // Below the claim lease (functions/core/claims.ts): a delivery never outlives its claim.
+      description: 'followthrough: fires a touch at its due minute, a rep reminder on its second',
+      // A rep reminder's schedule fires up to two minutes early and waits for its second (core/on-time.ts);
+      // the work after a claim is cut off within the claim's lease (core/claims.ts).
       timeout: Duration.seconds(FIRE_TIMEOUT_SECONDS),
       ...externalModules,
     });

@@ -38,15 +38,22 @@ export function touchScheduler(settings: Settings & { schedules: ScheduleSetting
   });
 }
 
+/**
+ * Each send attempt is cut off (the SDK retries within the fire path's own cut-off, 15 s after its
+ * claim: use-cases/fire-touch.ts). The connection gets 10 s: a burst of sends from one process (the
+ * local runtime) can take seconds to connect.
+ */
+const SEND_TIMEOUTS = { connectionTimeout: 10_000, requestTimeout: 10_000 };
+
 export function sesMailer(settings: Settings & { mail: NonNullable<Settings['mail']> }): SesMailer {
-  return new SesMailer({ client: new SESv2Client({ region: settings.region }), configurationSetName: settings.mail.configurationSet });
+  return new SesMailer({ client: new SESv2Client({ region: settings.region, requestHandler: SEND_TIMEOUTS }), configurationSetName: settings.mail.configurationSet });
 }
 
 /** Without an origination identity there is no SMS: SMS reps get their reminders by email. */
 export function smsSender(settings: Settings): SmsSender | undefined {
   if (!settings.sms) return undefined;
   return new EndUserMessagingSms({
-    client: new PinpointSMSVoiceV2Client({ region: settings.region }),
+    client: new PinpointSMSVoiceV2Client({ region: settings.region, requestHandler: SEND_TIMEOUTS }),
     originationIdentity: settings.sms.originationIdentity,
     configurationSetName: settings.sms.configurationSet,
   });

@@ -1,27 +1,6 @@
 /**
- * The Store on one DynamoDB table.
- *
- *   rep        pk REP#<rep>                  sk REP
- *   prospect   pk PROSPECT#<rep>#<prospect>  sk PROSPECT
- *              (+ gsi3pk REP#<rep>, gsi3sk PROSPECT#<folded name>#<prospect>: GSI byRep, a rep's prospects by name)
- *   call       pk PROSPECT#<rep>#<prospect>  sk CALL#<ulid>
- *   touch      pk PROSPECT#<rep>#<prospect>  sk TOUCH#<touchId>   (+ touchId for GSI byTouchId;
- *              gsi1pk REP#<rep>, gsi1sk <dueAt>#<touchId> only while scheduled or failed: GSI byRepDue,
- *              the rep's agenda, which shows what failed beside what is pending;
- *              gsi2pk DUE#<0-7>, gsi2sk <dueAt>#<touchId> only while scheduled: GSI byDue, the sweep's)
- *   idempotency pk IDEMPOTENCY#<rep>#<key>   sk IDEMPOTENCY  (expiresAt TTL)
- *   suppression pk SUPPRESSION#<address>      sk SUPPRESSION
- *   script counts pk VARIANTS#<team>          sk TOTAL#<variant>            (used, callbacks: ADD only)
- *              and by UTC day                 sk DAY#<yyyy-mm-dd>#<variant>
- *
- * One prospect's records share a partition, so one Query reads a prospect whole and one
- * transaction records an outcome.
- *
- * byDue is sparse and every write that takes a touch out of `scheduled` removes its gsi2 keys in
- * that same write, so the index holds exactly the promises still open. Its partition key is
- * sharded by touch id over {@link BY_DUE_SHARDS} values: every touch written anywhere writes this
- * index, and one key value takes at most 1,000 writes a second (a GSI that cannot keep up throttles
- * the table's writes). The sweep reads the shards in parallel, a few Query calls every 5 minutes.
+ * The Store on one DynamoDB table: its keys and items are laid out in dynamo-table.ts, the fire
+ * path's claims in dynamo-claims.ts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -35,52 +14,17 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../core/errors.js';
-import { nameKey } from '../core/prospect-search.js';
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
 import type { VariantCounts } from '../core/variants.js';
-import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate, VariantCountUpdate } from '../ports/store.js';
+import { claimAsRead } from './dynamo-claims.js';
+import { AGENDA_LIMIT, BY_DUE_SHARDS, BY_REP_INDEX, IN_AGENDA, keys, prospectItem, seg, strip, touchItem } from './dynamo-table.js';
+import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, ReadClaim, ReadClaimResult, Store, Suppression, TouchUpdate, VariantCountUpdate } from '../ports/store.js';
+
+export { BY_DUE_PROJECTION, BY_DUE_SHARDS, BY_REP_INDEX, dueShard, keys, tableDefinition } from './dynamo-table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type', 'expiresAt'] as const;
-/** The index of a rep's prospects by name (sparse: only prospect items carry gsi3pk). */
-export const BY_REP_INDEX = 'byRep';
-
-/** How many partition key values the byDue index spreads over (see the header). */
-export const BY_DUE_SHARDS = 8;
-
-/** A touch's byDue shard: a hash of its id, so a rescheduled touch keeps its shard. */
-export function dueShard(touchId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < touchId.length; i++) hash = Math.imul(hash ^ touchId.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % BY_DUE_SHARDS;
-}
-
-/** Statuses the rep's agenda index (byRepDue) keeps; byDue keeps `scheduled` alone. */
-const IN_AGENDA: ReadonlySet<Touch['status']> = new Set(['scheduled', 'failed']);
-
-const seg = (s: string) => encodeURIComponent(s);
-export const keys = {
-  rep: (repId: string) => ({ pk: `REP#${seg(repId)}`, sk: 'REP' }),
-  prospectPk: (repId: string, prospectId: string) => `PROSPECT#${seg(repId)}#${prospectId}`,
-  prospect: (repId: string, prospectId: string) => ({ pk: keys.prospectPk(repId, prospectId), sk: 'PROSPECT' }),
-  call: (call: Call) => ({ pk: keys.prospectPk(call.repId, call.prospectId), sk: `CALL#${call.id}` }),
-  touch: (t: Pick<Touch, 'repId' | 'prospectId' | 'id'>) => ({ pk: keys.prospectPk(t.repId, t.prospectId), sk: `TOUCH#${t.id}` }),
-  suppression: (email: string) => ({ pk: `SUPPRESSION#${seg(email.trim().toLowerCase())}`, sk: 'SUPPRESSION' }),
-  idempotency: (repId: string, key: string) => ({ pk: `IDEMPOTENCY#${seg(repId)}#${seg(key)}`, sk: 'IDEMPOTENCY' }),
-  due: (t: Pick<Touch, 'repId' | 'id' | 'dueAt'>) => ({ gsi1pk: `REP#${seg(t.repId)}`, gsi1sk: `${t.dueAt}#${t.id}` }),
-  pending: (t: Pick<Touch, 'id' | 'dueAt'>) => ({ gsi2pk: `DUE#${dueShard(t.id)}`, gsi2sk: `${t.dueAt}#${t.id}` }),
-  byName: (p: Pick<Prospect, 'repId' | 'id' | 'name'>) => ({ gsi3pk: `REP#${seg(p.repId)}`, gsi3sk: `PROSPECT#${nameKey(p.name)}#${p.id}` }),
-  variantsPk: (team: string) => `VARIANTS#${seg(team)}`,
-  variantTotal: (team: string, variant: string) => ({ pk: keys.variantsPk(team), sk: `TOTAL#${variant}` }),
-  variantDay: (team: string, day: string, variant: string) => ({ pk: keys.variantsPk(team), sk: `DAY#${day}#${variant}` }),
-};
-
-/** Every write of a prospect puts the whole item, its name-index keys with it (a rename moves it in the index). */
-function prospectItem(p: Prospect): Record<string, unknown> {
-  return { ...keys.prospect(p.repId, p.id), ...keys.byName(p), type: 'prospect', ...p };
-}
 
 /**
  * Adds to a team's script counts with ADD, never read-modify-write: every rep of the team writes
@@ -98,25 +42,6 @@ function variantCountItems(table: string, update: VariantCountUpdate): TransactI
       },
     })),
   );
-}
-
-function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
-  if (!item) return undefined;
-  const copy: Record<string, unknown> = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
-  return copy as T;
-}
-
-/** DocumentClient refuses undefined values unless told; we drop them so items stay small. */
-function touchItem(t: Touch): Record<string, unknown> {
-  return {
-    ...keys.touch(t),
-    type: 'touch',
-    touchId: t.id,
-    ...(IN_AGENDA.has(t.status) ? keys.due(t) : {}),
-    ...(t.status === 'scheduled' ? keys.pending(t) : {}),
-    ...t,
-  };
 }
 
 export interface DynamoStoreOptions {
@@ -369,6 +294,10 @@ export class DynamoStore implements Store {
     }
   }
 
+  async claimAsRead(claim: ReadClaim): Promise<ReadClaimResult> {
+    return claimAsRead({ doc: this.doc, table: this.table, capacity: this.capacity, count: (c) => this.count(c) }, claim);
+  }
+
   async updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean> {
     const names: Record<string, string> = { '#s': 'status' };
     const values: Record<string, unknown> = {};
@@ -488,19 +417,27 @@ export class DynamoStore implements Store {
     );
   }
 
-  async listFollowups(repId: string, from: string, to: string, limit = 500): Promise<Touch[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'byRepDue',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': `REP#${seg(repId)}`, ':from': from, ':to': `${to}` },
-        Limit: limit,
-        ...this.capacity,
-      }),
-    );
-    this.count(out.ConsumedCapacity);
-    return (out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to && IN_AGENDA.has(t.status));
+  async listFollowups(repId: string, from: string, to: string, limit = AGENDA_LIMIT): Promise<Touch[]> {
+    const touches: Touch[] = [];
+    let start: Record<string, unknown> | undefined;
+    // A Query answers at most 1 MB a page: a busy rep's two weeks take several.
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byRepDue',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `REP#${seg(repId)}`, ':from': from, ':to': `${to}` },
+          Limit: limit - touches.length,
+          ExclusiveStartKey: start,
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      touches.push(...(out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to && IN_AGENDA.has(t.status)));
+      start = out.LastEvaluatedKey;
+    } while (start && touches.length < limit);
+    return touches;
   }
 
   async listOverdue(before: string, limit: number): Promise<OverdueTouch[]> {
@@ -651,59 +588,3 @@ export class DynamoStore implements Store {
     return counts;
   }
 }
-
-/** What the byDue index carries besides its keys (infra/constructs/data.ts BY_DUE_PROJECTED_ATTRIBUTES). */
-export const BY_DUE_PROJECTION = ['touchId', 'repId', 'prospectId', 'dueAt', 'kind'];
-
-/** The table the store expects, for the local runtime, tests and the benchmark (CDK builds the same). */
-export const tableDefinition = (tableName: string) => ({
-  TableName: tableName,
-  BillingMode: 'PAY_PER_REQUEST' as const,
-  AttributeDefinitions: [
-    { AttributeName: 'pk', AttributeType: 'S' as const },
-    { AttributeName: 'sk', AttributeType: 'S' as const },
-    { AttributeName: 'gsi1pk', AttributeType: 'S' as const },
-    { AttributeName: 'gsi1sk', AttributeType: 'S' as const },
-    { AttributeName: 'gsi2pk', AttributeType: 'S' as const },
-    { AttributeName: 'gsi2sk', AttributeType: 'S' as const },
-    { AttributeName: 'touchId', AttributeType: 'S' as const },
-    { AttributeName: 'gsi3pk', AttributeType: 'S' as const },
-    { AttributeName: 'gsi3sk', AttributeType: 'S' as const },
-  ],
-  KeySchema: [
-    { AttributeName: 'pk', KeyType: 'HASH' as const },
-    { AttributeName: 'sk', KeyType: 'RANGE' as const },
-  ],
-  GlobalSecondaryIndexes: [
-    {
-      IndexName: 'byRepDue',
-      KeySchema: [
-        { AttributeName: 'gsi1pk', KeyType: 'HASH' as const },
-        { AttributeName: 'gsi1sk', KeyType: 'RANGE' as const },
-      ],
-      Projection: { ProjectionType: 'ALL' as const },
-    },
-    {
-      IndexName: 'byTouchId',
-      KeySchema: [{ AttributeName: 'touchId', KeyType: 'HASH' as const }],
-      Projection: { ProjectionType: 'KEYS_ONLY' as const },
-    },
-    {
-      IndexName: BY_REP_INDEX,
-      KeySchema: [
-        { AttributeName: 'gsi3pk', KeyType: 'HASH' as const },
-        { AttributeName: 'gsi3sk', KeyType: 'RANGE' as const },
-      ],
-      // ALL: a search answers whole prospects from the index, with no read per result (prospect items are small).
-      Projection: { ProjectionType: 'ALL' as const },
-    },
-    {
-      IndexName: 'byDue',
-      KeySchema: [
-        { AttributeName: 'gsi2pk', KeyType: 'HASH' as const },
-        { AttributeName: 'gsi2sk', KeyType: 'RANGE' as const },
-      ],
-      Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: BY_DUE_PROJECTION },
-    },
-  ],
-});

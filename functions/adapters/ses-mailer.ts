@@ -32,10 +32,10 @@ export function tagValue(value: string): string {
 export class SesMailer implements Mailer {
   constructor(private readonly options: SesMailerOptions) {}
 
-  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+  async send(email: OutgoingEmail, options: { signal?: AbortSignal } = {}): Promise<{ messageId: string }> {
     let out;
     try {
-      out = await this.options.client.send(new SendEmailCommand(sendEmailRequest(email, this.options.configurationSetName)));
+      out = await this.options.client.send(new SendEmailCommand(sendEmailRequest(email, this.options.configurationSetName)), { abortSignal: options.signal });
     } catch (error) {
       const name = (error as Error)?.name ?? 'Error';
       if (PERMANENT.has(name)) throw new MailRejectedError(name, { cause: error });

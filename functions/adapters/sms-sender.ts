@@ -29,8 +29,8 @@ export function textMessageRequest(sms: OutgoingSms, options: EndUserMessagingSm
 export class EndUserMessagingSms implements SmsSender {
   constructor(private readonly options: EndUserMessagingSmsOptions) {}
 
-  async send(sms: OutgoingSms): Promise<{ messageId: string }> {
-    const out = await this.options.client.send(new SendTextMessageCommand(textMessageRequest(sms, this.options, sms.context)));
+  async send(sms: OutgoingSms, options: { signal?: AbortSignal } = {}): Promise<{ messageId: string }> {
+    const out = await this.options.client.send(new SendTextMessageCommand(textMessageRequest(sms, this.options, sms.context)), { abortSignal: options.signal });
     if (!out.MessageId) throw new Error('SendTextMessage answered without a MessageId');
     return { messageId: out.MessageId };
   }

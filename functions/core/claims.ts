@@ -4,15 +4,17 @@
  */
 
 /**
- * The fire function's Lambda timeout (infra/stack.ts): a claim's holder is gone by then, since
- * Lambda ends an invocation at its timeout. A send takes well under a second.
+ * The most a fire spends after it claims a touch: its sends are cut off then (use-cases/fire-touch.ts),
+ * so a claim's holder is done with it by then, as the fire function's Lambda timeout once ensured
+ * on its own. A rep reminder waits for its second before it claims (core/on-time.ts), so the
+ * function's timeout is this plus the longest wait. A send takes well under a second.
  */
-export const FIRE_TIMEOUT_SECONDS = 20;
+export const CLAIMED_WORK_SECONDS = 20;
 
 /**
- * A claim older than this is from a crashed delivery and may be taken over. Longer than the fire
- * timeout, so a live delivery never loses its claim; shorter than Lambda's first retry of a failed
- * invocation (a minute), so that retry takes a crashed delivery's touch over instead of waiting for
- * the next.
+ * A claim older than this is from a crashed delivery and may be taken over. Longer than a fire's
+ * work after its claim, so a live delivery never loses its claim; shorter than Lambda's first retry
+ * of a failed invocation (a minute), so that retry takes a crashed delivery's touch over instead of
+ * waiting for the next.
  */
 export const CLAIM_TTL_SECONDS = 30;

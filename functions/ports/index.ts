@@ -8,4 +8,4 @@ export type { EmailAttachment, EmailHeader, Mailer, OutgoingEmail } from './mail
 export { MailRejectedError } from './mailer.js';
 export type { OutgoingSms, SmsSender } from './sms.js';
 export type { Links, SecretSource } from './links.js';
-export type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, Store, Suppression, TouchUpdate } from './store.js';
+export type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ReadClaim, ReadClaimResult, Store, Suppression, TouchUpdate } from './store.js';

@@ -4,8 +4,11 @@ export type { EmailAttachment, EmailHeader, OutgoingEmail } from '../core/email.
 
 /** SES v2 SendEmail as the use cases see it. */
 export interface Mailer {
-  /** Resolves with the provider's message id; rejects with MailRejectedError when retrying cannot help. */
-  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+  /**
+   * Resolves with the provider's message id; rejects with MailRejectedError when retrying cannot
+   * help. `signal`: the send is abandoned when it aborts (the fire path's cut-off after its claim).
+   */
+  send(email: OutgoingEmail, options?: { signal?: AbortSignal }): Promise<{ messageId: string }>;
 }
 
 /** The mail service refused a message for good (bad address, unverified sender, paused account). */

@@ -8,5 +8,6 @@ export interface OutgoingSms {
 
 /** AWS End User Messaging SMS SendTextMessage as the use cases see it. */
 export interface SmsSender {
-  send(sms: OutgoingSms): Promise<{ messageId: string }>;
+  /** `signal`: the send is abandoned when it aborts (the fire path's cut-off after its claim). */
+  send(sms: OutgoingSms, options?: { signal?: AbortSignal }): Promise<{ messageId: string }>;
 }

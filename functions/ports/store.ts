@@ -113,6 +113,14 @@ export interface Store {
     staleBefore: string,
   ): Promise<{ claimed?: Touch; current?: Touch }>;
   /**
+   * Takes a touch for sending as it was read moments ago, in one write (a transaction): only while
+   * the touch is unchanged since (scheduled, same due time and updatedAt, no Send event recorded on
+   * it) and no claim newer than `staleBefore` holds it, the prospect is at `prospectVersion`, the
+   * rep as `rep` was read, and for a prospect email `unsuppressed` is not on the suppression list. What was rendered from that read
+   * is then current. Otherwise says what moved: the touch as it stands, and the suppression entry.
+   */
+  claimAsRead(claim: ReadClaim): Promise<ReadClaimResult>;
+  /**
    * Moves a touch to a new time, only while it is still scheduled for the time the mover read
    * (`touch.dueAt`) and no delivery holds a claim newer than `staleBefore`. With `prospect`, the
    * prospect is written in the same transaction, only while it is at `expectedVersion` (a reminder's
@@ -124,7 +132,7 @@ export interface Store {
   getSuppression(email: string): Promise<Suppression | undefined>;
   /** Adds the address to the suppression list; false when it was there already. */
   addSuppression(suppression: Suppression): Promise<boolean>;
-  /** The rep's scheduled and failed touches with dueAt in [from, to), by due time. */
+  /** The rep's scheduled and failed touches with dueAt in [from, to), by due time, all of them up to `limit` (5,000 by default). */
   listFollowups(repId: string, from: string, to: string, limit?: number): Promise<Touch[]>;
   /**
    * The rep's prospects by name (core/prospect-search.ts nameKey, then id), from an index that may lag
@@ -151,6 +159,28 @@ export interface Store {
    */
   recordSendEvent(ref: Pick<Touch, 'repId' | 'prospectId' | 'id'>, sent: { messageId: string; at: string; subject?: string; header?: string }): Promise<boolean>;
 }
+
+/** A claim on a touch as the fire path read it (Store.claimAsRead). */
+export interface ReadClaim {
+  touch: Touch;
+  now: string;
+  staleBefore: string;
+  prospectVersion: number;
+  rep: Rep;
+  /** A prospect email: the address that must not be on the suppression list. */
+  unsuppressed?: string;
+}
+
+export type ReadClaimResult =
+  | { claimed: Touch }
+  | {
+      claimed?: undefined;
+      /** What changed since the read (empty when only a concurrent transaction got in the way). */
+      moved: ('touch' | 'prospect' | 'rep' | 'suppressed')[];
+      /** The touch as it stands, when it changed (absent when it is gone). */
+      current?: Touch;
+      suppression?: Suppression;
+    };
 
 export interface ProspectListOptions {
   match?: (prospect: Prospect) => boolean;

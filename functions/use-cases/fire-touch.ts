@@ -1,33 +1,43 @@
 /**
- * A schedule went off for a touch. Claim it in one conditional write (only while it is still
- * scheduled for that time), check the rules that hold at send time, send it, record the result.
- * A repeated or stale delivery sends nothing.
+ * A schedule went off for a touch. Read what its message needs (the prospect's records in one
+ * query, the rep from a cache checked at the claim), check the rules that hold at send time, and
+ * render it; a rep reminder then waits for its due second (core/on-time.ts). Claim it in one
+ * transaction that holds only while the touch, the prospect and the rep are as read and the address
+ * is not suppressed, so what was rendered is current; send (cut off within the claim's lease);
+ * record the result in one write. A repeated or stale delivery sends nothing, and a touch whose
+ * email an earlier delivery sent (SES's Send event recorded on it) is marked sent, not sent again.
  */
-import { CLAIM_TTL_SECONDS } from '../core/claims.js';
-import { prospectEmailBlock } from '../core/delivery.js';
-import { composeEmail, threadParent } from '../core/email.js';
+import { CLAIM_TTL_SECONDS, CLAIMED_WORK_SECONDS } from '../core/claims.js';
+import { prospectEmailBlock, type SkipReason } from '../core/delivery.js';
+import { composeEmail, threadParent, type OutgoingEmail } from '../core/email.js';
 import type { FirePayload } from '../core/fire-payload.js';
 import { messageInput } from '../core/message-input.js';
 import { renderEmail, renderSms, type MessageInput } from '../core/messages.js';
+import { waitBeforeSending } from '../core/on-time.js';
 import type { Prospect, Rep, Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import { MailRejectedError } from '../ports/mailer.js';
-import type { ProspectBundle } from '../ports/store.js';
+import type { OutgoingSms } from '../ports/sms.js';
+import type { ProspectBundle, Suppression } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
+import type { RepCache } from './support/rep-cache.js';
 
 export type FireResult =
   | { result: 'sent'; touchId: string; messageId: string; channel: 'email' | 'sms' }
   | { result: 'skipped'; touchId: string; reason: string }
   | { result: 'ignored'; touchId?: string; reason: string };
 
-export type FireDeps = Pick<UseCaseDeps, 'store' | 'mailer' | 'sms' | 'links' | 'clock' | 'logger' | 'planner' | 'library' | 'mail'>;
+export type FireDeps = Pick<UseCaseDeps, 'store' | 'mailer' | 'sms' | 'links' | 'clock' | 'logger' | 'planner' | 'library' | 'mail'> & {
+  /** Reps read lately (the fire function's own, per container): the claim checks each is still as read. */
+  reps?: RepCache;
+};
 
 /** A claim older than this is from a crashed delivery and may be taken over (core/claims.ts). */
 export { CLAIM_TTL_SECONDS };
 
 /**
  * A resend is due while the recap it replies to has not gone out, or before SES's Send event told
- * the Message-ID it stamped on it. Thrown (the claim released) so Lambda retries the invocation a
+ * the Message-ID it stamped on it. Thrown (nothing claimed) so Lambda retries the invocation a
  * minute later: it never leaves before its recap, nor outside its thread.
  */
 export class RecapNotSentError extends Error {
@@ -56,43 +66,136 @@ export class TouchBusyError extends Error {
   }
 }
 
+/** Reads before giving up on a touch that keeps changing under the claim (each change is someone's write). */
+const MAX_READS = 4;
+
+/**
+ * Sends still running this long after the claim are abandoned (their SDK calls aborted), leaving
+ * time for the mark: the work after a claim ends within CLAIMED_WORK_SECONDS, inside the claim's
+ * lease (core/claims.ts), however long the function waited for a reminder's second before it.
+ */
+const SEND_CUTOFF_MS = (CLAIMED_WORK_SECONDS - 5) * 1000;
+
+/** What goes out, made before the claim: the claim then says it is still current. */
+type Prepared =
+  | { channel: 'email'; email: OutgoingEmail; template: string; variant?: string | null; touch: Touch }
+  | { channel: 'sms'; sms: OutgoingSms; template: string; variant: string | null }
+  | { channel: 'none'; status: 'skipped' | 'failed'; reason: string };
+
 export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<FireResult> {
-  const { store, clock } = deps;
-  const now = clock.now();
+  let listed: Suppression | undefined;
+  for (let read = 1; ; read++) {
+    const [bundle, rep] = await Promise.all([deps.store.getProspectBundle(payload.repId, payload.prospectId), readRep(deps, payload.repId)]);
+    if (!bundle || !rep) return orphan(deps, payload);
+    const touch = bundle.touches.find((t) => t.id === payload.touchId);
+    if (!touch) return noSuchTouch(payload);
+    const refused = await refusal(deps, touch, payload);
+    if (refused) return refused;
+
+    // Everything but the claim, before it: a rep reminder is ready at its due second, and the claim
+    // is followed at once by the send.
+    const firedAt = deps.clock.now();
+    const wait = waitBeforeSending(touch, firedAt);
+    const sendAt = new Date(firedAt.getTime() + wait);
+    const prepared = await prepare(deps, touch, rep, bundle, sendAt, listed);
+    if (wait > 0) await deps.clock.sleep(wait);
+
+    const now = deps.clock.now();
+    const address = touch.recipient === 'prospect' && !listed ? bundle.prospect.email : undefined;
+    const claim = await deps.store.claimAsRead({
+      touch: touch,
+      now: toUtcIso(now),
+      staleBefore: toUtcIso(new Date(now.getTime() - CLAIM_TTL_SECONDS * 1000)),
+      prospectVersion: bundle.prospect.version,
+      rep,
+      ...(address ? { unsuppressed: address } : {}),
+    });
+    if (!claim.claimed) {
+      if (claim.moved.includes('touch')) {
+        if (!claim.current) return noSuchTouch(payload);
+        const gone = await refusal(deps, claim.current, payload);
+        if (gone) return gone;
+      }
+      if (claim.moved.includes('rep')) deps.reps?.forget(payload.repId);
+      if (claim.suppression) listed = claim.suppression;
+      if (read >= MAX_READS) throw new TouchBusyError(payload.touchId);
+      continue;
+    }
+    const claimed = claim.claimed;
+
+    if (prepared.channel === 'none') return finish(deps, claimed, prepared.status, prepared.reason);
+    // An email prepared as an SMS's fallback carries that SMS's failure.
+    const going = prepared.channel === 'email' ? { ...prepared.touch, claimedAt: claimed.claimedAt } : claimed;
+    // Wall time, as Lambda's timeout is: the lease holds against other deliveries' clocks.
+    const signal = AbortSignal.timeout(SEND_CUTOFF_MS);
+    try {
+      if (prepared.channel === 'sms') return await deliverSms(deps, going, prepared, rep, bundle, signal);
+      return await deliverEmail(deps, going, prepared, signal);
+    } catch (error) {
+      return failed(deps, going, error);
+    }
+  }
+}
+
+/**
+ * A touch whose prospect or rep no longer exists: claimed alone (nothing to check it against),
+ * then failed with that reason, so it does not linger as scheduled.
+ */
+async function orphan(deps: FireDeps, payload: FirePayload): Promise<FireResult> {
+  const now = deps.clock.now();
   const ref = { repId: payload.repId, prospectId: payload.prospectId, id: payload.touchId, dueAt: payload.dueAt };
-  const { claimed, current } = await store.claimTouch(ref, toUtcIso(now), toUtcIso(new Date(now.getTime() - CLAIM_TTL_SECONDS * 1000)));
-  if (!claimed) {
-    if (!current) return { result: 'ignored', touchId: payload.touchId, reason: 'no such touch' };
-    if (current.status !== 'scheduled') return { result: 'ignored', touchId: current.id, reason: `touch is ${current.status}` };
-    if (payload.dueAt && payload.dueAt !== current.dueAt) return { result: 'ignored', touchId: current.id, reason: 'touch was rescheduled; this delivery is stale' };
-    // The claim's holder sent the email and could not mark it (or died doing so): SES's Send event
-    // says it went out, so it is marked now, without waiting for the claim to lapse.
-    if (current.sesSent) return sentBefore(deps, current, current.sesSent);
-    // Another delivery holds a fresh claim. Fail so the invocation is retried: if that delivery
-    // died mid-way, a retry after the claim goes stale takes the touch over.
-    throw new TouchBusyError(current.id);
-  }
-
-  // A delivery that died between the send and the mark left its claim; SES's Send event, recorded
-  // since, says the email went out: mark it from that, and send nothing again.
+  const { claimed, current } = await deps.store.claimTouch(ref, toUtcIso(now), toUtcIso(new Date(now.getTime() - CLAIM_TTL_SECONDS * 1000)));
+  if (!claimed) return (current && (await refusal(deps, current, payload))) || noSuchTouch(payload);
   if (claimed.sesSent) return sentBefore(deps, claimed, claimed.sesSent);
+  return finish(deps, claimed, 'failed', 'prospect or rep no longer exists');
+}
 
-  const [bundle, rep] = await Promise.all([store.getProspectBundle(claimed.repId, claimed.prospectId), store.getRep(claimed.repId)]);
-  if (!bundle || !rep) return finish(deps, claimed, 'failed', 'prospect or rep no longer exists');
+function noSuchTouch(payload: FirePayload): FireResult {
+  return { result: 'ignored', touchId: payload.touchId, reason: 'no such touch' };
+}
 
-  if (claimed.recipient === 'prospect') {
-    const listed = bundle.prospect.email ? await store.getSuppression(bundle.prospect.email) : undefined;
-    const block = prospectEmailBlock({ touch: claimed, prospect: bundle.prospect, touches: bundle.touches, listed, now }, deps.planner);
-    if (block) return finish(deps, claimed, 'skipped', block.message);
+/**
+ * Why this delivery sends nothing (the touch done or moved, or sent by an earlier delivery, which
+ * it then marks), or throws while another holds it.
+ */
+async function refusal(deps: FireDeps, touch: Touch, payload: FirePayload): Promise<FireResult | undefined> {
+  if (touch.status !== 'scheduled') return { result: 'ignored', touchId: touch.id, reason: `touch is ${touch.status}` };
+  if (payload.dueAt && payload.dueAt !== touch.dueAt) return { result: 'ignored', touchId: touch.id, reason: 'touch was rescheduled; this delivery is stale' };
+  // A delivery that sent the email and could not mark it (or died doing so): SES's Send event says
+  // it went out, so it is marked now, without waiting for that delivery's claim to lapse.
+  if (touch.sesSent) return sentBefore(deps, touch, touch.sesSent);
+  // Another delivery holds a fresh claim. Fail so the invocation is retried: if that delivery
+  // died mid-way, a retry after the claim goes stale takes the touch over.
+  if (touch.claimedAt && Date.parse(touch.claimedAt) >= deps.clock.now().getTime() - CLAIM_TTL_SECONDS * 1000) throw new TouchBusyError(touch.id);
+  return undefined;
+}
+
+async function readRep(deps: FireDeps, repId: string): Promise<Rep | undefined> {
+  const cached = deps.reps?.get(repId, deps.clock.now());
+  if (cached) return cached;
+  const rep = await deps.store.getRep(repId);
+  if (rep) deps.reps?.put(rep, deps.clock.now());
+  return rep;
+}
+
+/** The rules that hold at send time, then the message as it will go: rendered for `now`, the moment it is sent. */
+async function prepare(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectBundle, now: Date, listed: Suppression | undefined): Promise<Prepared> {
+  if (touch.recipient === 'prospect') {
+    const block: SkipReason | undefined = prospectEmailBlock({ touch, prospect: bundle.prospect, touches: bundle.touches, listed, now }, deps.planner);
+    if (block) return { channel: 'none', status: 'skipped', reason: block.message };
   }
-
-  try {
-    // The rep's channel as it is now: a rep who switched to email since the plan gets email.
-    if (claimed.kind === 'rep_reminder' && rep.reminderChannel === 'sms') return await sendSms(deps, claimed, rep, bundle);
-    return await sendEmail(deps, claimed, rep, bundle);
-  } catch (error) {
-    return failed(deps, claimed, error);
+  // The rep's channel as it is now: a rep who switched to email since the plan gets email.
+  if (touch.kind === 'rep_reminder' && rep.reminderChannel === 'sms') {
+    const failure = !deps.sms ? 'no SMS channel is configured' : !rep.phone ? 'the rep has no phone number' : undefined;
+    if (!failure) {
+      const sms = renderSms(messageInput(touch, bundle, rep, now, await linksFor(deps, touch, bundle.prospect, now)), deps.library);
+      // The script is in the sheet the SMS links to: record it as an email reminder records its own.
+      const template = sms.voicemailTemplate ? `${sms.template} + ${sms.voicemailTemplate}` : sms.template;
+      return { channel: 'sms', sms: { to: rep.phone!, body: sms.body, context: { touch: touch.id } }, template, variant: sms.variant ?? null };
+    }
+    return prepareEmail(deps, withFailedSms(touch, now, failure), rep, bundle, now);
   }
+  return prepareEmail(deps, touch, rep, bundle, now);
 }
 
 async function linksFor(deps: FireDeps, touch: Touch, prospect: Prospect, now: Date): Promise<{ sheet?: string; unsubscribe?: string }> {
@@ -101,8 +204,7 @@ async function linksFor(deps: FireDeps, touch: Touch, prospect: Prospect, now: D
   return {};
 }
 
-async function sendEmail(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectBundle): Promise<FireResult> {
-  const now = deps.clock.now();
+async function prepareEmail(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectBundle, now: Date): Promise<Prepared & { channel: 'email' }> {
   const links = await linksFor(deps, touch, bundle.prospect, now);
   const input: MessageInput = messageInput(touch, bundle, rep, now, links);
   const thread = touch.kind === 'resend_materials' ? recapThread(deps, touch, bundle.touches) : undefined;
@@ -120,9 +222,8 @@ async function sendEmail(deps: FireDeps, touch: Touch, rep: Rep, bundle: Prospec
     inviteMinutes: deps.planner.policy.inviteMinutes,
     now,
   });
-  const { messageId } = await deps.mailer.send(email);
   // A reminder records the script variant its sheet spoke, which a voicemail then credits.
-  return sent(deps, touch, 'email', messageId, rendered.template, email.subject, touch.kind === 'rep_reminder' ? (rendered.variant ?? null) : undefined);
+  return { channel: 'email', email, template: rendered.template, touch, ...(touch.kind === 'rep_reminder' ? { variant: rendered.variant ?? null } : {}) };
 }
 
 /**
@@ -139,37 +240,37 @@ function recapThread(deps: FireDeps, touch: Touch, touches: readonly Touch[]): {
   return { messageIdHeader, ...(recap.subject ? { subject: recap.subject } : {}) };
 }
 
+async function deliverEmail(deps: FireDeps, touch: Touch, prepared: Prepared & { channel: 'email' }, signal: AbortSignal): Promise<FireResult> {
+  const { messageId } = await deps.mailer.send(prepared.email, { signal });
+  return sent(deps, touch, 'email', messageId, prepared.template, prepared.email.subject, prepared.variant);
+}
+
 /**
- * The reminder by SMS: short, with a signed link to the full sheet. Without an SMS channel, or
- * when sending fails, it goes by email instead, and the touch records both attempts.
+ * The reminder by SMS: short, with a signed link to the full sheet. When sending fails it goes by
+ * email instead, and the touch records both attempts.
  */
-async function sendSms(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectBundle): Promise<FireResult> {
-  const now = deps.clock.now();
+async function deliverSms(deps: FireDeps, touch: Touch, prepared: Prepared & { channel: 'sms' }, rep: Rep, bundle: ProspectBundle, signal: AbortSignal): Promise<FireResult> {
   let failure: string;
-  if (!deps.sms) {
-    failure = 'no SMS channel is configured';
-  } else if (!rep.phone) {
-    failure = 'the rep has no phone number';
-  } else {
-    const sms = renderSms(messageInput(touch, bundle, rep, now, await linksFor(deps, touch, bundle.prospect, now)), deps.library);
-    try {
-      const { messageId } = await deps.sms.send({ to: rep.phone, body: sms.body, context: { touch: touch.id } });
-      // The script is in the sheet the SMS links to: record it as an email reminder records its own.
-      const template = sms.voicemailTemplate ? `${sms.template} + ${sms.voicemailTemplate}` : sms.template;
-      return await sent(deps, touch, 'sms', messageId, template, undefined, sms.variant ?? null);
-    } catch (error) {
-      // Sent, only not marked: an email now would be a second reminder.
-      if (error instanceof SentNotMarkedError) throw error;
-      failure = `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300);
-      deps.logger.warn('SMS failed; falling back to email', { touchId: touch.id, error: failure });
-    }
-  }
-  const fallback: Touch = { ...touch, deliveries: [...(touch.deliveries ?? []), { at: toUtcIso(now), channel: 'sms', ok: false, error: failure }] };
   try {
-    return await sendEmail(deps, fallback, rep, bundle);
+    const { messageId } = await deps.sms!.send(prepared.sms, { signal });
+    return await sent(deps, touch, 'sms', messageId, prepared.template, undefined, prepared.variant);
+  } catch (error) {
+    // Sent, only not marked: an email now would be a second reminder.
+    if (error instanceof SentNotMarkedError) throw error;
+    failure = `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300);
+    deps.logger.warn('SMS failed; falling back to email', { touchId: touch.id, error: failure });
+  }
+  const now = deps.clock.now();
+  const fallback = withFailedSms(touch, now, failure);
+  try {
+    return await deliverEmail(deps, fallback, await prepareEmail(deps, fallback, rep, bundle, now), signal);
   } catch (error) {
     return failed(deps, fallback, error);
   }
+}
+
+function withFailedSms(touch: Touch, at: Date, error: string): Touch {
+  return { ...touch, deliveries: [...(touch.deliveries ?? []), { at: toUtcIso(at), channel: 'sms', ok: false, error }] };
 }
 
 async function sent(
@@ -183,6 +284,7 @@ async function sent(
 ): Promise<FireResult> {
   const sentAt = toUtcIso(deps.clock.now());
   const deliveries = touch.deliveries?.length ? [...touch.deliveries, { at: sentAt, channel, ok: true, messageId }] : undefined;
+  // One write, no read back: the claim made this delivery the only one.
   try {
     await deps.store.updateTouch(touch, { status: 'sent', messageId, sentAt, template, subject, deliveries, claimedAt: null, reason: null, scriptVariant });
   } catch (error) {

@@ -18,7 +18,7 @@ import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { DueTouchRef } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
-import { firePayload, keepSchedule, scheduleName } from './support/schedules.js';
+import { keepSchedule, scheduleName, touchSchedule } from './support/schedules.js';
 
 /**
  * How long past its time a touch may still be `scheduled` before the sweep looks at it. Scheduler
@@ -143,7 +143,7 @@ async function tellRep(deps: SweepDeps, failed: Touch): Promise<void> {
   const notice = deliveryFailedNotice(prospect, failed, toUtcIso(deps.clock.now()));
   if (!(await deps.store.addTouch(notice))) return;
   try {
-    await deps.scheduler.create({ name: scheduleName(notice.id), at: new Date(notice.dueAt), payload: firePayload(notice) });
+    await deps.scheduler.create(touchSchedule(notice));
   } catch (error) {
     // The notice is a scheduled touch already: the next run finds it overdue and schedules it.
     deps.logger.error('could not schedule the notice; the sweep will', { touchId: notice.id, error: String(error) });

@@ -7,7 +7,7 @@ import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { EventBridgeTouchScheduler } from '../../functions/adapters/eventbridge-scheduler.js';
 import { SignedLinks } from '../../functions/adapters/signed-links.js';
 import { resolvePolicy } from '../../functions/core/policy.js';
-import type { LocalRuntime } from '../../functions/local/runtime.js';
+import { LOCAL_SCHEDULE_GROUP, type LocalRuntime } from '../../functions/local/runtime.js';
 import { apiUseCases, fireUseCases } from '../../functions/compose.js';
 import type { CadencePolicy } from '../../functions/core/cadence.js';
 import { CallInput, type ProspectInput, type RepInput } from '../../functions/core/schemas.js';
@@ -73,5 +73,9 @@ export function runtimeScheduler(runtime: LocalRuntime, clock: Clock): EventBrid
 
 /** The fire payloads of the runtime's pending schedules. */
 export function pendingPayloads(runtime: LocalRuntime): FirePayload[] {
-  return runtime.aws.scheduler.list().map((s) => JSON.parse(s.input) as FirePayload);
+  // Touch schedules only: the runtime's sweep has a recurring schedule of its own.
+  return runtime.aws.scheduler
+    .list()
+    .filter((s) => s.group === LOCAL_SCHEDULE_GROUP)
+    .map((s) => JSON.parse(s.input) as FirePayload);
 }

@@ -3,7 +3,7 @@
  * infra/constructs/function.ts has NodejsFunction do it (ESM, node22, platform node, minified,
  * the createRequire banner, the AWS SDK bundled in as deployed), again with the SDK left to the
  * runtime, and naively (not minified, no tree shaking so SDK clients come whole, classic
- * `zod` in place of `zod/mini`). Init time is a fresh `node` importing the bundle with the
+ * `zod` in place of `zod/mini`: zod-naive.bench-harness.ts). Init time is a fresh `node` importing the bundle with the
  * handler's settings as dummies, median of many runs, the variants interleaved. Bundles are
  * written inside the repository so an SDK left out resolves from node_modules, as it resolves
  * from the runtime's own on Lambda.
@@ -83,7 +83,7 @@ export interface BundleFigure {
 }
 
 export function handlerEntries(): { name: string; entry: string }[] {
-  return ['api', 'fire', 'events', 'render']
+  return ['api', 'fire', 'events', 'render', 'sweep']
     .map((name) => ({ name, entry: join(ROOT, 'functions', 'handlers', `${name}.ts`) }))
     .filter((h) => existsSync(h.entry));
 }
@@ -105,7 +105,7 @@ async function bundle(entry: string, outfile: string, naive: boolean, external: 
     metafile: true,
     logLevel: 'error',
     absWorkingDir: ROOT,
-    ...(naive ? { alias: { 'zod/mini': 'zod' } } : {}),
+    ...(naive ? { alias: { 'zod/mini': join(ROOT, 'test', 'bench', 'zod-naive.bench-harness.ts') } } : {}),
   });
   return result.metafile;
 }

@@ -22,7 +22,7 @@ import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/lo
 import { sesClient } from '../../functions/local/ses.js';
 import type { Mailer, ScheduleRequest, TouchScheduler } from '../../functions/ports/index.js';
 import { MATERIALS, prospectInput, repInput, SENDER, START } from './fixtures.bench-harness.js';
-import { HandClock, log, median, pool, round } from './lib.bench-harness.js';
+import { HandClock, log, median, percentile, pool, round } from './lib.bench-harness.js';
 
 export interface Prices {
   retrieved: string;
@@ -34,6 +34,8 @@ export interface Prices {
   httpApi: { requestPerMillion: number };
   logs: { ingestionPerGb: number };
   sms: { usPerSegment: number; usCarrierFeePerSegment: number };
+  secretsManager: { secretPerMonth: number; apiCallsPer10k: number };
+  cloudwatch: { alarmPerMonth: number };
   [key: string]: unknown;
 }
 
@@ -55,6 +57,8 @@ export function loadPrices(): Prices {
     httpApi: { requestPerMillion: price('httpApi.requestPerMillion') },
     logs: { ingestionPerGb: price('logs.ingestionPerGb') },
     sms: { usPerSegment: price('sms.usPerSegment'), usCarrierFeePerSegment: price('sms.usCarrierFeePerSegment') },
+    secretsManager: { secretPerMonth: price('secretsManager.secretPerMonth'), apiCallsPer10k: price('secretsManager.apiCallsPer10k') },
+    cloudwatch: { alarmPerMonth: price('cloudwatch.alarmPerMonth') },
   };
 }
 
@@ -71,6 +75,14 @@ export const ASSUMPTIONS = {
   logBytesPerInvocation: 1200,
   /** SMS segments per rep reminder when a rep chooses SMS (templates keep it within two). */
   smsSegmentsPerReminder: 2,
+  /** What the stack costs a month whoever uses it (fixedMonthlyUsd): its alarms (infra/constructs/alarms.ts watchers), */
+  alarms: 5,
+  /** the sweep every 5 minutes (infra/constructs/scheduling.ts SWEEP_INTERVAL), each run about this long and reading the byDue shards, */
+  sweepRunsPerMonth: (30 * 24 * 60) / 5,
+  sweepMsPerRun: 300,
+  sweepReadUnitsPerRun: 8 * 0.5,
+  /** and the one link-signing secret. */
+  secrets: 1,
 };
 
 export interface CostCounts {
@@ -94,7 +106,11 @@ export interface CostCounts {
 
 const REP = 'rep-cost';
 
-export async function countOperations(options: { dynamoEndpoint: string; sesEndpoint: string; prospects: number; rounds: number }): Promise<CostCounts> {
+/**
+ * Counts what a realistic month-shaped workload consumes: `reps` reps (default 1) share `prospects`
+ * prospects round-robin; each round posts one outcome per open prospect and fires every touch it planned.
+ */
+export async function countOperations(options: { dynamoEndpoint: string; sesEndpoint: string; prospects: number; rounds: number; reps?: number }): Promise<CostCounts> {
   const tableName = `bench-cost-${Date.now()}`;
   const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   await ensureTable(dynamo, tableName);
@@ -171,9 +187,11 @@ export async function countOperations(options: { dynamoEndpoint: string; sesEndp
   });
 
   try {
-    await app.service.putRep(REP, repInput('cost'));
+    const reps = Array.from({ length: Math.max(1, options.reps ?? 1) }, (_, i) => (i === 0 ? REP : `${REP}-${i}`));
+    for (const [i, rep] of reps.entries()) await app.service.putRep(rep, repInput(`cost-${i}`));
     const ids = Array.from({ length: options.prospects }, (_, i) => `cost-${i}`);
-    await pool(ids, 16, (id) => app.service.createProspect(REP, prospectInput(id)));
+    const repOf = (i: number) => reps[i % reps.length]!;
+    await pool(ids, 16, (id, i) => app.service.createProspect(repOf(i), prospectInput(id)));
     const closed = new Set<string>();
     // Warm the code paths once (not counted) so JIT compilation does not inflate durations.
     await warm(app, clock);
@@ -182,12 +200,12 @@ export async function countOperations(options: { dynamoEndpoint: string; sesEndp
     let roundStart = DateTime.fromISO(START, { zone: 'utc' });
     for (let r = 0; r < options.rounds; r++) {
       clock.set(roundStart.toJSDate());
-      const active = ids.filter((id) => !closed.has(id));
+      const active = ids.map((id, i) => ({ id, rep: repOf(i) })).filter(({ id }) => !closed.has(id));
       for (let i = 0; i < active.length; i++) {
-        const id = active[i]!;
+        const { id, rep } = active[i]!;
         const { outcome, body } = outcomeFor(i + r * 7, roundStart);
         const t0 = performance.now();
-        const res = await app.api.handle(httpEvent('POST', `/v1/prospects/${id}/calls`, body));
+        const res = await app.api.handle(httpEvent('POST', `/v1/prospects/${id}/calls`, body, rep));
         counts.apiMs.push(performance.now() - t0);
         counts.apiRequests++;
         if (res.statusCode !== 201) throw new Error(`cost: ${outcome} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
@@ -260,7 +278,8 @@ export function outcomeFor(i: number, roundStart: DateTime): { outcome: string; 
   return { outcome: i % 40 < 20 ? 'won' : 'not_interested', body: { outcome: i % 40 < 20 ? 'won' : 'not_interested' } };
 }
 
-function httpEvent(method: string, path: string, body: unknown): HttpEvent {
+/** An API Gateway HTTP API event as the api function receives it, signed in as `repId`. */
+export function httpEvent(method: string, path: string, body: unknown, repId = REP): HttpEvent {
   const now = new Date();
   return {
     version: '2.0',
@@ -279,20 +298,22 @@ function httpEvent(method: string, path: string, body: unknown): HttpEvent {
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      authorizer: { jwt: { claims: { sub: REP }, scopes: null } },
+      authorizer: { jwt: { claims: { sub: repId }, scopes: null } },
     },
-    body: JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     isBase64Encoded: false,
   } as unknown as HttpEvent;
 }
 
 export interface CostFigure {
-  counts: Omit<CostCounts, 'apiMs' | 'fireMs'> & { apiMsMedian: number; fireMsMedian: number };
+  counts: Omit<CostCounts, 'apiMs' | 'fireMs'> & { apiMsMedian: number; apiMsP99: number; fireMsMedian: number; fireMsP99: number };
   perOutcome: Record<string, number>;
   perOutcomeUsd: Record<string, number>;
   usdPer1000Outcomes: number;
   usdPerRepMonth: number;
   smsUsdPerRepMonth: number;
+  usdPerFiredTouch: number;
+  fixedMonthly: { usd: number; items: Record<string, number> };
   initMs: { api: number; fire: number };
   assumptions: typeof ASSUMPTIONS;
   prices: Prices;
@@ -322,6 +343,8 @@ export function priceCounts(counts: CostCounts, prices: Prices, initMs: { api: n
     lambdaCompute: gbSeconds * prices.lambda.arm64GbSecond,
     httpApi: (counts.apiRequests / 1e6) * prices.httpApi.requestPerMillion,
     logs: ((lambdaInvocations * a.logBytesPerInvocation) / 1024 ** 3) * prices.logs.ingestionPerGb,
+    // The secret is fetched once per cold start of the functions that sign links.
+    secretsApi: ((a.coldStartShare * (counts.apiRequests + counts.fireInvocations)) / 10_000) * prices.secretsManager.apiCallsPer10k,
   };
   const total = Object.values(usd).reduce((s, v) => s + v, 0);
   const perOutcomeUsd = Object.fromEntries(Object.entries(usd).map(([k, v]) => [k, v / n]));
@@ -329,7 +352,7 @@ export function priceCounts(counts: CostCounts, prices: Prices, initMs: { api: n
   const smsPerOutcome = (counts.repReminders / n) * a.smsSegmentsPerReminder * (prices.sms.usPerSegment + prices.sms.usCarrierFeePerSegment);
   const { apiMs, fireMs, ...rest } = counts;
   return {
-    counts: { ...rest, apiMsMedian: round(median(apiMs), 1), fireMsMedian: round(median(fireMs), 1) },
+    counts: { ...rest, apiMsMedian: round(median(apiMs), 1), apiMsP99: round(percentile(apiMs, 99), 1), fireMsMedian: round(median(fireMs), 1), fireMsP99: round(percentile(fireMs, 99), 1) },
     perOutcome: {
       writeUnits: round(counts.writeUnits / n, 2),
       readUnits: round(counts.readUnits / n, 2),
@@ -345,10 +368,33 @@ export function priceCounts(counts: CostCounts, prices: Prices, initMs: { api: n
     usdPer1000Outcomes: round((total / n) * 1000, 4),
     usdPerRepMonth: round((total / n) * repMonthOutcomes, 4),
     smsUsdPerRepMonth: round(smsPerOutcome * repMonthOutcomes, 4),
+    usdPerFiredTouch: Number((total / Math.max(1, counts.fireInvocations)).toPrecision(3)),
+    fixedMonthly: fixedMonthlyUsd(prices),
     initMs,
     assumptions: a,
     prices,
   };
+}
+
+/** What the stack costs a month with no traffic at all: alarms, the sweep's runs, the secret. */
+export function fixedMonthlyUsd(prices: Prices): { usd: number; items: Record<string, number> } {
+  const a = ASSUMPTIONS;
+  const gb = prices.lambda.memoryMb / 1024;
+  const items = {
+    alarms: a.alarms * prices.cloudwatch.alarmPerMonth,
+    secret: a.secrets * prices.secretsManager.secretPerMonth,
+    sweepLambda: a.sweepRunsPerMonth * ((prices.lambda.requestPerMillion / 1e6) + (a.sweepMsPerRun / 1000) * gb * prices.lambda.arm64GbSecond),
+    sweepSchedule: (a.sweepRunsPerMonth / 1e6) * prices.scheduler.invocationPerMillion,
+    sweepReads: ((a.sweepRunsPerMonth * a.sweepReadUnitsPerRun) / 1e6) * prices.dynamodb.readRequestUnitPerMillion,
+    sweepLogs: ((a.sweepRunsPerMonth * a.logBytesPerInvocation) / 1024 ** 3) * prices.logs.ingestionPerGb,
+  };
+  const usd = Object.values(items).reduce((s, v) => s + v, 0);
+  return { usd: round(usd, 4), items: Object.fromEntries(Object.entries(items).map(([k, v]) => [k, round(v, 4)])) };
+}
+
+/** The cost per rep-month when `reps` reps share one deployment: their own use plus their share of the fixed cost. */
+export function usdPerRepMonthAt(cost: CostFigure, reps: number): number {
+  return round(cost.usdPerRepMonth + cost.fixedMonthly.usd / reps, 4);
 }
 
 function rememberKinds(touches: { id: string; kind: string }[]): void {

@@ -25,8 +25,19 @@ export interface FireFigure {
   ratio: number;
   /** Raw-side touches used to warm up, not timed. */
   rawWarmup: number;
-  /** DynamoDB calls per fired touch on the real path, counted on the wire. */
+  /** DynamoDB calls per fired touch on the real path, counted on the wire (first timed round). */
   dynamoCallsPerTouch: Record<string, number>;
+  /**
+   * Round trips per touch by kind, counted on the wire (DynamoDB and SES calls, the link secret
+   * once per process aside), each touch fired alone; `sequential` counts calls one after another
+   * (calls made concurrently count once). The raw loop makes 2 (1 UpdateItem, 1 SendEmail).
+   */
+  roundTrips: Record<string, { touches: number; calls: number; sequential: number; byCommand: Record<string, number> }>;
+  /**
+   * CPU of this Node process (the firer or the raw loop, the SDK clients and the local SES server
+   * it hosts) per touch, ms, over the timed rounds: what one core spends on each side's touch.
+   */
+  cpuMsPerTouch: { firer: number; raw: number };
 }
 
 export async function fireFigure(options: {
@@ -60,6 +71,21 @@ export async function fireFigure(options: {
     },
     { step: 'initialize', name: 'benchCount' },
   );
+  // Per touch, alone: every DynamoDB and SES call, and how many were in flight at once.
+  const trip = { on: false, calls: {} as Record<string, number>, inFlight: 0, sequential: 0 };
+  const tripCounter = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    if (!trip.on) return next(args);
+    trip.calls[context.commandName ?? '?'] = (trip.calls[context.commandName ?? '?'] ?? 0) + 1;
+    // A call that starts while none is in flight begins a new round trip.
+    if (trip.inFlight++ === 0) trip.sequential++;
+    try {
+      return await next(args);
+    } finally {
+      trip.inFlight--;
+    }
+  };
+  dynamo.middlewareStack.add(tripCounter as never, { step: 'initialize', name: 'benchTrips' });
+  ses.middlewareStack.add(tripCounter as never, { step: 'initialize', name: 'benchTrips' });
   const clock = new HandClock(AFTER_CALLBACK);
   const app = composeApp({
     store: new DynamoStore({ client: dynamo, tableName: options.tableName }),
@@ -76,10 +102,37 @@ export async function fireFigure(options: {
       const out = await app.firer.fire(payload);
       results[out.result] = (results[out.result] ?? 0) + 1;
     };
-    log(`fire: warm-up (${options.warmPayloads.length} touches)`);
-    await pool(options.warmPayloads, concurrency, fire);
+    // A few touches of each kind are kept from the warm-up for counting round trips.
+    const kindOf = new Map<string, string>();
+    const store = new DynamoStore({ client: dynamo, tableName: options.tableName });
+    await pool(options.warmPayloads, 16, async (p) => kindOf.set(p.touchId, (await store.getTouch(p.repId, p.prospectId, p.touchId))?.kind ?? '?'));
+    const counted: FirePayload[] = [];
+    for (const kind of new Set(kindOf.values())) counted.push(...options.warmPayloads.filter((p) => kindOf.get(p.touchId) === kind).slice(0, 10));
+    const warm = options.warmPayloads.filter((p) => !counted.includes(p));
+    log(`fire: warm-up (${warm.length} touches)`);
+    await pool(warm, concurrency, fire);
     if (captured.length === 0) throw new Error('fire warm-up sent no email: check the clock and the touches');
     for (const k of Object.keys(results)) delete results[k];
+    const roundTrips: FireFigure['roundTrips'] = {};
+    for (const p of counted) {
+      Object.assign(trip, { on: true, calls: {}, inFlight: 0, sequential: 0 });
+      const out = await app.firer.fire(p);
+      trip.on = false;
+      if (out.result !== 'sent') continue;
+      const kind = kindOf.get(p.touchId)!;
+      const row = (roundTrips[kind] ??= { touches: 0, calls: 0, sequential: 0, byCommand: {} });
+      row.touches++;
+      for (const [command, n] of Object.entries(trip.calls)) {
+        row.calls += n;
+        row.byCommand[command] = (row.byCommand[command] ?? 0) + n;
+      }
+      row.sequential += trip.sequential;
+    }
+    for (const row of Object.values(roundTrips)) {
+      row.calls = round(row.calls / row.touches, 2);
+      row.sequential = round(row.sequential / row.touches, 2);
+      row.byCommand = Object.fromEntries(Object.entries(row.byCommand).map(([k, v]) => [k, round(v / row.touches, 2)]));
+    }
 
     // The raw side's touches: minimal items in the same table, due and scheduled.
     const rawCount = options.payloads.length;
@@ -119,19 +172,27 @@ export async function fireFigure(options: {
     const realRates: number[] = [];
     const rawRates: number[] = [];
     let offset = rawWarm.length;
+    const cpu = { firer: 0, raw: 0, firerTouches: 0, rawTouches: 0 };
+    const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
     const runRaw = async (r: number) => {
       const rawBatch = rawChunks[r] ?? [];
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const base = offset;
       await pool(rawBatch, concurrency, (k, i) => raw(k, base + i));
       rawRates.push(rawBatch.length / ((performance.now() - t0) / 1000));
+      cpu.raw += cpuMs(process.cpuUsage(c0));
+      cpu.rawTouches += rawBatch.length;
       offset += rawBatch.length;
     };
     const runReal = async (r: number) => {
       counting = r === 0;
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await pool(realChunks[r]!, concurrency, fire);
       realRates.push(realChunks[r]!.length / ((performance.now() - t0) / 1000));
+      cpu.firer += cpuMs(process.cpuUsage(c0));
+      cpu.firerTouches += realChunks[r]!.length;
       counting = false;
     };
     for (let r = 0; r < realChunks.length; r++) {
@@ -157,6 +218,8 @@ export async function fireFigure(options: {
       ratio: round(firerRate / rawRate, 3),
       rawWarmup: rawWarm.length,
       dynamoCallsPerTouch: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, round(v / firstRound, 2)])),
+      roundTrips,
+      cpuMsPerTouch: { firer: round(cpu.firer / cpu.firerTouches, 2), raw: round(cpu.raw / cpu.rawTouches, 2) },
     };
   } finally {
     dynamo.destroy();

@@ -13,12 +13,16 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BatchWriteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
+import { SesMailer } from '../../functions/adapters/ses-mailer.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/dynamo.js';
 import { benchAppOn } from './app.bench-harness.js';
-import { resolvePolicy } from '../../functions/core/policy.js';
+import { REMINDER_LEAD_SECONDS } from '../../functions/core/on-time.js';
 import { startLocalRuntime } from '../../functions/local/runtime.js';
 import { prospectInput, repInput, SENDER } from './fixtures.bench-harness.js';
-import { HandClock, log, median, percentile, pool, round } from './lib.bench-harness.js';
+import { chunks, HandClock, log, median, percentile, pool, round } from './lib.bench-harness.js';
 
 export interface LagFigure {
   touches: number;
@@ -31,6 +35,12 @@ export interface LagFigure {
   drainMs: number;
   schedulerConcurrency: number;
   valid: boolean;
+  /**
+   * The floor on this machine: as many raw UpdateItem + SendEmail pairs, started together from one
+   * process through the same endpoints (one client each, as the runtime's fire handler has), and
+   * how long after the start each pair was done. Our lag cannot beat it.
+   */
+  floor: { p50Ms: number; p99Ms: number; maxMs: number; failed: number };
 }
 
 const REP = 'rep-lag';
@@ -51,6 +61,8 @@ export async function lagFigure(options: {
     apiPort: 0,
     senderEmail: SENDER,
     autoFire: true,
+    // The sweep's own minute runs would only add noise here.
+    sweep: false,
   });
   try {
     const setupClock = new HandClock(Date.now());
@@ -61,21 +73,26 @@ export async function lagFigure(options: {
     const ids = Array.from({ length: options.touches }, (_, i) => `lag-${i}`);
     await pool(ids, 32, (id) => setup.service.createProspect(REP, prospectInput(id)));
 
-    const marginMs = (options.touches / Math.max(options.setupRate, 1)) * 1000 * 1.5 + 3000;
+    // The schedules lie a minute ahead of the due second: setup ends before them.
+    const marginMs = (options.touches / Math.max(options.setupRate, 1)) * 1000 * 1.5 + 3000 + REMINDER_LEAD_SECONDS * 1000;
     const dueAt = Math.ceil((Date.now() + marginMs) / 1000) * 1000;
     setupClock.set(dueAt - 3600_000);
     const callbackAt = new Date(dueAt).toISOString();
     log(`lag: posting ${ids.length} outcomes due at ${callbackAt} (in ${round((dueAt - Date.now()) / 1000, 1)} s)`);
     await pool(ids, 16, (id) => setup.service.postCall(REP, id, { outcome: 'callback_agreed', callbackAt, sendRecap: false, hotButtons: ['uptime'] }));
     const setupSlackMs = dueAt - Date.now();
-    const pending = runtime.aws.scheduler.list().filter((s) => s.at.getTime() === dueAt).length;
-    if (pending !== ids.length && setupSlackMs > 0) log(`lag: expected ${ids.length} schedules at the due second, found ${pending}`);
+    // A rep reminder's schedule is a minute ahead of it (core/on-time.ts): the fire reads and renders
+    // then, and waits for the due second to claim and send.
+    const pending = runtime.aws.scheduler.list().filter((s) => s.at.getTime() === dueAt - REMINDER_LEAD_SECONDS * 1000).length;
+    if (pending !== ids.length && setupSlackMs > 0) log(`lag: expected ${ids.length} schedules a minute before the due second, found ${pending}`);
 
     // Wait for the timer to fire them all (schedules delete themselves once run).
     const deadline = dueAt + 90_000;
     while (runtime.aws.scheduler.list().some((s) => s.at.getTime() <= dueAt) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Scheduler hands each touch to Lambda's asynchronous invocation: the sends finish after the schedules are gone.
+    await runtime.lambda.idle();
     const drainMs = Date.now() - dueAt;
 
     const lags: number[] = [];
@@ -85,7 +102,10 @@ export async function lagFigure(options: {
         if (t.status === 'sent' && t.dueAt === toSecondIso(dueAt)) lags.push(Date.parse(t.updatedAt) - Date.parse(t.dueAt));
       }
     });
+    const floor = await rawBurst(runtime, options.dynamoEndpoint, tableName, ids.length);
+    log(`lag: floor, ${ids.length} raw UpdateItem + SendEmail started together: p50 ${floor.p50Ms} ms, p99 ${floor.p99Ms} ms`);
     return {
+      floor,
       touches: ids.length,
       sent: lags.length,
       p50Ms: round(median(lags), 0),
@@ -99,6 +119,42 @@ export async function lagFigure(options: {
   } finally {
     await runtime.stop();
   }
+}
+
+async function rawBurst(runtime: Awaited<ReturnType<typeof startLocalRuntime>>, dynamoEndpoint: string, tableName: string, n: number): Promise<LagFigure['floor']> {
+  const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const mailer = new SesMailer({ client: new SESv2Client({ endpoint: runtime.aws.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }) });
+  const key = (i: number) => ({ pk: { S: `RAWLAG#${i}` }, sk: { S: 'TOUCH' } });
+  await pool(chunks(Array.from({ length: n }, (_, i) => i), Math.ceil(n / 25)), 8, (batch) =>
+    dynamo.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch.map((i) => ({ PutRequest: { Item: { ...key(i), status: { S: 'scheduled' } } } })) } })),
+  );
+  // An email the size of a reminder with its call-prep sheet.
+  const email = { from: SENDER, to: ['rep@example.com'], subject: 'Call Dana Buyer now at 4:00 PM EST - uptime', text: 'x'.repeat(3000), html: `<p>${'x'.repeat(6000)}</p>` };
+  const t0 = performance.now();
+  const done: number[] = [];
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      try {
+        await dynamo.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: key(i),
+            UpdateExpression: 'SET #s = :sent',
+            ConditionExpression: '#s = :sch',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':sent': { S: 'sent' }, ':sch': { S: 'scheduled' } },
+          }),
+        );
+        await mailer.send(email);
+        done.push(performance.now() - t0);
+      } catch {
+        failed++;
+      }
+    }),
+  );
+  dynamo.destroy();
+  return { p50Ms: round(median(done), 0), p99Ms: round(percentile(done, 99), 0), maxMs: round(Math.max(...done), 0), failed };
 }
 
 function toSecondIso(ms: number): string {

@@ -44,7 +44,7 @@ export function chunks<T>(items: readonly T[], n: number): T[][] {
   return out;
 }
 
-/** A clock the harness sets by hand (the application never sleeps on it). */
+/** A clock the harness sets by hand (a wait on it moves it, and takes no time). */
 export class HandClock implements Clock {
   private current: number;
 
@@ -58,6 +58,11 @@ export class HandClock implements Clock {
 
   set(at: Date | string | number): void {
     this.current = new Date(at).getTime();
+  }
+
+  /** A wait moves the hand clock to its end at once. */
+  async sleep(ms: number): Promise<void> {
+    this.current = Math.max(this.current, this.current + Math.max(0, ms));
   }
 }
 

@@ -9,7 +9,7 @@ import Handlebars from 'handlebars';
 import { renderEmail, type MessageInput } from '../../functions/core/messages.js';
 import type { Call, Prospect, Rep } from '../../functions/core/schemas.js';
 import { TemplateLibrary, templateLibrary } from '../../functions/core/templates.js';
-import { parseFrontMatter } from '../../scripts/build-templates.js';
+import { parseFrontMatter, splitSections } from '../../scripts/build-templates.js';
 import { MATERIALS } from './fixtures.bench-harness.js';
 import { median, round } from './lib.bench-harness.js';
 
@@ -30,7 +30,10 @@ function loadSources(): Map<string, Source> {
       else if (name.endsWith('.hbs')) {
         const key = relative(TEMPLATES, path).replace(/\\/g, '/').replace(/\.hbs$/, '');
         const { meta, body } = parseFrontMatter(readFileSync(path, 'utf8'));
-        out.set(key, { meta, body, html: key.endsWith('.html') });
+        const html = key.endsWith('.html');
+        // A parts file holds named sections, each its own template (as scripts/build-templates.ts names them).
+        if (key.startsWith('parts/')) for (const section of splitSections(body)) out.set(`${key}/${section.name}`, { meta, body: section.body, html });
+        else out.set(key, { meta, body, html });
       }
     }
   };

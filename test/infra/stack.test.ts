@@ -154,6 +154,10 @@ describe('FollowthroughStack (defaults)', () => {
     expect(resourceOf(template, id(stack.sweepFunction.function)).Properties.Timeout).toBe(60);
   });
 
+  it('gives the fire function time to wait for a rep reminder’s second (up to 120 s) and then to send it (20 s)', () => {
+    expect(resourceOf(template, id(stack.fireFunction.function)).Properties.Timeout).toBe(140);
+  });
+
   it('uses no managed policies on the execution roles (explicit log-group grants instead)', () => {
     for (const fn of Object.values(functionsOf(stack))) {
       expect(resourceOf(template, id(fn.role)).Properties.ManagedPolicyArns).toBeUndefined();

@@ -106,6 +106,23 @@ describe('the byDue index on DynamoDB Local', () => {
     ]);
   });
 
+  it('answers a rep\'s whole agenda past a Query\'s 1 MB page, up to the limit asked', async () => {
+    // Prepare: 400 pending touches of about 3 KB each (1.2 MB) for another rep, over one day.
+    const busy = Array.from({ length: 400 }, (_, i) =>
+      touch(`T-BUSY-${String(i).padStart(3, '0')}`, new Date(Date.parse('2026-12-01T00:00:00Z') + i * 60_000).toISOString().replace('.000', ''), {
+        repId: 'rep-busy',
+        subject: 'x'.repeat(3000),
+      }),
+    );
+    for (let i = 0; i < busy.length; i += 25) await Promise.all(busy.slice(i, i + 25).map((t) => store.addTouch(t)));
+    // Act
+    const all = await store.listFollowups('rep-busy', '2026-12-01T00:00:00Z', '2026-12-02T00:00:00Z');
+    const some = await store.listFollowups('rep-busy', '2026-12-01T00:00:00Z', '2026-12-02T00:00:00Z', 350);
+    // Assess: every one, by due time; and no more than asked.
+    expect(all.map((t) => t.id)).toEqual(busy.map((t) => t.id));
+    expect(some.map((t) => t.id)).toEqual(busy.slice(0, 350).map((t) => t.id));
+  });
+
   it('counts repairs only while the touch is still scheduled for that due time, and brings a retried touch back', async () => {
     const lost = touch('T-LOST', '2026-11-23T14:30:00Z');
     await store.addTouch(lost);

@@ -66,9 +66,10 @@ describe('callback_agreed on the local runtime', () => {
       ['resend_materials', '2026-11-25T20:50:00Z', '2026-11-25T14:50:00-06:00'],
       ['rep_reminder', '2026-11-25T21:00:00Z', '2026-11-25T15:00:00-06:00'],
     ]);
+    // The reminder's a minute ahead: the fire function waits for its second (core/on-time.ts).
     expect(rt.aws.scheduler.list().map((s) => new Date(s.at).toISOString())).toEqual([
       '2026-11-25T20:50:00.000Z',
-      '2026-11-25T21:00:00.000Z',
+      '2026-11-25T20:59:00.000Z',
     ]);
 
     // The real Scheduler client lists and reads them at the local endpoint, as the service documents them.
@@ -78,7 +79,7 @@ describe('callback_agreed on the local runtime', () => {
     const reminderId = (posted.body.plan as { id: string; kind: string }[]).find((t) => t.kind === 'rep_reminder')!.id;
     const schedule = await scheduler.send(new GetScheduleCommand({ Name: `touch-${reminderId}`, GroupName: rt.env.SCHEDULE_GROUP }));
     expect(schedule).toMatchObject({
-      ScheduleExpression: 'at(2026-11-25T21:00:00)',
+      ScheduleExpression: 'at(2026-11-25T20:59:00)',
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',

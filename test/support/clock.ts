@@ -19,4 +19,14 @@ export class FakeClock implements Clock {
   advance(ms: number): void {
     this.current += ms;
   }
+
+  /**
+   * Waiting on a clock the test moves: it moves itself to the end of the wait (unless the test moved
+   * it past that already), so what waits finishes at once, at the time it would have.
+   */
+  async sleep(ms: number): Promise<void> {
+    const until = this.current + Math.max(0, ms);
+    await Promise.resolve();
+    this.current = Math.max(this.current, until);
+  }
 }

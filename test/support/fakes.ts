@@ -21,7 +21,8 @@ import type { Mailer, OutgoingEmail } from '../../functions/ports/mailer.js';
 import type { ScheduleRequest, TouchScheduler } from '../../functions/ports/scheduler.js';
 import type { OutgoingSms, SmsSender } from '../../functions/ports/sms.js';
 import { applyVariantEvents, seededRng, type VariantCounts } from '../../functions/core/variants.js';
-import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, Store, Suppression, TouchUpdate } from '../../functions/ports/store.js';
+import { REP_FIELDS } from '../../functions/adapters/dynamo-claims.js';
+import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, ReadClaim, ReadClaimResult, Store, Suppression, TouchUpdate } from '../../functions/ports/store.js';
 import type { MailSettings, UseCaseDeps } from '../../functions/use-cases/deps.js';
 import { FakeClock } from './clock.js';
 
@@ -76,7 +77,7 @@ export class InMemoryStore implements Store {
   private readonly variantDays = new Map<string, Map<string, Record<string, VariantCounts>>>();
 
   /** `clock` stamps updatedAt on touch updates (the adapter uses the machine's clock). */
-  constructor(private readonly clock: Clock = { now: () => new Date() }) {}
+  constructor(private readonly clock: Pick<Clock, 'now'> = { now: () => new Date() }) {}
 
   async getRep(repId: string): Promise<Rep | undefined> {
     await this.hooks.run('getRep');
@@ -193,6 +194,24 @@ export class InMemoryStore implements Store {
     return { claimed: copy(stored) };
   }
 
+  async claimAsRead(claim: ReadClaim): Promise<ReadClaimResult> {
+    await this.hooks.run('claimAsRead');
+    const { touch } = claim;
+    const stored = this.touchRecords.get(touchKey(touch));
+    const moved: ('touch' | 'prospect' | 'rep' | 'suppressed')[] = [];
+    const free = stored && stored.status === 'scheduled' && stored.dueAt === touch.dueAt && stored.updatedAt === touch.updatedAt && !stored.sesSent && (stored.claimedAt === undefined || stored.claimedAt < claim.staleBefore);
+    if (!free) moved.push('touch');
+    if (this.prospects.get(prospectKey(touch.repId, touch.prospectId))?.version !== claim.prospectVersion) moved.push('prospect');
+    // As the adapter checks it: every field a message reads, as read.
+    const rep = this.reps.get(claim.rep.id);
+    if (!rep || REP_FIELDS.some((f) => JSON.stringify(rep[f]) !== JSON.stringify(claim.rep[f]))) moved.push('rep');
+    const suppression = claim.unsuppressed ? this.suppressions.get(addressKey(claim.unsuppressed)) : undefined;
+    if (suppression) moved.push('suppressed');
+    if (moved.length) return { moved, ...(moved.includes('touch') ? { current: copy(stored) } : {}), ...(suppression ? { suppression: copy(suppression) } : {}) };
+    stored!.claimedAt = claim.now;
+    return { claimed: copy(stored!) };
+  }
+
   async moveTouch(touch: Touch, to: { dueAt: string; promiseAt?: string | null }, staleBefore: string, prospect?: { next: Prospect; expectedVersion: number }): Promise<boolean> {
     await this.hooks.run('moveTouch');
     const stored = this.touchRecords.get(touchKey(touch));
@@ -234,7 +253,7 @@ export class InMemoryStore implements Store {
     return true;
   }
 
-  async listFollowups(repId: string, from: string, to: string, limit = 500): Promise<Touch[]> {
+  async listFollowups(repId: string, from: string, to: string, limit = 5000): Promise<Touch[]> {
     await this.hooks.run('listFollowups');
     const due = [...this.touchRecords.values()].filter((t) => t.repId === repId && (t.status === 'scheduled' || t.status === 'failed') && t.dueAt >= from && t.dueAt < to);
     return copy(due.sort(byDue).slice(0, limit));
@@ -403,9 +422,12 @@ export class FakeScheduler implements TouchScheduler {
 export class FakeMailer implements Mailer {
   readonly hooks = new Hooks<'send'>();
   readonly sent: OutgoingEmail[] = [];
+  /** The cut-off each send was given, in order. */
+  readonly signals: (AbortSignal | undefined)[] = [];
 
-  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+  async send(email: OutgoingEmail, options: { signal?: AbortSignal } = {}): Promise<{ messageId: string }> {
     await this.hooks.run('send');
+    this.signals.push(options.signal);
     this.sent.push(copy(email));
     return { messageId: `mail-${this.sent.length}` };
   }

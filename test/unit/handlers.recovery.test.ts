@@ -7,6 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../support/clock.js';
 
 const secrets = mockClient(SecretsManagerClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -92,7 +93,7 @@ describe('handler recovery and inputs', () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { repairs: 1 } });
     scheduler.on(GetScheduleCommand).rejects(Object.assign(new Error('Schedule touch-T1 does not exist.'), { name: 'ResourceNotFoundException' }));
     scheduler.on(CreateScheduleCommand).resolves({});
-    const handler = sweepHandler(ENV, { now: () => new Date('2026-11-23T15:00:20Z') });
+    const handler = sweepHandler(ENV, new FakeClock('2026-11-23T15:00:20Z'));
 
     const result = await handler({ v: 1, source: 'followthrough.sweep', scheduledTime: '2026-11-23T15:00:00Z' });
 

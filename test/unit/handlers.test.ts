@@ -4,7 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -73,13 +73,17 @@ describe('Lambda handlers', () => {
     expect(forged.statusCode).toBe(400);
   });
 
-  it('fire: claims before anything else and drops a delivery for a touch that does not exist', async () => {
+  it('fire: reads the prospect first and drops a delivery for a touch that does not exist', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(GetCommand).resolves({});
     dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     const { handler } = await import('../../functions/handlers/fire.js');
 
     const result = await handler({ v: 1, touchId: 'T1', repId: 'rep-123', prospectId: 'p1', dueAt: '2026-11-25T21:00:00Z' });
 
     expect(result).toEqual({ result: 'ignored', touchId: 'T1', reason: 'no such touch' });
+    // No prospect: the touch is claimed alone (to be failed, were it there), for the time delivered.
+    expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input.ExpressionAttributeValues).toEqual({ ':pk': 'PROSPECT#rep-123#p1' });
     const claim = dynamo.commandCalls(UpdateCommand).at(-1)!.args[0].input;
     expect(claim.Key).toEqual({ pk: 'PROSPECT#rep-123#p1', sk: 'TOUCH#T1' });
     expect(claim.ConditionExpression).toContain('dueAt = :due');

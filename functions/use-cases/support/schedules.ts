@@ -2,9 +2,10 @@
  * Keeping schedules in step with touches: one one-time schedule per pending touch, named after it.
  */
 import type { FirePayload } from '../../core/fire-payload.js';
+import { scheduleTime } from '../../core/on-time.js';
 import type { Touch } from '../../core/schemas.js';
 import type { Logger } from '../../ports/logger.js';
-import type { TouchScheduler } from '../../ports/scheduler.js';
+import type { ScheduleRequest, TouchScheduler } from '../../ports/scheduler.js';
 import type { Store } from '../../ports/store.js';
 
 export function scheduleName(touchId: string): string {
@@ -13,6 +14,11 @@ export function scheduleName(touchId: string): string {
 
 export function firePayload(t: Pick<Touch, 'id' | 'repId' | 'prospectId' | 'dueAt'>): FirePayload {
   return { v: 1, touchId: t.id, repId: t.repId, prospectId: t.prospectId, dueAt: t.dueAt };
+}
+
+/** A touch's schedule: named after it, carrying its payload, at its time (a rep reminder's a minute ahead: core/on-time.ts). */
+export function touchSchedule(t: Pick<Touch, 'id' | 'repId' | 'prospectId' | 'dueAt' | 'kind'>): ScheduleRequest {
+  return { name: scheduleName(t.id), at: scheduleTime(t), payload: firePayload(t) };
 }
 
 export interface ScheduleDeps {
@@ -55,9 +61,13 @@ export async function keepSchedule(deps: ScheduleDeps, committed: Touch, options
   for (let pass = 1; pass <= MAX_SCHEDULE_PASSES; pass++) {
     const due = wantedDue(touch);
     // `at`: when to fire a touch whose own time is past (a retry: now); Scheduler would refuse that time anyway.
-    const at = touch?.dueAt === committed.dueAt && options.at ? options.at : new Date(due ?? 0);
-    if (touch && due) await deps.scheduler.create({ name, at, payload: firePayload(touch) });
-    else await deleteSchedule(deps, committed);
+    // Otherwise its own time, a rep reminder's a minute ahead (core/on-time.ts); the payload carries the due time.
+    if (touch && due) {
+      const at = touch.dueAt === committed.dueAt && options.at ? options.at : scheduleTime(touch);
+      await deps.scheduler.create({ ...touchSchedule(touch), at });
+    } else {
+      await deleteSchedule(deps, committed);
+    }
     const now = await deps.store.getTouch(committed.repId, committed.prospectId, committed.id);
     if (wantedDue(now) === due) return now;
     touch = now;

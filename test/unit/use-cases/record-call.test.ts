@@ -39,14 +39,16 @@ describe('recordCall', () => {
     expect(deps.store.allCalls()).toEqual([result.call]);
   });
 
-  it('creates one schedule per touch, at its time, with the payload the fire handler reads', async () => {
+  it('creates one schedule per touch, at its time (a rep reminder’s a minute ahead), with the payload the fire handler reads', async () => {
     const deps = useCaseDeps();
     await seeded(deps);
     const result = await record(deps, AGREED);
     expect([...deps.scheduler.schedules.keys()].sort()).toEqual(result.touches.map((t) => `touch-${t.id}`).sort());
+    expect(result.touches.map((t) => t.kind).sort()).toEqual(['recap', 'rep_reminder', 'resend_materials']);
     for (const t of result.touches) {
       const schedule = deps.scheduler.schedules.get(`touch-${t.id}`)!;
-      expect(schedule.at.toISOString().replace('.000', '')).toBe(t.dueAt);
+      const lead = t.kind === 'rep_reminder' ? 60_000 : 0;
+      expect(schedule.at.getTime()).toBe(Date.parse(t.dueAt) - lead);
       expect(schedule.payload).toEqual({ v: 1, touchId: t.id, repId: REP_ID, prospectId: 'p-dana', dueAt: t.dueAt });
     }
   });

@@ -35,8 +35,9 @@ describe('rescheduleTouch', () => {
     expect(promise.hour).toBeGreaterThanOrEqual(14);
     expect(moved.promiseAt).not.toBe(reminder.promiseAt);
     expect(await deps.store.getTouch(REP_ID, 'p-dana', reminder.id)).toMatchObject({ dueAt: '2026-11-25T21:00:00Z', promiseAt: moved.promiseAt });
+    // A reminder's schedule is set a minute ahead; the fire function waits for its second.
     const schedule = deps.scheduler.schedules.get(`touch-${reminder.id}`)!;
-    expect(schedule.at.toISOString()).toBe('2026-11-25T21:00:00.000Z');
+    expect(schedule.at.toISOString()).toBe('2026-11-25T20:59:00.000Z');
     expect(schedule.payload).toEqual({ v: 1, touchId: reminder.id, repId: REP_ID, prospectId: 'p-dana', dueAt: '2026-11-25T21:00:00Z' });
     // One schedule per touch: the reminder's replaced in place, the note's left as it was.
     expect([...deps.scheduler.schedules.keys()].sort()).toEqual([`touch-${reminder.id}`, `touch-${note.id}`].sort());
@@ -135,7 +136,8 @@ describe('rescheduleTouch', () => {
     const touch = (await deps.store.getTouch(REP_ID, 'p-dana', reminder.id))!;
     expect(touch.dueAt).toBe('2026-11-25T16:00:00Z');
     expect(deps.scheduler.schedules.get(`touch-${reminder.id}`)!.payload.dueAt).toBe(touch.dueAt);
-    expect(deps.scheduler.schedules.get(`touch-${reminder.id}`)!.at.toISOString()).toBe('2026-11-25T16:00:00.000Z');
+    // A reminder's schedule is a minute ahead of it (core/on-time.ts).
+    expect(deps.scheduler.schedules.get(`touch-${reminder.id}`)!.at.toISOString()).toBe('2026-11-25T15:59:00.000Z');
   });
 
   it('refuses to move a touch a delivery is sending right now', async () => {
