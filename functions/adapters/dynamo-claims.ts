@@ -6,10 +6,10 @@
  * asks for it (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Rep, Touch } from '../core/schemas.js';
 import type { ReadClaim, ReadClaimResult, Suppression } from '../ports/store.js';
-import { keys, strip } from './dynamo-table.js';
+import { keys, strip, type TableContext } from './dynamo-table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -33,13 +33,8 @@ function unchangedRep(rep: Rep): { ConditionExpression: string; ExpressionAttrib
   return { ConditionExpression: terms.join(' AND '), ExpressionAttributeNames: names, ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}) };
 }
 
-/** What the claim needs of the store: its client, table, and the capacity it reports (the benchmark counts it). */
-export interface ClaimTable {
-  doc: DynamoDBDocumentClient;
-  table: string;
-  capacity: { ReturnConsumedCapacity?: 'TOTAL' };
-  count(consumed: { CapacityUnits?: number }[] | undefined): void;
-}
+/** What the claim needs of the store (dynamo-table.ts). */
+export type ClaimTable = TableContext;
 
 /** The items, in the order CancellationReasons answers them. */
 const PARTS = ['touch', 'prospect', 'rep', 'suppressed'] as const;
@@ -81,5 +76,41 @@ export async function claimAsRead(db: ClaimTable, claim: ReadClaim): Promise<Rea
     const current = item<Touch>(0);
     const suppression = item<Suppression>(3);
     return { moved: PARTS.filter((_, i) => failed(i)), ...(current ? { current } : {}), ...(suppression ? { suppression } : {}) };
+  }
+}
+
+/**
+ * Takes a touch for one delivery in one conditional UpdateItem: still scheduled (for that due time),
+ * and not claimed by a delivery that is still within its lease.
+ */
+export async function claimTouch(
+  db: TableContext,
+  ref: { repId: string; prospectId: string; id: string; dueAt?: string },
+  now: string,
+  staleBefore: string,
+): Promise<{ claimed?: Touch; current?: Touch }> {
+  try {
+    const out = await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.touch(ref),
+        UpdateExpression: 'SET claimedAt = :now',
+        ConditionExpression: `#s = :sch${ref.dueAt ? ' AND dueAt = :due' : ''} AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)`,
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':now': now, ':sch': 'scheduled', ':stale': staleBefore, ...(ref.dueAt ? { ':due': ref.dueAt } : {}) },
+        ReturnValues: 'ALL_NEW',
+        // When the claim fails, the same call says why: no second read.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ...db.capacity,
+      }),
+    );
+    db.count(out.ConsumedCapacity);
+    return { claimed: strip<Touch>(out.Attributes) };
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') {
+      const item = (error as { Item?: Record<string, unknown> }).Item;
+      return { current: item ? strip<Touch>(unmarshall(item as never)) : undefined };
+    }
+    throw error;
   }
 }

@@ -1,9 +1,10 @@
 /**
- * The Store on one DynamoDB table: its keys and items are laid out in dynamo-table.ts, the fire
- * path's claims in dynamo-claims.ts.
+ * The Store on one DynamoDB table: its keys and items are laid out in dynamo-table.ts; the fire
+ * path's claims are in dynamo-claims.ts, later writes on a touch in dynamo-touches.ts, the rep's
+ * index queries in dynamo-queries.ts, the sweep's in dynamo-sweep.ts, script counts in
+ * dynamo-variants.ts. This class holds the rest and is what the ports see.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -16,33 +17,19 @@ import {
 import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../core/errors.js';
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
 import type { VariantCounts } from '../core/variants.js';
-import { claimAsRead } from './dynamo-claims.js';
-import { AGENDA_LIMIT, BY_DUE_SHARDS, BY_REP_INDEX, IN_AGENDA, keys, prospectItem, seg, strip, touchItem } from './dynamo-table.js';
-import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, ReadClaim, ReadClaimResult, Store, Suppression, TouchUpdate, VariantCountUpdate } from '../ports/store.js';
+import { claimAsRead, claimTouch } from './dynamo-claims.js';
+import { listFollowups, listProspects } from './dynamo-queries.js';
+import { countRepair, failTouch, listOverdue } from './dynamo-sweep.js';
+import { moveTouch, updateTouch } from './dynamo-touches.js';
+import { sumVariantCounts, variantCountItems } from './dynamo-variants.js';
+import { AGENDA_LIMIT, conditionalWrite, keys, prospectItem, strip, touchItem, type TableContext } from './dynamo-table.js';
+import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, ReadClaim, ReadClaimResult, Store, Suppression, TouchUpdate } from '../ports/store.js';
 
 export { BY_DUE_PROJECTION, BY_DUE_SHARDS, BY_REP_INDEX, dueShard, keys, tableDefinition } from './dynamo-table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-
-/**
- * Adds to a team's script counts with ADD, never read-modify-write: every rep of the team writes
- * the same items, and concurrent ADDs all count.
- */
-function variantCountItems(table: string, update: VariantCountUpdate): TransactItem[] {
-  return update.events.flatMap(({ variant, count, day }) =>
-    [keys.variantTotal(update.team, variant), keys.variantDay(update.team, day, variant)].map((key) => ({
-      Update: {
-        TableName: table,
-        Key: key,
-        UpdateExpression: 'ADD #count :one SET #type = :type, #team = :team, #variant = :variant',
-        ExpressionAttributeNames: { '#count': count === 'used' ? 'used' : 'callbacks', '#type': 'type', '#team': 'team', '#variant': 'variant' },
-        ExpressionAttributeValues: { ':one': 1, ':type': 'variantCounts', ':team': update.team, ':variant': variant },
-      },
-    })),
-  );
-}
 
 export interface DynamoStoreOptions {
   client: DynamoDBClient | DynamoDBDocumentClient;
@@ -82,16 +69,14 @@ export class DynamoStore implements Store {
     return strip<T>(out.Item);
   }
 
-  /** A put or update; false when its condition failed, so each caller says what that means. */
-  private async write(command: PutCommand | UpdateCommand): Promise<boolean> {
-    try {
-      const out = await this.doc.send(command as PutCommand);
-      this.count(out.ConsumedCapacity);
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+  /** A put or update; false when its condition failed. */
+  private write(command: PutCommand | UpdateCommand): Promise<boolean> {
+    return conditionalWrite(this.db, command);
+  }
+
+  /** This store as its parts (dynamo-*.ts) take it. */
+  private get db(): TableContext {
+    return { doc: this.doc, table: this.table, capacity: this.capacity, count: (c) => this.count(c) };
   }
 
   async getRep(repId: string): Promise<Rep | undefined> {
@@ -263,143 +248,20 @@ export class DynamoStore implements Store {
     return this.get<Touch>({ pk: String(ref.pk), sk: String(ref.sk) }, true);
   }
 
-  async claimTouch(
-    ref: { repId: string; prospectId: string; id: string; dueAt?: string },
-    now: string,
-    staleBefore: string,
-  ): Promise<{ claimed?: Touch; current?: Touch }> {
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.touch(ref),
-          UpdateExpression: 'SET claimedAt = :now',
-          ConditionExpression: `#s = :sch${ref.dueAt ? ' AND dueAt = :due' : ''} AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)`,
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':now': now, ':sch': 'scheduled', ':stale': staleBefore, ...(ref.dueAt ? { ':due': ref.dueAt } : {}) },
-          ReturnValues: 'ALL_NEW',
-          // When the claim fails, the same call says why: no second read.
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-      return { claimed: strip<Touch>(out.Attributes) };
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
-        const item = (error as { Item?: Record<string, unknown> }).Item;
-        return { current: item ? strip<Touch>(unmarshall(item as never)) : undefined };
-      }
-      throw error;
-    }
+  async claimTouch(ref: { repId: string; prospectId: string; id: string; dueAt?: string }, now: string, staleBefore: string): Promise<{ claimed?: Touch; current?: Touch }> {
+    return claimTouch(this.db, ref, now, staleBefore);
   }
 
   async claimAsRead(claim: ReadClaim): Promise<ReadClaimResult> {
-    return claimAsRead({ doc: this.doc, table: this.table, capacity: this.capacity, count: (c) => this.count(c) }, claim);
+    return claimAsRead(this.db, claim);
   }
 
   async updateTouch(touch: Touch, update: TouchUpdate, ifStatus?: Touch['status']): Promise<boolean> {
-    const names: Record<string, string> = { '#s': 'status' };
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
-    const removes: string[] = [];
-    const next: Touch = { ...touch };
-    for (const [field, value] of Object.entries(update) as [keyof TouchUpdate, unknown][]) {
-      if (value === undefined) continue;
-      const name = field === 'status' ? '#s' : field;
-      if (value === null) {
-        removes.push(name);
-        delete (next as unknown as Record<string, unknown>)[field];
-      } else {
-        sets.push(`${name} = :${field}`);
-        values[`:${field}`] = value;
-        (next as unknown as Record<string, unknown>)[field] = value;
-      }
-    }
-    sets.push('updatedAt = :updatedAt');
-    values[':updatedAt'] = new Date().toISOString();
-    // The indexes follow status and dueAt in this same write: the agenda keeps scheduled and failed
-    // touches, the sweep's byDue scheduled ones alone.
-    if (IN_AGENDA.has(next.status)) {
-      const due = keys.due(next);
-      sets.push('gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
-      values[':gsi1pk'] = due.gsi1pk;
-      values[':gsi1sk'] = due.gsi1sk;
-    } else {
-      removes.push('gsi1pk', 'gsi1sk');
-    }
-    if (next.status === 'scheduled') {
-      const pending = keys.pending(next);
-      sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
-      values[':gsi2pk'] = pending.gsi2pk;
-      values[':gsi2sk'] = pending.gsi2sk;
-    } else {
-      removes.push('gsi2pk', 'gsi2sk');
-    }
-    let condition = 'attribute_exists(pk)';
-    if (ifStatus) {
-      condition += ' AND #s = :ifStatus';
-      values[':ifStatus'] = ifStatus;
-    }
-    const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
-    if (!expression.includes('#s') && !condition.includes('#s')) delete names['#s'];
-    return this.write(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.touch(touch),
-        UpdateExpression: expression,
-        ConditionExpression: condition,
-        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        ...this.capacity,
-      }),
-    );
+    return updateTouch(this.db, touch, update, ifStatus);
   }
 
   async moveTouch(touch: Touch, to: { dueAt: string; promiseAt?: string | null }, staleBefore: string, prospect?: { next: Prospect; expectedVersion: number }): Promise<boolean> {
-    const moved = { ...touch, dueAt: to.dueAt };
-    const values: Record<string, unknown> = {
-      ':due': to.dueAt,
-      ':read': touch.dueAt,
-      ':sch': 'scheduled',
-      ':stale': staleBefore,
-      ':u': new Date().toISOString(),
-      ...Object.fromEntries(Object.entries({ ...keys.due(moved), ...keys.pending(moved) }).map(([k, v]) => [`:${k}`, v])),
-    };
-    let expression = 'SET dueAt = :due, updatedAt = :u, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk';
-    if (to.promiseAt) {
-      expression += ', promiseAt = :promise';
-      values[':promise'] = to.promiseAt;
-    } else if (to.promiseAt === null) {
-      expression += ' REMOVE promiseAt';
-    }
-    const update = {
-      TableName: this.table,
-      Key: keys.touch(touch),
-      UpdateExpression: expression,
-      // What the mover read: still scheduled for that time, and not being sent right now.
-      ConditionExpression: '#s = :sch AND dueAt = :read AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: values,
-    };
-    if (!prospect) return this.write(new UpdateCommand({ ...update, ...this.capacity }));
-    try {
-      const out = await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Update: update },
-            { Put: { TableName: this.table, Item: prospectItem(prospect.next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': prospect.expectedVersion } } },
-          ],
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-      return true;
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'TransactionCanceledException' || name === 'TransactionConflictException') return false;
-      throw error;
-    }
+    return moveTouch(this.db, touch, to, staleBefore, prospect);
   }
 
   async getSuppression(email: string): Promise<Suppression | undefined> {
@@ -418,97 +280,19 @@ export class DynamoStore implements Store {
   }
 
   async listFollowups(repId: string, from: string, to: string, limit = AGENDA_LIMIT): Promise<Touch[]> {
-    const touches: Touch[] = [];
-    let start: Record<string, unknown> | undefined;
-    // A Query answers at most 1 MB a page: a busy rep's two weeks take several.
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'byRepDue',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `REP#${seg(repId)}`, ':from': from, ':to': `${to}` },
-          Limit: limit - touches.length,
-          ExclusiveStartKey: start,
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-      touches.push(...(out.Items ?? []).map((i) => strip<Touch>(i)!).filter((t) => t.dueAt < to && IN_AGENDA.has(t.status)));
-      start = out.LastEvaluatedKey;
-    } while (start && touches.length < limit);
-    return touches;
+    return listFollowups(this.db, repId, from, to, limit);
   }
 
   async listOverdue(before: string, limit: number): Promise<OverdueTouch[]> {
-    const shards = await Promise.all(
-      Array.from({ length: BY_DUE_SHARDS }, async (_, shard) => {
-        const found: OverdueTouch[] = [];
-        let start: Record<string, unknown> | undefined;
-        do {
-          const out = await this.doc.send(
-            new QueryCommand({
-              TableName: this.table,
-              IndexName: 'byDue',
-              // "<dueAt>#<id>" < "<before>" holds exactly when dueAt < before: the instants have one format.
-              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-              ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':before': before },
-              ProjectionExpression: 'touchId, repId, prospectId, dueAt, kind',
-              Limit: limit - found.length,
-              ExclusiveStartKey: start,
-              ...this.capacity,
-            }),
-          );
-          this.count(out.ConsumedCapacity);
-          for (const item of out.Items ?? []) {
-            found.push({ id: String(item.touchId), repId: String(item.repId), prospectId: String(item.prospectId), dueAt: String(item.dueAt), kind: item.kind as Touch['kind'] });
-          }
-          start = out.LastEvaluatedKey;
-        } while (start && found.length < limit);
-        return found;
-      }),
-    );
-    return shards
-      .flat()
-      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id))
-      .slice(0, limit);
+    return listOverdue(this.db, before, limit);
   }
 
   async countRepair(ref: DueTouchRef): Promise<number | undefined> {
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.touch(ref),
-          UpdateExpression: 'ADD repairs :one SET updatedAt = :u',
-          ConditionExpression: '#s = :sch AND dueAt = :due',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':one': 1, ':u': new Date().toISOString(), ':sch': 'scheduled', ':due': ref.dueAt },
-          ReturnValues: 'UPDATED_NEW',
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-      return Number(out.Attributes?.repairs);
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
-      throw error;
-    }
+    return countRepair(this.db, ref);
   }
 
   async failTouch(ref: DueTouchRef, reason: string): Promise<boolean> {
-    // Failed touches stay in the agenda (gsi1 is kept) and leave the sweep's index in the same write.
-    return this.write(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.touch(ref),
-        UpdateExpression: 'SET #s = :f, reason = :r, updatedAt = :u REMOVE claimedAt, gsi2pk, gsi2sk',
-        ConditionExpression: '#s = :sch AND dueAt = :due',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':f': 'failed', ':r': reason, ':u': new Date().toISOString(), ':sch': 'scheduled', ':due': ref.dueAt },
-        ...this.capacity,
-      }),
-    );
+    return failTouch(this.db, ref, reason);
   }
 
   async addTouch(touch: Touch): Promise<boolean> {
@@ -533,58 +317,17 @@ export class DynamoStore implements Store {
   }
 
   async listProspects(repId: string, options: ProspectListOptions = {}): Promise<Prospect[]> {
-    const limit = options.limit ?? Infinity;
-    const kept: Prospect[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: BY_REP_INDEX,
-          KeyConditionExpression: 'gsi3pk = :pk',
-          ExpressionAttributeValues: { ':pk': `REP#${seg(repId)}` },
-          // Without a filter the first page is the answer; with one, pages of a few hundred small items.
-          Limit: options.match || !Number.isFinite(limit) ? 250 : limit,
-          ExclusiveStartKey: start,
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-      for (const item of out.Items ?? []) {
-        const prospect = strip<Prospect>(item)!;
-        if (options.match && !options.match(prospect)) continue;
-        kept.push(prospect);
-        if (kept.length >= limit) return kept;
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return kept;
+    return listProspects(this.db, repId, options);
   }
 
   async getVariantCounts(team: string): Promise<Record<string, VariantCounts>> {
-    return this.sumVariantCounts('pk = :pk AND begins_with(sk, :total)', { ':pk': keys.variantsPk(team), ':total': 'TOTAL#' });
+    return sumVariantCounts(this.db, 'pk = :pk AND begins_with(sk, :total)', { ':pk': keys.variantsPk(team), ':total': 'TOTAL#' });
   }
 
   async getVariantCountsByDay(team: string, fromDay: string, toDay: string): Promise<Record<string, VariantCounts>> {
     // '$' sorts right after '#': the upper bound takes in every variant of the last day.
-    return this.sumVariantCounts('pk = :pk AND sk BETWEEN :from AND :to', { ':pk': keys.variantsPk(team), ':from': `DAY#${fromDay}#`, ':to': `DAY#${toDay}$` });
+    return sumVariantCounts(this.db, 'pk = :pk AND sk BETWEEN :from AND :to', { ':pk': keys.variantsPk(team), ':from': `DAY#${fromDay}#`, ':to': `DAY#${toDay}$` });
   }
 
-  private async sumVariantCounts(condition: string, values: Record<string, string>): Promise<Record<string, VariantCounts>> {
-    const counts: Record<string, VariantCounts> = {};
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: condition, ExpressionAttributeValues: values, ExclusiveStartKey: start, ...this.capacity }),
-      );
-      this.count(out.ConsumedCapacity);
-      for (const item of out.Items ?? []) {
-        const variant = String(item.variant);
-        const current = counts[variant] ?? { used: 0, callbacks: 0 };
-        counts[variant] = { used: current.used + Number(item.used ?? 0), callbacks: current.callbacks + Number(item.callbacks ?? 0) };
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return counts;
-  }
+
 }

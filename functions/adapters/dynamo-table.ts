@@ -26,6 +26,7 @@
  */
 import { nameKey } from '../core/prospect-search.js';
 import type { Call, Prospect, Touch } from '../core/schemas.js';
+import type { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type', 'expiresAt'] as const;
 /** The index of a rep's prospects by name (sparse: only prospect items carry gsi3pk). */
@@ -149,3 +150,23 @@ export const tableDefinition = (tableName: string) => ({
     },
   ],
 });
+
+/** What the Store's parts need of it: the client, the table, and the capacity they report (the benchmark counts it). */
+export interface TableContext {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  capacity: { ReturnConsumedCapacity?: 'TOTAL' };
+  count(consumed: { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined): void;
+}
+
+/** A put or update; false when its condition failed, so each caller says what that means. */
+export async function conditionalWrite(db: TableContext, command: PutCommand | UpdateCommand): Promise<boolean> {
+  try {
+    const out = await db.doc.send(command as PutCommand);
+    db.count(out.ConsumedCapacity);
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
