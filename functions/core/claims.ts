@@ -18,3 +18,16 @@ export const CLAIMED_WORK_SECONDS = 20;
  * waiting for the next.
  */
 export const CLAIM_TTL_SECONDS = 30;
+
+/**
+ * The instant before which a claim has lapsed, to the second as claims are stored: the store lets a
+ * delivery or a move take a touch only when its claimedAt is earlier than this.
+ */
+export function claimLapsedBefore(now: Date): Date {
+  return new Date(Math.floor((now.getTime() - CLAIM_TTL_SECONDS * 1000) / 1000) * 1000);
+}
+
+/** Whether a delivery still holds its claim on the touch at `now`: the store's takeover condition, turned round. */
+export function claimHeld(touch: { claimedAt?: string }, now: Date): boolean {
+  return touch.claimedAt !== undefined && Date.parse(touch.claimedAt) >= claimLapsedBefore(now).getTime();
+}

@@ -7,7 +7,7 @@
  * record the result in one write. A repeated or stale delivery sends nothing, and a touch whose
  * email an earlier delivery sent (SES's Send event recorded on it) is marked sent, not sent again.
  */
-import { CLAIM_TTL_SECONDS, CLAIMED_WORK_SECONDS } from '../core/claims.js';
+import { claimHeld, claimLapsedBefore, CLAIM_TTL_SECONDS, CLAIMED_WORK_SECONDS } from '../core/claims.js';
 import { prospectEmailBlock, type SkipReason } from '../core/delivery.js';
 import { composeEmail, threadParent, type OutgoingEmail } from '../core/email.js';
 import type { FirePayload } from '../core/fire-payload.js';
@@ -105,7 +105,7 @@ export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<F
     const claim = await deps.store.claimAsRead({
       touch: touch,
       now: toUtcIso(now),
-      staleBefore: toUtcIso(new Date(now.getTime() - CLAIM_TTL_SECONDS * 1000)),
+      staleBefore: toUtcIso(claimLapsedBefore(now)),
       prospectVersion: bundle.prospect.version,
       rep,
       ...(address ? { unsuppressed: address } : {}),
@@ -144,7 +144,7 @@ export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<F
 async function orphan(deps: FireDeps, payload: FirePayload): Promise<FireResult> {
   const now = deps.clock.now();
   const ref = { repId: payload.repId, prospectId: payload.prospectId, id: payload.touchId, dueAt: payload.dueAt };
-  const { claimed, current } = await deps.store.claimTouch(ref, toUtcIso(now), toUtcIso(new Date(now.getTime() - CLAIM_TTL_SECONDS * 1000)));
+  const { claimed, current } = await deps.store.claimTouch(ref, toUtcIso(now), toUtcIso(claimLapsedBefore(now)));
   if (!claimed) return (current && (await refusal(deps, current, payload))) || noSuchTouch(payload);
   if (claimed.sesSent) return sentBefore(deps, claimed, claimed.sesSent);
   return finish(deps, claimed, 'failed', 'prospect or rep no longer exists');
@@ -166,7 +166,7 @@ async function refusal(deps: FireDeps, touch: Touch, payload: FirePayload): Prom
   if (touch.sesSent) return sentBefore(deps, touch, touch.sesSent);
   // Another delivery holds a fresh claim. Fail so the invocation is retried: if that delivery
   // died mid-way, a retry after the claim goes stale takes the touch over.
-  if (touch.claimedAt && Date.parse(touch.claimedAt) >= deps.clock.now().getTime() - CLAIM_TTL_SECONDS * 1000) throw new TouchBusyError(touch.id);
+  if (claimHeld(touch, deps.clock.now())) throw new TouchBusyError(touch.id);
   return undefined;
 }
 

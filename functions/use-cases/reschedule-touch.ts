@@ -11,7 +11,7 @@
  * moves leave the schedule with the last accepted time.
  */
 import { DateTime } from 'luxon';
-import { CLAIM_TTL_SECONDS } from '../core/claims.js';
+import { claimHeld, claimLapsedBefore } from '../core/claims.js';
 import { ConflictError, NotFoundError, RuleError, VersionConflictError } from '../core/errors.js';
 import { readTime } from '../core/outcome.js';
 import type { Prospect, Touch } from '../core/schemas.js';
@@ -35,8 +35,8 @@ export async function rescheduleTouch(
       throw new RuleError('touch_not_pending', `This touch is ${touch.status}: only a scheduled touch can be moved`);
     }
     const now = DateTime.fromJSDate(deps.clock.now()).toUTC();
-    const staleBefore = toUtcIso(now.minus({ seconds: CLAIM_TTL_SECONDS }));
-    if (touch.claimedAt && touch.claimedAt >= staleBefore) {
+    const staleBefore = toUtcIso(claimLapsedBefore(now.toJSDate()));
+    if (claimHeld(touch, now.toJSDate())) {
       throw new ConflictError('touch_sending', 'This touch is being sent right now: read it again in a moment');
     }
     const prospect = await deps.store.getProspect(repId, touch.prospectId);

@@ -12,7 +12,7 @@
  *   still scheduled for the due time that failed.
  * Either way a failed touch tells the rep once, with a notice that is itself a touch.
  */
-import { CLAIM_TTL_SECONDS } from '../core/claims.js';
+import { claimHeld } from '../core/claims.js';
 import { deliveryFailedNotice, embeddedMetrics, failureReason, FireFailureRecord, type SqsBatch } from '../core/failure.js';
 import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
@@ -94,7 +94,7 @@ type Outcome = 'repaired' | 'redriven' | 'gaveUp' | 'pending' | 'inFlight' | 'mo
 async function sweepOne(deps: SweepDeps, ref: DueTouchRef, now: Date): Promise<Outcome> {
   const touch = await deps.store.getTouch(ref.repId, ref.prospectId, ref.id);
   if (!touch || touch.status !== 'scheduled' || touch.dueAt !== ref.dueAt) return 'moved';
-  if (touch.claimedAt && Date.parse(touch.claimedAt) > now.getTime() - CLAIM_TTL_SECONDS * 1000) return 'inFlight';
+  if (claimHeld(touch, now)) return 'inFlight';
   const schedule = await deps.scheduler.get(scheduleName(touch.id));
   if (schedule?.payload?.touchId === touch.id && schedule.payload.dueAt === touch.dueAt) return 'pending';
   if ((touch.repairs ?? 0) >= MAX_REPAIRS) {
