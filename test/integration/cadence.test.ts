@@ -236,18 +236,32 @@ describe('the cadence on the local runtime', () => {
   });
 
   it('lists only the rep’s own pending touches, by due time, within the window', async () => {
+    // A rep of its own: the 20-at-once test leaves whichever plan committed last pending for rep-1,
+    // which can fall in this window.
     rt.clock.set('2026-11-23T15:00:00Z');
-    const { id } = await newProspect();
-    await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-12-14T15:00:00Z', sendRecap: false });
+    const me = { repId: 'rep-agenda' };
+    await rt.call('PUT', '/v1/reps/me', { name: 'Agnes Agenda', email: uniqueEmail('agenda'), timezone: 'America/New_York', reminderChannel: 'email' }, me);
+    const agreeAt = async (callbackAt: string) => {
+      const id = `p-${++n}`;
+      const created = await rt.call('POST', '/v1/prospects', { id, name: `Pat Prospect ${n}`, email: uniqueEmail(id), timezone: 'America/New_York', country: 'US' }, me);
+      expect(created.status).toBe(201);
+      expect((await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt, sendRecap: false }, me)).status).toBe(201);
+      return n;
+    };
+    const later = await agreeAt('2026-12-14T20:00:00Z');
+    const earlier = await agreeAt('2026-12-14T15:00:00Z');
     await rt.call('PUT', '/v1/reps/me', { name: 'Other', email: uniqueEmail('o'), timezone: 'Europe/London', reminderChannel: 'email' }, { repId: 'rep-9' });
 
-    const window = await rt.call('GET', '/v1/followups?from=2026-12-14T00:00:00Z&to=2026-12-15T00:00:00Z');
+    const window = await rt.call('GET', '/v1/followups?from=2026-12-14T00:00:00Z&to=2026-12-15T00:00:00Z', undefined, me);
     expect(window.status).toBe(200);
     expect(window.body.touches.map((t: TouchView & { prospectName: string }) => [t.kind, t.dueAt, t.prospectName])).toEqual([
-      ['rep_reminder', '2026-12-14T15:00:00Z', `Pat Prospect ${n}`],
+      ['rep_reminder', '2026-12-14T15:00:00Z', `Pat Prospect ${earlier}`],
+      ['rep_reminder', '2026-12-14T20:00:00Z', `Pat Prospect ${later}`],
     ]);
+    // Outside the window: nothing.
+    expect((await rt.call('GET', '/v1/followups?from=2026-12-15T00:00:00Z&to=2026-12-16T00:00:00Z', undefined, me)).body.touches).toEqual([]);
     expect((await rt.call('GET', '/v1/followups?from=2026-12-14T00:00:00Z&to=2026-12-15T00:00:00Z', undefined, { repId: 'rep-9' })).body.touches).toEqual([]);
-    expect((await rt.call('GET', '/v1/followups?from=2026-12-15T00:00:00Z&to=2026-12-14T00:00:00Z')).status).toBe(400);
-    expect((await rt.call('GET', '/v1/followups?from=yesterday')).status).toBe(400);
+    expect((await rt.call('GET', '/v1/followups?from=2026-12-15T00:00:00Z&to=2026-12-14T00:00:00Z', undefined, me)).status).toBe(400);
+    expect((await rt.call('GET', '/v1/followups?from=yesterday', undefined, me)).status).toBe(400);
   });
 });
