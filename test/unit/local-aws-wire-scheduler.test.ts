@@ -439,6 +439,22 @@ describe('local EventBridge Scheduler on the wire, as the API reference document
       expect(kept.ActionAfterCompletion).toBe('NONE');
     });
 
+    it('spreads an invocation over a FLEXIBLE window only, and over its due minute otherwise', async () => {
+      // Prepare: the jitter mode, with the latest draw the random source can give.
+      const jittered = await startLocalAws({ port: 0, clock, invoke: async () => {}, secrets: {}, scheduleGroups: [GROUP], accountId: ACCOUNT, region: 'us-east-1', jitter: 'minute', random: () => 0.9999 });
+      const other = new SchedulerClient({ endpoint: jittered.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+
+      // Act
+      await other.send(new CreateScheduleCommand(minimal('off', undefined, { FlexibleTimeWindow: { Mode: 'OFF', MaximumWindowInMinutes: 30 } })));
+      await other.send(new CreateScheduleCommand(minimal('flexible', undefined, { FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 30 } })));
+      const at = Object.fromEntries(jittered.scheduler.list().map((s) => [s.name, s.at.toISOString()]));
+      other.destroy();
+      await jittered.close();
+
+      // Assess
+      expect(at).toEqual({ off: '2026-03-10T15:00:59.994Z', flexible: '2026-03-10T15:29:59.820Z' });
+    });
+
     it('never invokes a DISABLED schedule', async () => {
       // Prepare
       await client.send(new CreateScheduleCommand(minimal('touch-off', undefined, { State: 'DISABLED' })));

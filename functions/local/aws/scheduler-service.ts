@@ -208,7 +208,9 @@ export class LocalSchedulerService {
     const timing = parseScheduleExpression(definition.ScheduleExpression, definition.ScheduleExpressionTimezone);
     const due = nextDue(timing, { startDate: definition.StartDate, endDate: definition.EndDate, since }, after);
     if (due === undefined) return undefined;
-    const window = definition.FlexibleTimeWindow.MaximumWindowInMinutes;
+    // Only a FLEXIBLE window widens the minute; with Mode OFF a stray MaximumWindowInMinutes means nothing.
+    const { Mode, MaximumWindowInMinutes } = definition.FlexibleTimeWindow;
+    const window = Mode === 'FLEXIBLE' ? MaximumWindowInMinutes : undefined;
     return { due, fireAt: fireTime(due, this.options.jitter ?? 'none', this.random, window), retries: 0 };
   }
 
