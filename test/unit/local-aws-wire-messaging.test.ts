@@ -3,8 +3,8 @@
  * (GetSecretValue, awsJson1_1) driven from the outside with the real SDK clients, each expectation
  * taken from the API references, and the two adapters that use them.
  */
-import { PinpointSMSVoiceV2Client, SendTextMessageCommand, type SendTextMessageCommandInput } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConflictException, PinpointSMSVoiceV2Client, PutOptedOutNumberCommand, SendTextMessageCommand, ValidationException, type SendTextMessageCommandInput } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecretsManagerSecret } from '../../functions/adapters/secrets-manager.js';
 import { EndUserMessagingSms } from '../../functions/adapters/sms-sender.js';
@@ -117,6 +117,20 @@ describe('local SMS and Secrets Manager on the wire, as the API references docum
       expect(aws.sms.messages()).toEqual([]);
     });
 
+    it('surfaces ValidationException and ConflictException (an opted-out number) as the SDK\'s classes', async () => {
+      // Prepare
+      await sms.send(new PutOptedOutNumberCommand({ OptOutListName: 'Default', OptedOutNumber: '+12065550199' }));
+
+      // Act
+      const invalid = await rejection(sms.send(new SendTextMessageCommand(message({ DestinationPhoneNumber: 'x' }))));
+      const optedOut = await rejection(sms.send(new SendTextMessageCommand(message({ DestinationPhoneNumber: '+12065550199' }))));
+
+      // Assess
+      expect(invalid).toBeInstanceOf(ValidationException);
+      expect(optedOut).toBeInstanceOf(ConflictException);
+      expect(optedOut.Reason).toBe('DESTINATION_PHONE_NUMBER_OPTED_OUT');
+    });
+
     it('is what EndUserMessagingSms sends, and it gets the MessageId back', async () => {
       // Prepare
       const sender = new EndUserMessagingSms({ client: sms, originationIdentity: '+18885550123', configurationSetName: 'followthrough' });
@@ -162,7 +176,10 @@ describe('local SMS and Secrets Manager on the wire, as the API references docum
       const stage = await rejection(secrets.send(new GetSecretValueCommand({ SecretId: SECRET, VersionStage: 'AWSPENDING' })));
 
       // Assess
-      for (const error of [secret, version, stage]) expect([error.name, error.$metadata.httpStatusCode, error.$fault]).toEqual(['ResourceNotFoundException', 400, 'client']);
+      for (const error of [secret, version, stage]) {
+        expect(error).toBeInstanceOf(ResourceNotFoundException);
+        expect([error.name, error.$metadata.httpStatusCode, error.$fault]).toEqual(['ResourceNotFoundException', 400, 'client']);
+      }
       expect(secret.message).toBe("Secrets Manager can't find the specified secret.");
     });
 

@@ -5,12 +5,15 @@
  * user guide (schedule types, time zones), not from what the local endpoint happens to answer.
  */
 import {
+  ConflictException,
   CreateScheduleCommand,
   DeleteScheduleCommand,
   GetScheduleCommand,
   ListSchedulesCommand,
+  ResourceNotFoundException,
   SchedulerClient,
   UpdateScheduleCommand,
+  ValidationException,
   type CreateScheduleCommandInput,
 } from '@aws-sdk/client-scheduler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -171,6 +174,21 @@ describe('local EventBridge Scheduler on the wire, as the API reference document
 
       // Assess
       expect([error.name, error.$metadata.httpStatusCode]).toEqual(['ResourceNotFoundException', 404]);
+    });
+
+    it('surfaces each error as the modeled exception class of the SDK', async () => {
+      // Prepare
+      await client.send(new CreateScheduleCommand(minimal('touch-1')));
+
+      // Act
+      const conflict = await rejection(client.send(new CreateScheduleCommand(minimal('touch-1'))));
+      const missing = await rejection(client.send(new GetScheduleCommand({ Name: 'touch-2', GroupName: GROUP })));
+      const invalid = await rejection(client.send(new GetScheduleCommand({ Name: 'touch 2', GroupName: GROUP })));
+
+      // Assess
+      expect(conflict).toBeInstanceOf(ConflictException);
+      expect(missing).toBeInstanceOf(ResourceNotFoundException);
+      expect(invalid).toBeInstanceOf(ValidationException);
     });
   });
 
