@@ -26,7 +26,7 @@ import type { ScheduleRequest } from '../../functions/ports/index.js';
 // Name and GroupName: 1-64 chars of [0-9a-zA-Z-_.]; ClientToken: 1-64 chars of [a-zA-Z0-9-_];
 // a one-time schedule is at(yyyy-mm-ddThh:mm:ss) read in ScheduleExpressionTimezone;
 // RetryPolicy MaximumRetryAttempts 0-185, MaximumEventAgeInSeconds 60-86400;
-// Target.Input 1-8192 chars; Description at most 512 chars.
+// Target.Input at least 1 char (no maximum; ours stay under 8192); Description at most 512 chars.
 /** The fields the SDK's exception classes take: the service sends both spellings of message. */
 const serviceError = (message: string) => ({ message, Message: message, $metadata: {} });
 

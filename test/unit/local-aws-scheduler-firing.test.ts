@@ -199,7 +199,7 @@ describe('local EventBridge Scheduler firing', () => {
       expect(aws.scheduler.list()).toEqual([]);
     });
 
-    it('fires a rate() schedule every period', async () => {
+    it('fires a rate() schedule at once (no StartDate), then every period', async () => {
       // Prepare
       const aws = await start();
       await create({ ...touch('sweep', START), ScheduleExpression: 'rate(5 minutes)', ActionAfterCompletion: 'NONE' });
@@ -210,8 +210,8 @@ describe('local EventBridge Scheduler firing', () => {
         await aws.scheduler.runDue();
       }
 
-      // Assess
-      expect(invoked).toHaveLength(3);
+      // Assess: due 14:00 (its creation), 14:05, 14:10 and 14:15.
+      expect(invoked).toHaveLength(4);
       expect(aws.scheduler.list()[0]?.dueAt.toISOString()).toBe('2026-03-10T14:20:00.000Z');
     });
 

@@ -1,22 +1,22 @@
 /**
- * EventBridge Scheduler's schedule expressions, as the local endpoint reads them.
+ * EventBridge Scheduler's schedule expressions, as the local endpoint reads them
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
  *
  * - `at(yyyy-mm-ddThh:mm:ss)`: one time, in ScheduleExpressionTimezone (default UTC).
- * - `rate(value unit)`: recurring, a positive integer and minute(s) | hour(s) | day(s). Fired
- *   locally every period from StartDate (or the creation time), until EndDate.
- * - `cron(minutes hours day-of-month month day-of-week year)`: recurring. Checked for its six
- *   fields and stored, answered by GetSchedule and ListSchedules, but never fired locally: the
- *   project schedules touches with at() and its sweep with rate(), and a cron evaluator with
- *   Scheduler's rules (`?`, `L`, `W`, `#`, time zones across DST) would be code no path runs.
+ * - `rate(value unit)`: recurring, a positive integer and minute(s) | hour(s) | day(s). "If you do
+ *   not provide a StartDate for a rate-based schedule, your schedule starts invoking its target
+ *   immediately"; with one, StartDate is its first occurrence. Then every period, until EndDate.
+ * - `cron(minutes hours day-of-month month day-of-week year)`: recurring, read and fired in the
+ *   time zone as cron-expression.ts describes, between StartDate and EndDate.
  *
  * Scheduler invokes with 60-second precision: a schedule set for 1:00 fires between 1:00:00 and
- * 1:00:59 (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
- * `fireTime` models that for the jitter mode.
+ * 1:00:59. `fireTime` models that for the jitter mode.
  */
 import { DateTime, IANAZone } from 'luxon';
+import { nextCron, parseCron, type CronSpec } from './cron-expression.js';
 import { AwsServiceError } from './wire.js';
 
-export type ScheduleTiming = { kind: 'at'; at: number } | { kind: 'rate'; everyMs: number } | { kind: 'cron'; fields: string[] };
+export type ScheduleTiming = { kind: 'at'; at: number } | { kind: 'rate'; everyMs: number } | { kind: 'cron'; spec: CronSpec; zone: string };
 
 const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
@@ -37,8 +37,10 @@ export function parseScheduleExpression(expression: string, timezone: string): S
   const at = AT.exec(expression);
   if (at) {
     const [year, month, day, hour, minute, second] = at.slice(1).map(Number) as [number, number, number, number, number, number];
+    // luxon rolls hour 24 over to the next day; a clock reading has none.
+    if (hour > 23 || minute > 59 || second > 59) throw invalid();
     const local = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone: timezone });
-    // fromObject accepts nothing out of range (month 13, Feb 30, hour 24): such a time is invalid.
+    // fromObject refuses a date out of range (month 13, 30 February): such a time is invalid.
     if (!local.isValid) throw invalid();
     // A wall time skipped by a DST change comes out shifted forward by the gap, as luxon resolves it.
     return { kind: 'at', at: local.toMillis() };
@@ -51,29 +53,36 @@ export function parseScheduleExpression(expression: string, timezone: string): S
     return { kind: 'rate', everyMs: value * UNIT_MS[unit] };
   }
   const cron = CRON.exec(expression);
-  if (cron) return { kind: 'cron', fields: cron[1]!.split(' ') };
+  const spec = cron ? parseCron(cron[1]!.split(' ')) : undefined;
+  if (spec) return { kind: 'cron', spec, zone: timezone };
   throw invalid();
 }
 
 export interface Recurrence {
   startDate?: number;
   endDate?: number;
-  /** When the schedule was created: a rate() without StartDate counts its periods from here. */
-  created: number;
+  /** When this definition was written (created or updated): a recurring one without StartDate starts here. */
+  since: number;
 }
 
 /**
- * The next time the schedule is due strictly after `after` (ms), or undefined when it never is
- * again (an at() already run, a rate() past its EndDate, a cron()). An at() ignores StartDate and
- * EndDate, as the API reference says of one-time schedules.
+ * The next time the schedule is due strictly after `after` (ms), or its first time when `after` is
+ * undefined; undefined when it never is again (an at() already run, a recurring one past its
+ * EndDate). An at() ignores StartDate and EndDate, as the API reference says of one-time schedules.
  */
 export function nextDue(timing: ScheduleTiming, recurrence: Recurrence, after?: number): number | undefined {
   if (timing.kind === 'at') return after === undefined || timing.at > after ? timing.at : undefined;
-  if (timing.kind === 'cron') return undefined;
-  const anchor = recurrence.startDate ?? recurrence.created;
-  const periods = after === undefined || after < anchor ? 1 : Math.floor((after - anchor) / timing.everyMs) + 1;
-  const due = anchor + Math.max(1, periods) * timing.everyMs;
-  return recurrence.endDate !== undefined && due > recurrence.endDate ? undefined : due;
+  let due: number | undefined;
+  if (timing.kind === 'rate') {
+    const anchor = recurrence.startDate ?? recurrence.since;
+    const periods = after === undefined || after < anchor ? 0 : Math.floor((after - anchor) / timing.everyMs) + 1;
+    due = anchor + periods * timing.everyMs;
+  } else {
+    // Occurrences from StartDate (or the creation) on, that one included.
+    const from = Math.max(after ?? -Infinity, (recurrence.startDate ?? recurrence.since) - 1);
+    due = nextCron(timing.spec, timing.zone, from);
+  }
+  return due === undefined || (recurrence.endDate !== undefined && due > recurrence.endDate) ? undefined : due;
 }
 
 export type JitterMode = 'none' | 'minute';

@@ -46,8 +46,12 @@ export interface ScheduleDefinition {
 }
 
 export interface ScheduleRequestLimits {
-  /** Longest Target.Input accepted; the project's limit (the API reference sets only a minimum of 1). */
-  maxInputLength: number;
+  /**
+   * Longest Target.Input accepted, when a caller wants one. Unset by default: the Target reference
+   * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Target.html) gives Input a
+   * minimum length of 1 and no maximum, so the service takes what an 8 KB limit here would refuse.
+   */
+  maxInputLength?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -107,7 +111,7 @@ export function readScheduleRequest(name: string, body: Json, limits: ScheduleRe
     throw new AwsServiceError('ValidationException', 'MaximumWindowInMinutes is required when FlexibleTimeWindow Mode is FLEXIBLE.');
   }
   const input = t.Input as string | undefined;
-  if (input !== undefined && input.length > limits.maxInputLength) {
+  if (input !== undefined && limits.maxInputLength !== undefined && input.length > limits.maxInputLength) {
     throw new AwsServiceError('ValidationException', `Target Input is ${input.length} characters long; at most ${limits.maxInputLength} are accepted.`);
   }
   // "If you are configuring a templated Lambda ... target, the input must be a well-formed JSON" (Target.Input).

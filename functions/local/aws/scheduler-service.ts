@@ -39,7 +39,7 @@ export interface SchedulerServiceOptions {
   random?: () => number;
   /** Invocations in flight at once. */
   concurrency?: number;
-  /** Longest Target.Input accepted; 8192 by default. */
+  /** Longest Target.Input accepted; none by default, as the API reference sets only a minimum. */
   maxInputLength?: number;
   /** How long a ClientToken replays its first answer; 10 minutes by default. */
   idempotencyWindowMs?: number;
@@ -114,7 +114,7 @@ export class LocalSchedulerService {
       region: options.region,
       accountId: options.accountId,
       groups: new Set(['default', ...options.scheduleGroups]),
-      limits: { maxInputLength: options.maxInputLength ?? 8192 },
+      limits: options.maxInputLength !== undefined ? { maxInputLength: options.maxInputLength } : {},
       idempotencyWindowMs: options.idempotencyWindowMs ?? 600_000,
     });
     this.load();
@@ -133,7 +133,7 @@ export class LocalSchedulerService {
   /** Stores a definition, planning its next run from now; replaces any schedule of that name. */
   put(definition: ScheduleDefinition, times: { arn: string; created: number; modified: number }): StoredSchedule {
     const schedule: StoredSchedule = { definition, ...times };
-    const next = this.plan(definition, times.created);
+    const next = this.plan(definition, times.modified);
     if (next) schedule.next = next;
     this.save(schedule);
     this.arm();
@@ -203,12 +203,14 @@ export class LocalSchedulerService {
       .sort((a, b) => a.next!.fireAt - b.next!.fireAt);
   }
 
-  private plan(definition: ScheduleDefinition, created: number, after?: number): PlannedRun | undefined {
+  private plan(definition: ScheduleDefinition, since: number, after?: number): PlannedRun | undefined {
     if (definition.State === 'DISABLED') return undefined;
     const timing = parseScheduleExpression(definition.ScheduleExpression, definition.ScheduleExpressionTimezone);
-    const due = nextDue(timing, { startDate: definition.StartDate, endDate: definition.EndDate, created }, after);
+    const due = nextDue(timing, { startDate: definition.StartDate, endDate: definition.EndDate, since }, after);
     if (due === undefined) return undefined;
-    const window = definition.FlexibleTimeWindow.MaximumWindowInMinutes;
+    // Only a FLEXIBLE window widens the minute; with Mode OFF a stray MaximumWindowInMinutes means nothing.
+    const { Mode, MaximumWindowInMinutes } = definition.FlexibleTimeWindow;
+    const window = Mode === 'FLEXIBLE' ? MaximumWindowInMinutes : undefined;
     return { due, fireAt: fireTime(due, this.options.jitter ?? 'none', this.random, window), retries: 0 };
   }
 
@@ -262,11 +264,11 @@ export class LocalSchedulerService {
     }
   }
 
-  /** After a run (or its last retry): the next period of a rate(), or the end of an at(). */
+  /** After a run (or its last retry): the next occurrence of a rate() or cron(), or the end of an at(). */
   private complete(schedule: StoredSchedule): void {
     const { definition: d } = schedule;
     const now = this.options.clock.now().getTime();
-    const next = this.plan(d, schedule.created, Math.max(now, schedule.next!.due));
+    const next = this.plan(d, schedule.modified, Math.max(now, schedule.next!.due));
     if (next) return this.save({ ...schedule, next });
     if (d.ActionAfterCompletion === 'DELETE') this.remove(d.GroupName, d.Name);
     else this.save({ definition: d, arn: schedule.arn, created: schedule.created, modified: schedule.modified });

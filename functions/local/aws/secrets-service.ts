@@ -91,8 +91,12 @@ export class LocalSecretsService {
     if (v.required('secretId', body.SecretId)) v.string('secretId', body.SecretId, { min: 1, max: 2048 });
     v.string('versionId', body.VersionId, { min: 32, max: 64 });
     v.string('versionStage', body.VersionStage, { min: 1, max: 256 });
+    // A request that breaks a model constraint is a ValidationException here, not the documented
+    // InvalidParameterException: users get "ValidationException: 1 validation error detected ..."
+    // from GetSecretValue (https://github.com/pulumi/pulumi-aws/issues/1613,
+    // https://github.com/aws/aws-sdk-js-v3/issues/1215); the Common Errors page lists it as 400.
     const message = v.message();
-    if (message) throw new AwsServiceError('InvalidParameterException', message);
+    if (message) throw new AwsServiceError('ValidationException', message);
 
     const name = this.find(body.SecretId as string);
     if (name === undefined) throw new AwsServiceError('ResourceNotFoundException', NOT_FOUND);
