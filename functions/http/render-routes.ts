@@ -58,7 +58,7 @@ export function renderRoutes(useCases: RenderUseCases, logger?: Logger, options:
   router.on('GET', '/v1/prospects/{id}/preview', async (c) => {
     const repId = c.repId();
     const { kind } = parse(PreviewQuery, c.query, 'The query');
-    const preview = await useCases.renderPreview({ repId, prospectId: parse(idSchema, c.params.id, 'The id in the path'), kind, baseUrl: c.baseUrl() });
+    const preview = await useCases.renderPreview({ repId, prospectId: parse(idSchema, c.params.id, 'The id in the path', 'id'), kind, baseUrl: c.baseUrl() });
     return { body: presentPreview(preview) };
   });
   router.on('GET', '/v1/sheets/{token}', async (c) => {
