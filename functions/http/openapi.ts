@@ -326,11 +326,11 @@ function build(): Json {
     const key = `${route.method} ${route.path}`;
     const op = ops[key];
     if (!op) throw new Error(`openapi: no operation for ${key}`);
-    (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = { ...op, ...security(route) };
+    (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = { ...withTooLarge(op), ...security(route) };
   }
   const extra = Object.keys(ops).filter((key) => !ROUTES.some((r) => `${r.method} ${r.path}` === key));
   if (extra.length) throw new Error(`openapi: operations for routes not in the table: ${extra.join(', ')}`);
-  for (const [path, item] of Object.entries(subPaths())) paths[path] = Object.fromEntries(Object.entries(item).map(([m, op]) => [m, { ...op, security: [] }]));
+  for (const [path, item] of Object.entries(subPaths())) paths[path] = Object.fromEntries(Object.entries(item).map(([m, op]) => [m, { ...withTooLarge(op), security: [] }]));
 
   const { schemas } = z.toJSONSchema(components, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' }) as { schemas: Record<string, Json> };
   for (const schema of Object.values(schemas)) {
@@ -367,6 +367,13 @@ function build(): Json {
       },
     },
   };
+}
+
+/** A body over 64 KiB answers 413 on every route (router.ts), a route that reads no body included. */
+function withTooLarge(op: Operation): Operation {
+  if (op.responses['413']) return op;
+  const responses = { ...op.responses, ...errorResponses([413]) };
+  return { ...op, responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))) };
 }
 
 function security(route: RouteSpec): { security?: [] } {

@@ -25,6 +25,7 @@ export interface LocalHttpOptions {
 
 // API Gateway takes bigger bodies than we accept; stop reading well past our 64 KiB limit.
 const READ_LIMIT = 256 * 1024;
+const TOO_LARGE = errorBody('payload_too_large', 'The body is over 64 KiB: send less text (notes are capped at 10,000 characters)');
 
 export async function startHttp(options: LocalHttpOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
@@ -51,13 +52,14 @@ export async function startHttp(options: LocalHttpOptions): Promise<{ server: Se
 }
 
 async function serve(options: LocalHttpOptions, req: IncomingMessage, res: ServerResponse) {
-  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  const url = requestUrl(req.url ?? '/');
+  if (!url) return send(res, jsonResult(400, errorBody('invalid_request', 'The request target is not a valid URL: send a path such as /v1/health')));
   const method = (req.method ?? 'GET').toUpperCase();
-  const body = await readBody(req);
-  if (body === 'too_large') {
-    return send(res, jsonResult(413, errorBody('payload_too_large', 'The body is over 64 KiB: send less text (notes are capped at 10,000 characters)')));
-  }
+  const read = await readBody(req);
+  const tooLarge = read === 'too_large';
+  const body = tooLarge ? Buffer.alloc(0) : read;
   if (url.pathname.startsWith('/local/') && options.local) {
+    if (tooLarge) return send(res, jsonResult(413, TOO_LARGE));
     const result = await options.local(req, url, body);
     return send(res, result ?? jsonResult(404, errorBody('not_found', `The route ${url.pathname} was not found`)));
   }
@@ -75,8 +77,22 @@ async function serve(options: LocalHttpOptions, req: IncomingMessage, res: Serve
     }
     claims = Object.fromEntries(Object.entries(verified).map(([k, v]) => [k, typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : (v as string)]));
   }
+  // As on AWS, the route (404, 405 from the function) and the token come before the body's size.
+  if (tooLarge && route) return send(res, jsonResult(413, TOO_LARGE));
   const event = toEvent(req, url, method, body, claims, route ? `${route.method} ${route.path}` : '$default');
   send(res, await options.handlers[route?.target ?? 'api'](event));
+}
+
+/**
+ * The request line's target as a URL on a fixed base: the Host header (which may not parse) plays no
+ * part, and "//v1/x" stays a path, not a host as a relative URL would read it.
+ */
+function requestUrl(target: string): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target);
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {

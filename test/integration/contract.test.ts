@@ -219,6 +219,11 @@ describe('the API against its OpenAPI document', () => {
     expect((await send({ method: 'POST', path: '/v1/prospects/nobody/calls', json: { outcome: 'won' } })).status).toBe(404);
     expect((await send({ method: 'POST', path: '/v1/prospects/dana/calls', json: { outcome: 'won', notes: 'x'.repeat(70_000) }, request: 'invalid' })).status).toBe(413);
     expect((await send({ method: 'POST', path: '/v1/prospects/dana/calls', raw: { type: 'application/json', body: `"${'x'.repeat(300_000)}"` }, request: 'invalid' })).status).toBe(413);
+    // Every route refuses a body over 64 KiB, one that reads none too; an unknown path is still 404.
+    const padded = { type: 'application/x-www-form-urlencoded', body: `List-Unsubscribe=One-Click&pad=${'x'.repeat(70_000)}` };
+    expect((await send({ method: 'POST', path: '/v1/unsubscribe', query: { token: 'x' }, as: null, raw: padded, request: 'invalid' })).status).toBe(413);
+    expect((await send({ method: 'DELETE', path: '/v1/touches/some-touch', raw: { type: 'text/plain', body: 'x'.repeat(300_000) }, request: 'invalid' })).status).toBe(413);
+    expect((await send({ method: 'POST', path: '/v1/nowhere', as: null, raw: { type: 'text/plain', body: 'x'.repeat(300_000) }, request: 'invalid' })).status).toBe(404);
 
     // A rep with no profile yet: the call is refused until they make one.
     expect((await send({ method: 'POST', path: '/v1/prospects', json: prospect('newbie-lead'), as: 'newbie' })).status).toBe(201);
