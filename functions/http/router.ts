@@ -139,7 +139,8 @@ function context(event: HttpEvent, params: Record<string, string>): RequestConte
         throw new ValidationError('Send the body as JSON with Content-Type: application/json');
       }
       try {
-        parsed = { value: JSON.parse(text) };
+        // RFC 8259 section 8.1: a parser may ignore a leading byte order mark, and some tools write one.
+        parsed = { value: JSON.parse(text.replace(/^\uFEFF/, '')) };
       } catch {
         throw new ValidationError('The body is not valid JSON: check quotes and commas');
       }

@@ -252,6 +252,17 @@ describe('Router', () => {
       expect(JSON.parse(result.body)).toEqual({ got: { name: 'Zoë' } });
     });
 
+    it('parses a JSON body that starts with a byte order mark, as RFC 8259 lets a parser', async () => {
+      // Prepare: what some Windows tools write before UTF-8 text.
+      const request = event({ method: 'POST', path: '/v1/prospects', headers: JSON_HEADERS, body: '\uFEFF{"name":"Zoë"}' });
+
+      // Act
+      const result = await router.handle(request);
+
+      // Assess
+      expect(JSON.parse(result.body)).toEqual({ got: { name: 'Zoë' } });
+    });
+
     it.each([
       ['invalid JSON', { headers: JSON_HEADERS, body: '{"a":' }, /not valid JSON/],
       ['a wrong content type', { headers: { 'content-type': 'text/plain' }, body: '{"a":1}' }, /Content-Type: application\/json/],
