@@ -289,7 +289,7 @@ function operations(): Record<string, Operation> {
           content: { ...html, 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } }, 'image/svg+xml': { schema: { type: 'string' } } },
         },
         ...errorResponses({ 400: 'The path is not valid percent-encoding' }),
-        '404': { description: 'An unknown asset', content: html },
+        '404': { description: 'An unknown asset: a page, or the JSON error to Accept: application/json', content: errorContent },
       },
     },
   };

@@ -52,6 +52,10 @@ export function renderRoutes(useCases: RenderUseCases, logger?: Logger, options:
   const app = async (c: RequestContext) => {
     const answer = consoleResponse(c.event.rawPath, consoleConfig(options.console, c.baseUrl()), { acceptEncoding: c.header('accept-encoding') });
     if (!answer) throw new Error(`consoleResponse refused ${c.event.rawPath}, a path its route gave it`);
+    // The not-found page is for a person; a program asking for JSON gets the error shape.
+    if (answer.statusCode === 404 && answer.headers['content-type']?.startsWith('text/html') && wantsJson(c)) {
+      return json(404, errorBody('not_found', `There is nothing at ${c.event.rawPath}: take the console's asset names from the page at /app`));
+    }
     return { ...answer, isBase64Encoded: answer.isBase64Encoded ?? false };
   };
   router.on('GET', '/app', app).on('GET', '/app/{proxy+}', app);

@@ -375,6 +375,8 @@ describe('the API against its OpenAPI document', () => {
     expect((await send({ method: 'GET', path: '/app/prospects/dana', as: null, accept: BROWSER })).status).toBe(200);
     expect((await send({ method: 'GET', path: '/app/config.json', as: null })).body).toEqual({ signIn: 'local' });
     expect((await send({ method: 'GET', path: '/app/assets/nothing-here.js', as: null })).status).toBe(404);
+    // A program asking for JSON gets the error shape, as everywhere else.
+    expect((await send({ method: 'GET', path: '/app/assets/nothing-here.js', as: null, accept: 'application/json' })).body.error.code).toBe('not_found');
   });
 
   it('answers 401 without a good token, 404 for an unknown path before any token check, 405 for another method', async () => {
