@@ -349,7 +349,7 @@ function build(): Json {
       title: 'followthrough',
       version: '1',
       description:
-        'Follow-up cadences that keep the promises made on a call. An unknown path answers 404 (NotFound) before any token check; a known path with another method answers 405 (MethodNotAllowed) with Allow. A browser (an Accept with text/html) gets errors as pages; a program gets the JSON error.',
+        'Follow-up cadences that keep the promises made on a call. An unknown path answers 404 (NotFound) before any token check; a known path with another method answers 405 (MethodNotAllowed) with Allow; an address and headers over 10 KiB answer 431 (HeadersTooLarge) before any route. A browser (an Accept with text/html) gets errors as pages; a program gets the JSON error.',
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     security: [{ jwt: [] }],
@@ -364,6 +364,7 @@ function build(): Json {
           headers: { Allow: { required: true, description: 'The methods the path takes', schema: { type: 'string' } } },
           content: errorContent,
         },
+        HeadersTooLarge: { description: 'request_too_large: the request line and headers are over 10 KiB (on AWS, the HTTP API\'s own answer)', content: json(ref(ErrorBody)) },
       },
     },
   };

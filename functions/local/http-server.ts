@@ -5,8 +5,9 @@
  * the same way; an unknown path goes to the api function, which answers 404 with no token check.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { errorBody, type HttpEvent, type HttpResult } from '../http/router.js';
 import { matchRoute, type RouteTarget } from '../http/routing.js';
 import type { LocalTokens } from './jwt.js';
@@ -35,6 +36,7 @@ export async function startHttp(options: LocalHttpOptions): Promise<{ server: Se
       send(res, jsonResult(500, errorBody('internal_error', 'Something went wrong on our side; the request may be retried')));
     });
   });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
@@ -81,6 +83,24 @@ async function serve(options: LocalHttpOptions, req: IncomingMessage, res: Serve
   if (tooLarge && route) return send(res, jsonResult(413, TOO_LARGE));
   const event = toEvent(req, url, method, body, claims, route ? `${route.method} ${route.path}` : '$default');
   send(res, await options.handlers[route?.target ?? 'api'](event));
+}
+
+/**
+ * What Node refuses before any handler sees it (an address and headers past its 16 KiB, a request that
+ * is not HTTP) answered in the error shape rather than with Node's empty body. On AWS the HTTP API
+ * refuses a request line and headers over 10,240 bytes itself.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const tooLong = error.code === 'HPE_HEADER_OVERFLOW' || error.code === 'HPE_URI_TOO_LONG';
+  const status = tooLong ? 431 : 400;
+  const body = JSON.stringify(
+    tooLong
+      ? errorBody('request_too_large', 'The address and headers are too long: keep them under 10 KiB, as the HTTP API on AWS does')
+      : errorBody('invalid_request', 'The request is not valid HTTP/1.1'),
+  );
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /**

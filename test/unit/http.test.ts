@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
@@ -877,6 +878,31 @@ describe('startHttp', () => {
 
       // Assess
       expect(statuses).toEqual([404, 405, 401, 413]);
+    });
+
+    it('answers an address too long or a request that is not HTTP in the error shape, not Node\'s empty answer', async () => {
+      // Prepare
+      await start();
+      const { port } = new URL(base);
+      const raw = (request: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+          let text = '';
+          socket.on('data', (chunk) => (text += chunk.toString()));
+          socket.on('end', () => resolve(text));
+          socket.on('error', reject);
+        });
+
+      // Act
+      const long = await fetch(`${base}/v1/followups?from=${'x'.repeat(20_000)}`);
+      const garbage = await raw('NOT HTTP AT ALL\r\n\r\n');
+
+      // Assess
+      expect(long.status).toBe(431);
+      expect(((await long.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'request_too_large', message: expect.stringMatching(/too long/) });
+      expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+      expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4)).error.code).toBe('invalid_request');
+      expect(seen).toEqual([]);
     });
 
     it('answers 500 without the error text when the handler throws', async () => {
