@@ -19,6 +19,7 @@ const text = (max: number) =>
   z.string().check(z.regex(/\S/, { message: 'Write something here: it cannot be empty or only spaces' }), z.trim(), z.maxLength(max));
 const zone = z.string().check(
   z.refine(isValidZone, { message: 'Unknown time zone: use an IANA name such as America/New_York' }),
+  z.describe('An IANA time zone name, for example America/New_York or Asia/Kathmandu'),
 );
 /**
  * A hot button is a short snake_case key ("cost_savings"); free text is folded to that shape, accents
@@ -32,7 +33,10 @@ const hotButton = z.pipe(
   ),
   z.transform((s) => fold(s).replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')),
 );
-const hotButtons = z.array(hotButton).check(z.maxLength(20));
+const hotButtons = z.array(hotButton).check(
+  z.maxLength(20),
+  z.describe('What the prospect cares about, as snake_case keys ("cost_savings"); free text is folded to one'),
+);
 const phone = z.string().check(
   z.trim(),
   z.regex(/^\+[1-9]\d{6,14}$/, { message: 'Use E.164 format, for example +15551234567' }),
