@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import type { Outcome } from './constants.js';
 import type { Call, Touch } from './schemas.js';
+import { toUtcIso } from './time.js';
 
 /** Outcomes where the rep spoke with the prospect. */
 export const REACHING_OUTCOMES: readonly Outcome[] = ['callback_agreed', 'stalled', 'won', 'not_interested'];
@@ -92,8 +93,8 @@ export function promisesReport(input: PromisesReportInput, options: PromisesRepo
   const zoneOf = zoneLookup(input);
 
   return {
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
+    from: toUtcIso(new Date(from)),
+    to: toUtcIso(new Date(to)),
     windowMinutes,
     promisesKept: promisesKept(remindersByProspect, callsByProspect, inPeriod, windowMinutes * MINUTE),
     ...reach(callsByProspect, inPeriod, zoneOf),

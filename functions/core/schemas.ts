@@ -4,22 +4,39 @@
  */
 import './zod-locale.js';
 import * as z from 'zod/mini';
+import { fold } from './prospect-search.js';
 import { isValidZone } from './time.js';
 
 export { OUTCOMES, STALL_REASONS, TOUCH_KINDS, TOUCH_STATUSES } from './constants.js';
 export type { Outcome, StallReason, TouchKind, TouchStatus } from './constants.js';
 import { OUTCOMES, STALL_REASONS, type Outcome, type StallReason, type TouchKind, type TouchStatus } from './constants.js';
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+/**
+ * Text a person writes: trimmed, and refused when blank. The pattern (not only minLength after the
+ * trim) puts "not blank" in the OpenAPI document too, so a validator refuses "   " as the server does.
+ */
+const text = (max: number) =>
+  z.string().check(z.regex(/\S/, { message: 'Write something here: it cannot be empty or only spaces' }), z.trim(), z.maxLength(max));
 const zone = z.string().check(
   z.refine(isValidZone, { message: 'Unknown time zone: use an IANA name such as America/New_York' }),
+  z.describe('An IANA time zone name, for example America/New_York or Asia/Kathmandu'),
 );
-/** A hot button is a short snake_case key ("cost_savings"); free text is folded to that shape. */
+/**
+ * A hot button is a short snake_case key ("cost_savings"); free text is folded to that shape, accents
+ * dropped ("Café" is "cafe"). One with no letter or digit to keep ("!!!") would fold to an empty key.
+ */
 const hotButton = z.pipe(
-  z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
-  z.transform((s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')),
+  z.string().check(
+    z.regex(/[A-Za-z0-9]/, { message: 'Use letters or digits, for example cost_savings or "Cost savings"' }),
+    z.trim(),
+    z.maxLength(60),
+  ),
+  z.transform((s) => fold(s).replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')),
 );
-const hotButtons = z.array(hotButton).check(z.maxLength(20));
+const hotButtons = z.array(hotButton).check(
+  z.maxLength(20),
+  z.describe('What the prospect cares about, as snake_case keys ("cost_savings"); free text is folded to one'),
+);
 const phone = z.string().check(
   z.trim(),
   z.regex(/^\+[1-9]\d{6,14}$/, { message: 'Use E.164 format, for example +15551234567' }),
@@ -77,13 +94,20 @@ export type ProspectPatch = z.infer<typeof ProspectPatch>;
 
 export const Material = z.strictObject({
   title: text(300),
-  url: z.url({ protocol: /^https?$/, message: 'Use an http(s) link' }),
+  // The pattern says in the document what the protocol check says here: http or https, with a host.
+  url: z.url({ protocol: /^https?$/, message: 'Use an http(s) link' }).check(z.regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s/?#]/, { message: 'Use an http(s) link' })),
 });
 export type Material = z.infer<typeof Material>;
 
+/**
+ * A UTC offset as zones use them, -14:00 to +14:59: Luxon would read +99:99 as an offset of four days
+ * and move the time by as much.
+ */
+export const UTC_OFFSET = '(?:Z|[+-](?:0\\d|1[0-4]):?[0-5]\\d)';
+
 /** ISO-8601 with an offset or Z; wall times without offset are read in the prospect's zone later. */
 const isoish = z.string().check(
-  z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/, {
+  z.regex(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?${UTC_OFFSET}?$`), {
     message: 'Use ISO-8601, for example 2026-11-25T15:00:00-05:00 or a local wall time 2026-11-25T15:00',
   }),
   // A call or a follow-up lives in this century or the next: year 1 or 9999 is a typo, not a time to plan around.

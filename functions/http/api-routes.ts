@@ -23,7 +23,7 @@ import { FollowupsQuery, IdempotencyKey, PromisesReportQuery, ProspectSearchQuer
 import { errorBody, json, Router, type RequestContext } from './router.js';
 import { parse } from './validate.js';
 
-const id = (ctx: RequestContext, name = 'id') => parse(idSchema, ctx.params[name], `The ${name} in the path`);
+const id = (ctx: RequestContext, name = 'id') => parse(idSchema, ctx.params[name], `The ${name} in the path`, name);
 
 export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
   const u = useCases;
@@ -47,7 +47,7 @@ export function apiRoutes(useCases: ApiUseCases, logger?: Logger): Router {
         repId,
         prospectId: id(c),
         call: parse(CallInput, c.json()),
-        ...(key !== undefined ? { idempotencyKey: parse(IdempotencyKey, key, 'The Idempotency-Key header') } : {}),
+        ...(key !== undefined ? { idempotencyKey: parse(IdempotencyKey, key, 'The Idempotency-Key header', 'Idempotency-Key') } : {}),
       };
       return { status: 201, body: presentRecordedCall(await u.recordCall(input)) };
     })

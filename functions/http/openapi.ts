@@ -289,7 +289,7 @@ function operations(): Record<string, Operation> {
           content: { ...html, 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } }, 'image/svg+xml': { schema: { type: 'string' } } },
         },
         ...errorResponses({ 400: 'The path is not valid percent-encoding' }),
-        '404': { description: 'An unknown asset', content: html },
+        '404': { description: 'An unknown asset: a page, or the JSON error to Accept: application/json', content: errorContent },
       },
     },
   };
@@ -326,11 +326,11 @@ function build(): Json {
     const key = `${route.method} ${route.path}`;
     const op = ops[key];
     if (!op) throw new Error(`openapi: no operation for ${key}`);
-    (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = { ...op, ...security(route) };
+    (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = { ...withTooLarge(op), ...security(route) };
   }
   const extra = Object.keys(ops).filter((key) => !ROUTES.some((r) => `${r.method} ${r.path}` === key));
   if (extra.length) throw new Error(`openapi: operations for routes not in the table: ${extra.join(', ')}`);
-  for (const [path, item] of Object.entries(subPaths())) paths[path] = Object.fromEntries(Object.entries(item).map(([m, op]) => [m, { ...op, security: [] }]));
+  for (const [path, item] of Object.entries(subPaths())) paths[path] = Object.fromEntries(Object.entries(item).map(([m, op]) => [m, { ...withTooLarge(op), security: [] }]));
 
   const { schemas } = z.toJSONSchema(components, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' }) as { schemas: Record<string, Json> };
   for (const schema of Object.values(schemas)) {
@@ -349,7 +349,7 @@ function build(): Json {
       title: 'followthrough',
       version: '1',
       description:
-        'Follow-up cadences that keep the promises made on a call. An unknown path answers 404 (NotFound) before any token check; a known path with another method answers 405 (MethodNotAllowed) with Allow. A browser (an Accept with text/html) gets errors as pages; a program gets the JSON error.',
+        'Follow-up cadences that keep the promises made on a call. An unknown path answers 404 (NotFound) before any token check; a known path with another method answers 405 (MethodNotAllowed) with Allow; an address and headers over 10 KiB answer 431 (HeadersTooLarge) before any route. A browser (an Accept with text/html) gets errors as pages; a program gets the JSON error.',
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     security: [{ jwt: [] }],
@@ -364,9 +364,17 @@ function build(): Json {
           headers: { Allow: { required: true, description: 'The methods the path takes', schema: { type: 'string' } } },
           content: errorContent,
         },
+        HeadersTooLarge: { description: 'request_too_large: the request line and headers are over 10 KiB (on AWS, the HTTP API\'s own answer)', content: json(ref(ErrorBody)) },
       },
     },
   };
+}
+
+/** A body over 64 KiB answers 413 on every route (router.ts), a route that reads no body included. */
+function withTooLarge(op: Operation): Operation {
+  if (op.responses['413']) return op;
+  const responses = { ...op.responses, ...errorResponses([413]) };
+  return { ...op, responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))) };
 }
 
 function security(route: RouteSpec): { security?: [] } {

@@ -1,26 +1,32 @@
 /** The edge's own inputs beyond JSON bodies: query strings and headers, checked with zod. */
 import '../core/zod-locale.js';
+import { DateTime } from 'luxon';
 import * as z from 'zod/mini';
+import { UTC_OFFSET } from '../core/schemas.js';
 import { PREVIEW_KINDS } from '../use-cases/render-preview.js';
+
+/** "2026-11-25T00:00:00 05:45": an offset whose + a query string turned into a space. */
+const PLUS_AS_SPACE = /^\d{4}-\d{2}-\d{2}T[\d:.]+ \d{2}:?\d{2}$/;
 
 /**
  * An instant with an explicit offset, within years a follow-up can mean: a far-off year would
- * overflow the window arithmetic instead of being refused.
+ * overflow the window arithmetic instead of being refused. A date the calendar lacks (30 February)
+ * is refused too, where Date would roll it into March.
  */
 export const Instant = z.pipe(
   z.string().check(
-    z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i, {
+    z.refine((s) => !PLUS_AS_SPACE.test(s), { message: 'Send the + of the offset as %2B: in a query string a bare + means a space', abort: true }),
+    z.regex(new RegExp(`^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?${UTC_OFFSET}$`, 'i'), {
       message: 'Use ISO-8601 with an offset, for example 2026-11-25T00:00:00Z',
     }),
   ),
   z.transform((s, ctx) => {
-    const at = new Date(s);
-    const year = at.getUTCFullYear();
-    if (Number.isNaN(at.getTime()) || year < 2000 || year > 2199) {
+    const at = DateTime.fromISO(s, { setZone: true });
+    if (!at.isValid || at.toUTC().year < 2000 || at.toUTC().year > 2199) {
       ctx.issues.push({ code: 'custom', input: s, message: 'Use a real date between the years 2000 and 2199' });
       return z.NEVER;
     }
-    return at;
+    return at.toJSDate();
   }),
 );
 

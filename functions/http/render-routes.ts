@@ -52,13 +52,17 @@ export function renderRoutes(useCases: RenderUseCases, logger?: Logger, options:
   const app = async (c: RequestContext) => {
     const answer = consoleResponse(c.event.rawPath, consoleConfig(options.console, c.baseUrl()), { acceptEncoding: c.header('accept-encoding') });
     if (!answer) throw new Error(`consoleResponse refused ${c.event.rawPath}, a path its route gave it`);
+    // The not-found page is for a person; a program asking for JSON gets the error shape.
+    if (answer.statusCode === 404 && answer.headers['content-type']?.startsWith('text/html') && wantsJson(c)) {
+      return json(404, errorBody('not_found', `There is nothing at ${c.event.rawPath}: take the console's asset names from the page at /app`));
+    }
     return { ...answer, isBase64Encoded: answer.isBase64Encoded ?? false };
   };
   router.on('GET', '/app', app).on('GET', '/app/{proxy+}', app);
   router.on('GET', '/v1/prospects/{id}/preview', async (c) => {
     const repId = c.repId();
     const { kind } = parse(PreviewQuery, c.query, 'The query');
-    const preview = await useCases.renderPreview({ repId, prospectId: parse(idSchema, c.params.id, 'The id in the path'), kind, baseUrl: c.baseUrl() });
+    const preview = await useCases.renderPreview({ repId, prospectId: parse(idSchema, c.params.id, 'The id in the path', 'id'), kind, baseUrl: c.baseUrl() });
     return { body: presentPreview(preview) };
   });
   router.on('GET', '/v1/sheets/{token}', async (c) => {

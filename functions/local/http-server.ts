@@ -5,8 +5,9 @@
  * the same way; an unknown path goes to the api function, which answers 404 with no token check.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { errorBody, type HttpEvent, type HttpResult } from '../http/router.js';
 import { matchRoute, type RouteTarget } from '../http/routing.js';
 import type { LocalTokens } from './jwt.js';
@@ -25,6 +26,7 @@ export interface LocalHttpOptions {
 
 // API Gateway takes bigger bodies than we accept; stop reading well past our 64 KiB limit.
 const READ_LIMIT = 256 * 1024;
+const TOO_LARGE = errorBody('payload_too_large', 'The body is over 64 KiB: send less text (notes are capped at 10,000 characters)');
 
 export async function startHttp(options: LocalHttpOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
@@ -34,6 +36,7 @@ export async function startHttp(options: LocalHttpOptions): Promise<{ server: Se
       send(res, jsonResult(500, errorBody('internal_error', 'Something went wrong on our side; the request may be retried')));
     });
   });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
@@ -51,13 +54,14 @@ export async function startHttp(options: LocalHttpOptions): Promise<{ server: Se
 }
 
 async function serve(options: LocalHttpOptions, req: IncomingMessage, res: ServerResponse) {
-  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  const url = requestUrl(req.url ?? '/');
+  if (!url) return send(res, jsonResult(400, errorBody('invalid_request', 'The request target is not a valid URL: send a path such as /v1/health')));
   const method = (req.method ?? 'GET').toUpperCase();
-  const body = await readBody(req);
-  if (body === 'too_large') {
-    return send(res, jsonResult(413, errorBody('payload_too_large', 'The body is over 64 KiB: send less text (notes are capped at 10,000 characters)')));
-  }
+  const read = await readBody(req);
+  const tooLarge = read === 'too_large';
+  const body = tooLarge ? Buffer.alloc(0) : read;
   if (url.pathname.startsWith('/local/') && options.local) {
+    if (tooLarge) return send(res, jsonResult(413, TOO_LARGE));
     const result = await options.local(req, url, body);
     return send(res, result ?? jsonResult(404, errorBody('not_found', `The route ${url.pathname} was not found`)));
   }
@@ -75,8 +79,40 @@ async function serve(options: LocalHttpOptions, req: IncomingMessage, res: Serve
     }
     claims = Object.fromEntries(Object.entries(verified).map(([k, v]) => [k, typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : (v as string)]));
   }
+  // As on AWS, the route (404, 405 from the function) and the token come before the body's size.
+  if (tooLarge && route) return send(res, jsonResult(413, TOO_LARGE));
   const event = toEvent(req, url, method, body, claims, route ? `${route.method} ${route.path}` : '$default');
   send(res, await options.handlers[route?.target ?? 'api'](event));
+}
+
+/**
+ * What Node refuses before any handler sees it (an address and headers past its 16 KiB, a request that
+ * is not HTTP) answered in the error shape rather than with Node's empty body. On AWS the HTTP API
+ * refuses a request line and headers over 10,240 bytes itself.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const tooLong = error.code === 'HPE_HEADER_OVERFLOW' || error.code === 'HPE_URI_TOO_LONG';
+  const status = tooLong ? 431 : 400;
+  const body = JSON.stringify(
+    tooLong
+      ? errorBody('request_too_large', 'The address and headers are too long: keep them under 10 KiB, as the HTTP API on AWS does')
+      : errorBody('invalid_request', 'The request is not valid HTTP/1.1'),
+  );
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * The request line's target as a URL on a fixed base: the Host header (which may not parse) plays no
+ * part, and "//v1/x" stays a path, not a host as a relative URL would read it.
+ */
+function requestUrl(target: string): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target);
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {

@@ -219,6 +219,11 @@ describe('the API against its OpenAPI document', () => {
     expect((await send({ method: 'POST', path: '/v1/prospects/nobody/calls', json: { outcome: 'won' } })).status).toBe(404);
     expect((await send({ method: 'POST', path: '/v1/prospects/dana/calls', json: { outcome: 'won', notes: 'x'.repeat(70_000) }, request: 'invalid' })).status).toBe(413);
     expect((await send({ method: 'POST', path: '/v1/prospects/dana/calls', raw: { type: 'application/json', body: `"${'x'.repeat(300_000)}"` }, request: 'invalid' })).status).toBe(413);
+    // Every route refuses a body over 64 KiB, one that reads none too; an unknown path is still 404.
+    const padded = { type: 'application/x-www-form-urlencoded', body: `List-Unsubscribe=One-Click&pad=${'x'.repeat(70_000)}` };
+    expect((await send({ method: 'POST', path: '/v1/unsubscribe', query: { token: 'x' }, as: null, raw: padded, request: 'invalid' })).status).toBe(413);
+    expect((await send({ method: 'DELETE', path: '/v1/touches/some-touch', raw: { type: 'text/plain', body: 'x'.repeat(300_000) }, request: 'invalid' })).status).toBe(413);
+    expect((await send({ method: 'POST', path: '/v1/nowhere', as: null, raw: { type: 'text/plain', body: 'x'.repeat(300_000) }, request: 'invalid' })).status).toBe(404);
 
     // A rep with no profile yet: the call is refused until they make one.
     expect((await send({ method: 'POST', path: '/v1/prospects', json: prospect('newbie-lead'), as: 'newbie' })).status).toBe(201);
@@ -353,7 +358,7 @@ describe('the API against its OpenAPI document', () => {
 
   it('reports promises kept and scripts', async () => {
     const promises = await send({ method: 'GET', path: '/v1/reports/promises', query: { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', windowMinutes: '30' } });
-    expect(promises.body.windowMinutes).toBe(30);
+    expect(promises.body).toMatchObject({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', windowMinutes: 30 });
     expect((await send({ method: 'GET', path: '/v1/reports/promises', query: { to: '2026-12-01T00:00:00Z' }, request: 'invalid' })).status).toBe(400);
     expect((await send({ method: 'GET', path: '/v1/reports/promises', query: { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', windowMinutes: '999' } })).status).toBe(400);
     const scripts = await send({ method: 'GET', path: '/v1/reports/scripts' });
@@ -370,6 +375,8 @@ describe('the API against its OpenAPI document', () => {
     expect((await send({ method: 'GET', path: '/app/prospects/dana', as: null, accept: BROWSER })).status).toBe(200);
     expect((await send({ method: 'GET', path: '/app/config.json', as: null })).body).toEqual({ signIn: 'local' });
     expect((await send({ method: 'GET', path: '/app/assets/nothing-here.js', as: null })).status).toBe(404);
+    // A program asking for JSON gets the error shape, as everywhere else.
+    expect((await send({ method: 'GET', path: '/app/assets/nothing-here.js', as: null, accept: 'application/json' })).body.error.code).toBe('not_found');
   });
 
   it('answers 401 without a good token, 404 for an unknown path before any token check, 405 for another method', async () => {

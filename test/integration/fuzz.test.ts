@@ -17,7 +17,7 @@ const text = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
-  fc.constantFrom('', ' ', 'null', '..', '%', '%E0%A4%A', '\ud800', 'a'.repeat(3000), '<script>x</script>', '{{constructor}}', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', '0001-01-01T00:00Z', '2026-11-25T15:00', 'dana'),
+  fc.constantFrom('', ' ', 'null', '..', '%', '%E0%A4%A', '\ud800', 'a'.repeat(3000), '<script>x</script>', '{{constructor}}', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', '0001-01-01T00:00Z', '2026-11-25T15:00', 'dana', '2027-01-05T10:00:00+99:99', '2026-02-30T10:00:00Z', '   ', '!!!', '日本', 'ftp://example.com/q', '\uFEFF{}'),
 );
 /** JSON values of every shape, including the fields the API knows with wrong types and values. */
 const fieldNames = ['outcome', 'at', 'callbackAt', 'stallReason', 'hotButtons', 'materials', 'notes', 'sendRecap', 'sendEmail', 'name', 'email', 'phone', 'timezone', 'reminderChannel', 'country', 'id', 'dueAt', 'company', 'decisionMakers'];

@@ -108,6 +108,11 @@ export class ContractValidator {
     return count;
   }
 
+  /** What the document's `schema` finds wrong with `value` (a body or a parameter), none when it takes it. */
+  schemaErrors(schema: Json, value: unknown): string[] {
+    return this.errors(schema, value, 'value');
+  }
+
   check(x: Exchange): Checked {
     const request: string[] = [];
     const response: string[] = [];

@@ -38,7 +38,7 @@ describe('ContractValidator', () => {
 
   it('finds a status and a content type the operation does not declare', () => {
     expect(validator.check(exchange({ status: 409, responseJson: { error: { code: 'x', message: 'y' } } })).response).toEqual([
-      'status 409 is not declared (declared: 200, 400, 401, 404, 500)',
+      'status 409 is not declared (declared: 200, 400, 401, 404, 413, 500)',
     ]);
     expect(validator.check(exchange({ type: 'text/plain', responseBody: 'ok' })).response[0]).toMatch(/^content type text\/plain is not declared/);
     expect(validator.check(exchange({ status: 404, responseJson: { message: 'Not Found' } })).response.join()).toMatch(/required property 'error'/);

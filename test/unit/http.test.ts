@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
@@ -252,6 +253,17 @@ describe('Router', () => {
       expect(JSON.parse(result.body)).toEqual({ got: { name: 'Zoë' } });
     });
 
+    it('parses a JSON body that starts with a byte order mark, as RFC 8259 lets a parser', async () => {
+      // Prepare: what some Windows tools write before UTF-8 text.
+      const request = event({ method: 'POST', path: '/v1/prospects', headers: JSON_HEADERS, body: '\uFEFF{"name":"Zoë"}' });
+
+      // Act
+      const result = await router.handle(request);
+
+      // Assess
+      expect(JSON.parse(result.body)).toEqual({ got: { name: 'Zoë' } });
+    });
+
     it.each([
       ['invalid JSON', { headers: JSON_HEADERS, body: '{"a":' }, /not valid JSON/],
       ['a wrong content type', { headers: { 'content-type': 'text/plain' }, body: '{"a":1}' }, /Content-Type: application\/json/],
@@ -285,6 +297,35 @@ describe('Router', () => {
       // Assess
       expect(results.map((r) => r.statusCode)).toEqual([200, 413]);
       expect(JSON.parse(results[1]!.body).error.code).toBe('payload_too_large');
+    });
+
+    it('answers 413 for a body over 64 KiB on any route it serves, a route that reads no body too, without calling it', async () => {
+      // Prepare: 64 KiB of form data to the one-click unsubscribe, and a body to a DELETE.
+      let called = 0;
+      const quiet: RouteHandler = async () => ((called += 1), { body: { ok: true } });
+      const routes = new Router().on('POST', '/v1/unsubscribe', quiet).on('DELETE', '/v1/touches/{id}', quiet);
+      const big = 'List-Unsubscribe=One-Click&x=' + 'y'.repeat(64 * 1024);
+
+      // Act
+      const form = await routes.handle(event({ method: 'POST', path: '/v1/unsubscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: big }));
+      const encoded = await routes.handle(event({ method: 'DELETE', path: '/v1/touches/t1', body: Buffer.from(big).toString('base64'), isBase64Encoded: true }));
+
+      // Assess
+      expect([form.statusCode, encoded.statusCode]).toEqual([413, 413]);
+      expect(JSON.parse(form.body).error.code).toBe('payload_too_large');
+      expect(called).toBe(0);
+    });
+
+    it('answers an unknown path 404 and a wrong method 405 whatever the body\'s size', async () => {
+      // Prepare
+      const big = 'x'.repeat(70 * 1024);
+
+      // Act
+      const unknown = await router.handle(event({ method: 'POST', path: '/v1/nowhere', headers: JSON_HEADERS, body: big }));
+      const wrongMethod = await router.handle(event({ method: 'PUT', path: '/v1/prospects', headers: JSON_HEADERS, body: big }));
+
+      // Assess
+      expect([unknown.statusCode, wrongMethod.statusCode]).toEqual([404, 405]);
     });
 
     it('counts bytes, not characters, toward the 64 KiB limit', async () => {
@@ -522,6 +563,28 @@ describe('startHttp', () => {
       expect(e.requestContext.http).toMatchObject({ method: 'GET', path: '/v1/followups' });
       expect(e.body).toBeUndefined();
       expect(e.isBase64Encoded).toBe(false);
+    });
+
+    it('takes the path from the request line alone: not from a Host header it cannot parse, and // as two slashes', async () => {
+      // Prepare
+      await start();
+      const { port } = new URL(base);
+      const get = (path: string, host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+
+      // Act
+      const statuses = [await get('/v1/health', 'a b'), await get('/v1/health', '[::'), await get('//v1/health', 'localhost')];
+
+      // Assess
+      expect(statuses).toEqual([200, 200, 200]);
+      expect(seen.map((e) => e.rawPath)).toEqual(['/v1/health', '/v1/health', '//v1/health']);
     });
 
     it('leaves queryStringParameters out when there is no query', async () => {
@@ -795,6 +858,51 @@ describe('startHttp', () => {
 
       // Assess
       expect(res.status).toBe(413);
+    });
+
+    it('answers a body past the read limit as API Gateway orders it: an unknown path 404, no token 401, then 413', async () => {
+      // Prepare: the api function's router, as npm start runs it.
+      const router = new Router().on('POST', '/v1/prospects', async (ctx) => ({ body: { got: ctx.json() } }));
+      await start(both((e) => router.handle(e)));
+      const token = await tokens.sign('rep-1');
+      const body = JSON.stringify({ note: 'x'.repeat(300 * 1024) });
+      const post = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+      // Act
+      const statuses = [
+        (await post('/v1/nowhere')).status,
+        (await post('/v1/health')).status,
+        (await post('/v1/prospects')).status,
+        (await post('/v1/prospects', { authorization: `Bearer ${token}` })).status,
+      ];
+
+      // Assess
+      expect(statuses).toEqual([404, 405, 401, 413]);
+    });
+
+    it('answers an address too long or a request that is not HTTP in the error shape, not Node\'s empty answer', async () => {
+      // Prepare
+      await start();
+      const { port } = new URL(base);
+      const raw = (request: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+          let text = '';
+          socket.on('data', (chunk) => (text += chunk.toString()));
+          socket.on('end', () => resolve(text));
+          socket.on('error', reject);
+        });
+
+      // Act
+      const long = await fetch(`${base}/v1/followups?from=${'x'.repeat(20_000)}`);
+      const garbage = await raw('NOT HTTP AT ALL\r\n\r\n');
+
+      // Assess
+      expect(long.status).toBe(431);
+      expect(((await long.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'request_too_large', message: expect.stringMatching(/too long/) });
+      expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+      expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4)).error.code).toBe('invalid_request');
+      expect(seen).toEqual([]);
     });
 
     it('answers 500 without the error text when the handler throws', async () => {

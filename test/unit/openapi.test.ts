@@ -95,7 +95,9 @@ describe('the OpenAPI document', () => {
       expect(statuses.filter((s) => /^2/.test(s)), key).toHaveLength(1);
       for (const [status, response] of Object.entries(op.responses)) expect(response.content, `${key} ${status}`).toBeDefined();
       if (route?.auth) expect(statuses, key).toContain('401');
-      if (op.requestBody && op.requestBody.content['application/json']) expect(statuses, key).toEqual(expect.arrayContaining(['400', '413']));
+      if (op.requestBody && op.requestBody.content['application/json']) expect(statuses, key).toContain('400');
+      // A body over 64 KiB answers 413 on every route (API.md), one that reads none too.
+      expect(statuses, key).toContain('413');
       if (key.includes('{id}')) expect(statuses, key).toEqual(expect.arrayContaining(['400', '404']));
     }
   });

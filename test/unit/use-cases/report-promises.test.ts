@@ -59,7 +59,8 @@ describe('reportPromises', () => {
 
     // Assess
     expect(read.sort()).toEqual(['p-kept', 'p-missed']);
-    expect(report).toMatchObject({ from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', windowMinutes: 15 });
+    // Instants as every answer gives them: UTC with Z, no milliseconds.
+    expect(report).toMatchObject({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z', windowMinutes: 15 });
     expect(report.promisesKept).toEqual({ reminders: 2, kept: 1, late: 0, missed: 1, keptRate: 0.5, medianMinutesLate: 2 });
     // The stalled call was the second attempt (after October's voicemail), at 10 in the morning in New York, the prospect's zone (not the touch's).
     expect(report.reachByAttempt).toEqual([{ attempt: 2, calls: 1, reached: 1, rate: 1 }]);
