@@ -200,6 +200,33 @@ export class CadencePlanner {
 
   /** What an outcome schedules. The service applies it; nothing here touches storage. */
   plan(input: PlanInput): Plan {
+    return this.keepToBudget(this.planOutcome(input), input.sentProspectEmails ?? []);
+  }
+
+  /**
+   * Leaves out prospect email that would go past the budget (at most `max` in any `days` days) when it
+   * falls due, counting what was sent and what this plan sends before it: the fire path would skip it
+   * then (core/delivery.ts), so the rep hears now rather than finding a skipped touch later.
+   */
+  private keepToBudget(plan: Plan, sent: readonly DateTime[]): Plan {
+    const { max, days } = this.policy.prospectEmailBudget;
+    const counted = [...sent];
+    const dropped = new Set<PlannedTouch>();
+    const byDue = plan.touches.filter((t) => t.recipient === 'prospect').sort((a, b) => a.dueAt.toMillis() - b.dueAt.toMillis());
+    for (const touch of byDue) {
+      const since = touch.dueAt.minus({ days });
+      if (counted.filter((at) => at > since && at <= touch.dueAt).length >= max) dropped.add(touch);
+      else counted.push(touch.dueAt);
+    }
+    if (dropped.size === 0) return plan;
+    return {
+      ...plan,
+      touches: plan.touches.filter((t) => !dropped.has(t)),
+      skipped: [...plan.skipped, ...[...dropped].map((t) => ({ kind: t.kind, reason: 'over_budget' as const }))],
+    };
+  }
+
+  private planOutcome(input: PlanInput): Plan {
     const { outcome, now } = input;
     const place: ProspectPlace = input.prospect;
     switch (outcome) {
@@ -243,7 +270,12 @@ export class CadencePlanner {
       case 'no_answer': {
         const attempt = input.prospect.attempts + 1;
         const base = input.prospect.attemptDueAt ?? input.callAt;
-        if (attempt >= this.policy.maxAttempts) {
+        if (attempt > this.policy.maxAttempts) {
+          // The cadence already ended with its last email and the rep was told: a further try the rep
+          // logs is recorded, and sends no second "last" note.
+          return { status: 'exhausted', attempts: attempt, touches: [], skipped: [{ kind: 'final_email', reason: 'cadence_ended' }] };
+        }
+        if (attempt === this.policy.maxAttempts) {
           const touches: PlannedTouch[] = [];
           const skipped: SkippedTouch[] = [];
           const noEmail = this.noEmail(input);

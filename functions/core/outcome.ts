@@ -17,6 +17,8 @@ export interface OutcomeContext {
   reminderChannel: 'email' | 'sms';
   /** Why the prospect's address may not get email (unsubscribed, bounced, complained), if it may not. */
   emailBlocked?: 'unsubscribed' | 'bounced' | 'complained';
+  /** When the prospect's emails that went out were sent (ISO instants), for the email budget. */
+  sentProspectEmails?: readonly string[];
   now: DateTime;
   newId: () => string;
 }
@@ -83,6 +85,7 @@ export function outcomeRecords(ctx: OutcomeContext, planner: CadencePlanner): Ou
       attempts: prospect.attempts,
       attemptDueAt: prospect.attemptDueAt ? DateTime.fromISO(prospect.attemptDueAt, { zone: 'utc' }) : undefined,
     },
+    sentProspectEmails: (ctx.sentProspectEmails ?? []).map((at) => DateTime.fromISO(at, { zone: 'utc' })),
   });
 
   const nowIso = toUtcIso(now);
@@ -186,7 +189,7 @@ const WHAT: Record<SkippedTouch['kind'], string> = {
 /** The sentence a rep reads for a touch that was left out. */
 export function skipMessage(skip: SkippedTouch, prospect: Prospect, callAt: DateTime, planner: CadencePlanner): string {
   const name = prospect.name.split(/\s+/)[0] ?? prospect.name;
-  const { quietHours } = planner.policy;
+  const { quietHours, prospectEmailBudget: budget } = planner.policy;
   const why: Record<SkipReasonCode, string> = {
     not_requested: 'you asked for none on this call',
     no_agreed_time: 'no callback time was agreed, so there is no time to confirm',
@@ -197,6 +200,8 @@ export function skipMessage(skip: SkippedTouch, prospect: Prospect, callAt: Date
     quiet_hours: `it would reach ${name} in their quiet hours (${quietHours.start}-${quietHours.end}, now ${humanClock(callAt, prospect.timezone)} there) and not before the next call`,
     holiday: `it is a public holiday where ${name} is${prospect.country ? ` (${prospect.country})` : ''}, and the next call comes first`,
     too_soon: 'the next call is too soon for it to arrive first',
+    over_budget: `${name} would get more than ${budget.max} emails from you within ${budget.days} days, the most the policy allows`,
+    cadence_ended: `the follow-up cadence already ended with one and you were told; log a callback or a stalled call to plan again`,
   };
   return `${WHAT[skip.kind]}: ${why[skip.reason]}.`;
 }

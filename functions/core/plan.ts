@@ -44,10 +44,23 @@ export interface PlanInput {
     attempts: number;
     attemptDueAt?: DateTime;
   };
+  /** When the prospect's recent emails went out (sent ones only), for the email budget. */
+  sentProspectEmails?: readonly DateTime[];
 }
 
 /** Stable codes for what was not planned; core/outcome.ts words them for the rep. */
-export type SkipReasonCode = 'not_requested' | 'no_agreed_time' | 'no_email' | 'unsubscribed' | 'bounced' | 'complained' | 'quiet_hours' | 'holiday' | 'too_soon';
+export type SkipReasonCode =
+  | 'not_requested'
+  | 'no_agreed_time'
+  | 'no_email'
+  | 'unsubscribed'
+  | 'bounced'
+  | 'complained'
+  | 'quiet_hours'
+  | 'holiday'
+  | 'too_soon'
+  | 'over_budget'
+  | 'cadence_ended';
 
 export interface SkippedTouch {
   kind: TouchKindPlanned;

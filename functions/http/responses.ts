@@ -164,7 +164,7 @@ export const ProspectList = z
   .register(components, { id: 'ProspectList', description: 'At most 50, by name' });
 
 /** The codes a skipped touch gives; the assertion below keeps the list and the planner's type equal. */
-export const SKIP_REASONS = ['not_requested', 'no_agreed_time', 'no_email', 'unsubscribed', 'bounced', 'complained', 'quiet_hours', 'holiday', 'too_soon'] as const;
+export const SKIP_REASONS = ['not_requested', 'no_agreed_time', 'no_email', 'unsubscribed', 'bounced', 'complained', 'quiet_hours', 'holiday', 'too_soon', 'over_budget', 'cadence_ended'] as const;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const skipReasonsComplete: Same<(typeof SKIP_REASONS)[number], SkipReasonCode> = true;
 void skipReasonsComplete;

@@ -51,7 +51,15 @@ export async function recordCall(
     const { prospect } = bundle;
     const emailBlocked = prospect.emailSuppressed?.reason ?? (prospect.email ? (await deps.store.getSuppression(prospect.email))?.reason : undefined);
     const records = outcomeRecords(
-      { input: input.call, prospect, reminderChannel: rep.reminderChannel, ...(emailBlocked ? { emailBlocked } : {}), now: DateTime.fromJSDate(deps.clock.now()).toUTC(), newId },
+      {
+        input: input.call,
+        prospect,
+        reminderChannel: rep.reminderChannel,
+        ...(emailBlocked ? { emailBlocked } : {}),
+        sentProspectEmails: bundle.touches.flatMap((t) => (t.recipient === 'prospect' && t.status === 'sent' && t.sentAt ? [t.sentAt] : [])),
+        now: DateTime.fromJSDate(deps.clock.now()).toUTC(),
+        newId,
+      },
       deps.planner,
     );
     // Voicemail scripts: the variant a voicemail left, the ones the new reminders will speak, the team's counts.

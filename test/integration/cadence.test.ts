@@ -136,6 +136,14 @@ describe('the cadence on the local runtime', () => {
     await rt.fireUntil(new Date(Date.parse(last!.body.plan[0]!.dueAt) + 31_000));
     expect((await rt.inbox(email)).map((e) => e.subject)).toEqual([expect.stringMatching(/close your file/)]);
     expect((await rt.inbox(repEmail)).map((e) => e.subject)).toContainEqual(`Pat Prospect ${n}: follow-up cadence ended`);
+
+    // One more try logged after the end: recorded, and no second last email.
+    const again = await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'voicemail' });
+    expect(again.status).toBe(201);
+    expect(again.body.plan).toEqual([]);
+    expect(again.body.skipped).toEqual([{ kind: 'final_email', reason: 'cadence_ended', message: expect.stringContaining('already ended') }]);
+    await rt.fireUntil(new Date(Date.parse(last!.body.plan[0]!.dueAt) + 7 * 24 * 3600_000));
+    expect(await rt.inbox(email)).toHaveLength(1);
   });
 
   it('reschedules a touch (its schedule replaced) and cancels one (its schedule deleted)', async () => {
