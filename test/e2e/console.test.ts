@@ -214,6 +214,14 @@ describe('rep console in Chromium', () => {
     await page.locator('.preview h3', { hasText: 'Call-prep sheet' }).waitFor();
     await expectAccessible();
     await screenshots(page, 'previews');
+
+    // The history says why a touch went, in words: the voicemail's reminder gave way to the callback's.
+    const cancelled = page.getByRole('row').filter({ hasText: 'Cancelled' }).first();
+    expect(await cancelled.textContent()).toContain('replaced by the plan of a later “Callback agreed” call');
+    // At 390 px the history table may scroll sideways: it is then a region the keyboard reaches.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectAccessible();
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('reschedules the call reminder to a time typed in words', async () => {

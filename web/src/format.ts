@@ -69,6 +69,16 @@ export const STATUS_LABELS: Record<string, string> = {
   failed: 'Failed',
 };
 
+/**
+ * A touch's reason as a rep reads it: "superseded by the callback_agreed call 01M98..." says which
+ * call replaced it, not its id; the other reasons are sentences already ("cancelled by the rep").
+ */
+export function reasonWords(reason: string): string {
+  const superseded = /^superseded by the (\w+) call \S+$/.exec(reason);
+  if (superseded) return `replaced by the plan of a later “${OUTCOME_LABELS[superseded[1]!] ?? words(superseded[1]!)}” call`;
+  return reason;
+}
+
 /** "cost_savings" as "cost savings". */
 export function words(code: string): string {
   return code.replace(/_/g, ' ');

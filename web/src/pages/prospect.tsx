@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, get, type Preview, type Prospect, type ProspectBundle, type Rep, type Touch } from '../api.js';
-import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, OUTCOME_LABELS, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
+import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, OUTCOME_LABELS, reasonWords, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
 import { Link } from '../router.js';
 import { TimeField, useResolved } from '../time-field.js';
 import { ErrorNotice, Loading, Notice, PageTitle, SubmitButton, useNow, useResource } from '../ui.js';
@@ -296,9 +296,10 @@ function History({ bundle, rep }: { bundle: ProspectBundle; rep: Rep }) {
       )}
       <h3>Touches</h3>
       {bundle.touches.length === 0 ? <p class="empty">No touches yet.</p> : (
-        <div class="table-wrap">
+        // Focusable: on a narrow screen the table may scroll sideways, and a keyboard must reach it.
+        <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="touches-caption">
           <table>
-            <caption class="visually-hidden">Every touch with its status and reason</caption>
+            <caption id="touches-caption" class="visually-hidden">Every touch with its status and reason</caption>
             <thead>
               <tr><th scope="col">What</th><th scope="col">When (theirs)</th><th scope="col">Status</th><th scope="col">Why</th></tr>
             </thead>
@@ -308,7 +309,7 @@ function History({ bundle, rep }: { bundle: ProspectBundle; rep: Rep }) {
                   <td>{KIND_LABELS[t.kind] ?? words(t.kind)}{t.attempt ? ` (attempt ${t.attempt})` : ''}, {t.channel}</td>
                   <td>{bothZones(t.dueAt, zone, rep.timezone).prospect}</td>
                   <td><span class={`status status-${t.status}`}>{STATUS_LABELS[t.status] ?? t.status}</span></td>
-                  <td>{t.reason ?? (t.template ? `template ${t.template}` : '')}</td>
+                  <td>{t.reason ? reasonWords(t.reason) : ''}</td>
                 </tr>
               ))}
             </tbody>
