@@ -268,6 +268,14 @@ describe('rep console in Chromium', () => {
     expect(await page.getByLabel('What was discussed').inputValue()).toBe('Asked for the uptime figures');
     expect(await page.getByRole('radio', { name: 'No answer' }).isChecked()).toBe(true);
     await expectAccessible();
+
+    // A retry whose first try was recorded (its answer lost) after the notes changed: said in words.
+    await page.route('**/v1/prospects/dana/calls', (route) =>
+      route.fulfill({ status: 409, contentType: 'application/json', body: '{"error":{"code":"idempotency_key_reused","message":"This Idempotency-Key was used with a different request"}}' }),
+    );
+    await page.getByRole('button', { name: 'Save call' }).click();
+    expect(await page.getByRole('alert').filter({ hasText: 'earlier try' }).textContent()).toMatch(/An earlier try of this call was saved.*check History/);
+    await page.unroute('**/v1/prospects/dana/calls');
     await page.getByRole('button', { name: 'Start again' }).click();
     expect(await page.getByLabel('What was discussed').inputValue()).toBe('');
     expect((await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'rep-dana' })).body.calls).toHaveLength(2);

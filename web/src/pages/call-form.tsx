@@ -5,7 +5,7 @@
  */
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type CallAnswer, type Prospect, type Rep } from '../api.js';
+import { api, ApiError, type CallAnswer, type Prospect, type Rep } from '../api.js';
 import { bothZones, capitalised, hotButtonKeys, KIND_LABELS, OUTCOME_LABELS, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
 import { TimeField, useResolved } from '../time-field.js';
 import { checkedOf, ErrorNotice, Field, issueAt, Notice, SubmitButton, valueOf } from '../ui.js';
@@ -121,7 +121,12 @@ export function CallForm({ prospect, rep, onSaved }: { prospect: Prospect; rep: 
       onSaved();
       requestAnimationFrame(() => resultRef.current?.focus());
     } catch (e) {
-      setError(e as Error);
+      if (e instanceof ApiError && e.code === 'idempotency_key_reused') {
+        // An earlier try of this call was recorded though its answer was lost, and the form changed since.
+        idempotencyKey.current = crypto.randomUUID();
+        onSaved();
+        setError(new Error('An earlier try of this call was saved, though its answer did not reach you: check History below. Press “Save call” again only to log it as another call.'));
+      } else setError(e as Error);
     } finally {
       setBusy(false);
     }
