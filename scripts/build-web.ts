@@ -34,13 +34,16 @@ export interface BuiltAsset {
   gzipBytes: number;
 }
 
-/** Hot buttons the voicemail scripts know, with their labels, from the scripts' front matter. */
+/**
+ * Hot buttons the scripts have words for, with their labels: the front matter of templates/parts/hot/
+ * (the voicemail scripts are composed from these parts; `_other` words a hot button the library lacks).
+ */
 export function hotButtons(): { key: string; label: string }[] {
-  const dir = join(root, 'templates', 'voicemail');
+  const dir = join(root, 'templates', 'parts', 'hot');
   const found = new Map<string, string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs')).sort()) {
     const { meta } = parseFrontMatter(readFileSync(join(dir, file), 'utf8'));
-    if (meta.hotButton && !meta.stallReason) found.set(meta.hotButton, meta.label ?? meta.hotButton.replace(/_/g, ' '));
+    if (meta.hotButton) found.set(meta.hotButton, meta.label ?? meta.hotButton.replace(/_/g, ' '));
   }
   return [...found].map(([key, label]) => ({ key, label })).sort((a, b) => a.label.localeCompare(b.label));
 }

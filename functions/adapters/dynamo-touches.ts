@@ -16,7 +16,10 @@ export async function updateTouch(db: TableContext, touch: Touch, update: TouchU
   const next: Touch = { ...touch };
   for (const [field, value] of Object.entries(update) as [keyof TouchUpdate, unknown][]) {
     if (value === undefined) continue;
-    const name = field === 'status' ? '#s' : field;
+    // Every field by a placeholder: some are DynamoDB reserved words (status, timezone).
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html
+    const name = field === 'status' ? '#s' : `#${field}`;
+    if (field !== 'status') names[name] = field;
     if (value === null) {
       removes.push(name);
       delete (next as unknown as Record<string, unknown>)[field];
@@ -52,7 +55,8 @@ export async function updateTouch(db: TableContext, touch: Touch, update: TouchU
     values[':ifStatus'] = ifStatus;
   }
   const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
-  if (!expression.includes('#s') && !condition.includes('#s')) delete names['#s'];
+  const usesStatus = /#s(?!\w)/;
+  if (!usesStatus.test(expression) && !usesStatus.test(condition)) delete names['#s'];
   return conditionalWrite(db, 
     new UpdateCommand({
       TableName: db.table,

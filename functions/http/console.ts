@@ -1,6 +1,7 @@
 /**
  * Serves the rep console at /app from the build embedded in functions/generated/console-assets.ts:
- * index.html for /app, /app/ and every /app/* page address (deep links), hashed assets under
+ * index.html for /app, /app/ and every /app/* page address (deep links; 404 for an address no page
+ * has, see console-routes.ts), hashed assets under
  * /app/assets/ cached for a year (gzipped when the browser takes it), and /app/config.json telling the
  * page how to sign in. Pure and self-contained: no I/O, no clock, nothing from the runtime; the caller
  * routes GET /app* here.
@@ -8,6 +9,7 @@
 import { gunzipSync } from 'node:zlib';
 import { CONSOLE_ASSETS, type ConsoleAsset } from '../generated/console-assets.js';
 import type { ConsoleConfig } from './console-config.js';
+import { consoleRoute } from './console-routes.js';
 import { publicPage, publicPageHeaders } from './pages.js';
 
 export type { ConsoleConfig } from './console-config.js';
@@ -86,10 +88,11 @@ export function consoleResponse(path: string, config: ConsoleConfig | undefined,
     }
     return { statusCode: 200, headers, body: plain(rest, asset) };
   }
-  // Every other address under /app is a page of the console: the page routes it in the browser.
+  // Every other address under /app is the console's page, which routes it in the browser; one that no
+  // page has still gets the page (it says "not found" in the console's look) but with a 404 status.
   const index = CONSOLE_ASSETS['index.html']!;
   return {
-    statusCode: 200,
+    statusCode: consoleRoute(path).name === 'not-found' ? 404 : 200,
     headers: {
       'content-type': index.type,
       // Always asked again, so a deploy's new asset names reach the browser at once.

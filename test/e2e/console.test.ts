@@ -133,6 +133,9 @@ describe('rep console in Chromium', () => {
     await page.getByLabel('What was discussed').fill('Their uptime goals and the quote');
     await page.getByLabel('What happens next').fill('Reviews the quote with the plant manager');
     await page.getByLabel('Decision makers').fill('Pat (plant manager)');
+    // The hot buttons the scripts have words for are offered; the prospect's own stays ticked.
+    expect(await page.getByRole('checkbox', { name: 'Cost savings' }).isChecked()).toBe(true);
+    await page.getByRole('checkbox', { name: 'Uptime' }).check();
     await page.getByRole('button', { name: 'Add material' }).click();
     await page.getByLabel('Material 1 title').fill('Quote Q-1042');
     await page.getByLabel('Material 1 link').fill('https://example.com/q-1042');
@@ -144,7 +147,8 @@ describe('rep console in Chromium', () => {
 
     const { body } = await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'rep-dana' });
     expect(body.prospect.callbackAt).toBe(tuesday.toUTC().toISO({ suppressMilliseconds: true }));
-    expect(body.calls.at(-1)).toMatchObject({ outcome: 'callback_agreed', decisionMakers: ['Pat (plant manager)'], materials: [{ title: 'Quote Q-1042' }] });
+    expect(body.calls.at(-1)).toMatchObject({ outcome: 'callback_agreed', decisionMakers: ['Pat (plant manager)'], materials: [{ title: 'Quote Q-1042' }], hotButtons: ['uptime'] });
+    expect(body.prospect.hotButtons).toEqual(['uptime', 'cost_savings']);
   });
 
   it("lists the callback in Today at the rep's and the prospect's local time", async () => {
@@ -203,24 +207,78 @@ describe('rep console in Chromium', () => {
     const script = (await preview.textContent()) ?? '';
     expect(script).toMatch(/^Hi Dana, it's Sam Rivera from Acme Tools, /);
     expect(script).toMatch(/\b(try|call) you again\b/);
+
+    // The call-prep sheet shows whole, wrapped: no box to scroll (axe wants one reachable by keyboard),
+    // and its long template line does not push the page sideways at 390 px.
+    await page.getByRole('button', { name: 'Preview call-prep sheet' }).click();
+    await page.locator('.preview h3', { hasText: 'Call-prep sheet' }).waitFor();
+    await expectAccessible();
+    await screenshots(page, 'previews');
+
+    // The history says why a touch went, in words: the voicemail's reminder gave way to the callback's.
+    const cancelled = page.getByRole('row').filter({ hasText: 'Cancelled' }).first();
+    expect(await cancelled.textContent()).toContain('replaced by the plan of a later “Callback agreed” call');
+    // At 390 px the history table may scroll sideways: it is then a region the keyboard reaches.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectAccessible();
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('reschedules the call reminder to a time typed in words', async () => {
     // Prepare
     const reminder = page.locator('.touch', { hasText: 'Call reminder' });
 
-    // Act
-    await reminder.getByRole('button', { name: /^Reschedule/ }).click();
-    await reminder.getByLabel('New time').fill('tomorrow 11am');
+    // Act: from the keyboard; focus goes into the form, and to the list once moved.
+    await reminder.getByRole('button', { name: /^Reschedule/ }).focus();
+    await page.keyboard.press('Enter');
+    expect(await reminder.getByLabel('New time').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type('tomorrow 11am');
     await reminder.locator('.resolved').getByText('for them').waitFor();
-    await reminder.getByRole('button', { name: 'Move it' }).click();
+    await page.keyboard.press('Enter');
 
     // Assess
     await reminder.getByRole('button', { name: 'Move it' }).waitFor({ state: 'detached' });
+    expect(await page.locator('#pending-title').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(await page.getByRole('status').filter({ hasText: 'moved to' }).textContent()).toMatch(/Call reminder.* moved to .*11:00 AM E[SD]T for them/);
     await expect.poll(() => reminder.locator('p').first().textContent()).toMatch(/11:00 AM E[SD]T for them · 10:00 AM C[SD]T for you/);
     const touches = (await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'rep-dana' })).body.touches;
     const pending = touches.find((t: { kind: string; status: string }) => t.kind === 'rep_reminder' && t.status === 'scheduled');
     expect(pending.dueAt).toBe(tuesday.set({ hour: 11 }).toUTC().toISO({ suppressMilliseconds: true }));
+  });
+
+  it('keeps the call being logged when the sign-in has expired, and says why sign-in is back', async () => {
+    // Prepare: the API refuses the token from now on (as when it expires or is revoked).
+    await page.getByLabel('What was discussed').fill('Asked for the uptime figures');
+    await page.route('**/v1/**', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: '{"message":"Unauthorized"}' }));
+
+    // Act
+    await page.getByRole('radio', { name: 'No answer' }).check();
+    await page.getByRole('button', { name: 'Save call' }).click();
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    const notice = (await page.getByRole('status').filter({ hasText: 'expired' }).textContent()) ?? '';
+    const tokenAfter = await page.evaluate<string | null>("sessionStorage.getItem('followthrough.token')");
+    await page.unroute('**/v1/**');
+    await page.getByLabel('Rep id').fill('rep-dana');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // Assess: told why, the refused token gone, and back on the prospect with the notes as typed.
+    expect(notice).toMatch(/sign-in has expired/);
+    expect(tokenAfter).toBeNull();
+    await page.getByRole('heading', { name: 'Dana Whitfield', level: 1 }).waitFor();
+    expect(await page.getByLabel('What was discussed').inputValue()).toBe('Asked for the uptime figures');
+    expect(await page.getByRole('radio', { name: 'No answer' }).isChecked()).toBe(true);
+    await expectAccessible();
+
+    // A retry whose first try was recorded (its answer lost) after the notes changed: said in words.
+    await page.route('**/v1/prospects/dana/calls', (route) =>
+      route.fulfill({ status: 409, contentType: 'application/json', body: '{"error":{"code":"idempotency_key_reused","message":"This Idempotency-Key was used with a different request"}}' }),
+    );
+    await page.getByRole('button', { name: 'Save call' }).click();
+    expect(await page.getByRole('alert').filter({ hasText: 'earlier try' }).textContent()).toMatch(/An earlier try of this call was saved.*check History/);
+    await page.unroute('**/v1/prospects/dana/calls');
+    await page.getByRole('button', { name: 'Start again' }).click();
+    expect(await page.getByLabel('What was discussed').inputValue()).toBe('');
+    expect((await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'rep-dana' })).body.calls).toHaveLength(2);
   });
 
   it('reports the promise kept once the reminder fired and the rep called', async () => {
@@ -241,8 +299,8 @@ describe('rep console in Chromium', () => {
     expect(kept).toMatch(/100% of 1 reminder was followed by your call within 15 minutes; median 2 minutes late/);
     const attempts = (await page.getByRole('figure', { name: /By attempt number/ }).textContent()) ?? '';
     expect(attempts).toMatch(/Attempt 1.*50%.*1 of 2 calls/);
-    expect(attempts).toMatch(/Attempt 2.*100%.*1 of 1 calls/);
-    expect(await page.getByRole('figure', { name: /By the voicemail script left/ }).textContent()).toMatch(/1 of 1 voicemails/);
+    expect(attempts).toMatch(/Attempt 2.*100%.*1 of 1 call$/);
+    expect(await page.getByRole('figure', { name: /By the voicemail script left/ }).textContent()).toMatch(/1 of 1 voicemail$/);
     // The page shows what the route answers.
     const period = `from=${monday.minus({ days: 7 }).toUTC().toISO()}&to=${tuesday.plus({ days: 1 }).toUTC().toISO()}`;
     const report = (await rt.call('GET', `/v1/reports/promises?${period}`, undefined, { repId: 'rep-dana' })).body;
@@ -280,6 +338,18 @@ describe('rep console in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
     expect(await page.evaluate<string | null>("sessionStorage.getItem('followthrough.token')")).toBeNull();
+    expect(problems).toEqual([]);
+  });
+
+  it('answers an unknown console address signed out with a 404 not-found page, not the sign-in form', async () => {
+    // Act
+    const response = await page.goto(`${rt.url}/app/prospects/dana/notes`);
+
+    // Assess
+    expect(response!.status()).toBe(404);
+    await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
+    expect(await page.getByLabel('Rep id').count()).toBe(0);
+    await expectAccessible();
     expect(problems).toEqual([]);
   });
 });

@@ -149,4 +149,17 @@ describe('the byDue index on DynamoDB Local', () => {
     const item = await raw(recap);
     expect(item).toMatchObject({ status: 'scheduled', sesSent: sent, messageIdHeader: '<0100-abc-000000@email.amazonses.com>', gsi2pk: `DUE#${dueShard(recap.id)}` });
   });
+  it("keeps a pending touch's prospect name and zone in step, and writes fields named like DynamoDB reserved words", async () => {
+    // Prepare: the prospect was renamed and moved zone (timezone is a reserved word in expressions).
+    const pending = touch('T-RENAMED', '2026-11-24T15:00:00Z');
+    await store.addTouch(pending);
+
+    // Act
+    const renamed = await store.updateTouch(pending, { timezone: 'Europe/London', prospectName: 'Pat Renamed' }, 'scheduled');
+    const noted = await store.updateTouch(pending, { subject: 'Call Pat', sentAt: NOW });
+
+    // Assess: both writes landed, and the touch is still in both indexes.
+    expect([renamed, noted]).toEqual([true, true]);
+    expect(await raw(pending)).toMatchObject({ timezone: 'Europe/London', prospectName: 'Pat Renamed', subject: 'Call Pat', status: 'scheduled', gsi2pk: `DUE#${dueShard(pending.id)}` });
+  });
 });

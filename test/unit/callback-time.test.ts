@@ -72,9 +72,16 @@ describe('resolveCallbackTime', () => {
     const skipped = resolveCallbackTime('march 14 2027 2:30am', ctx);
     const repeated = resolveCallbackTime('nov 7 2027 1:30am', ctx);
 
-    // Assess
-    expect(skipped).toMatchObject({ ok: false, message: expect.stringContaining('does not exist') });
-    expect(repeated).toMatchObject({ ok: false, message: expect.stringContaining('happens twice') });
+    // Assess: in words a rep can act on, with what to type instead.
+    expect(skipped).toEqual({ ok: false, message: '2:30 AM on Sun 14 Mar does not exist where they are: the clocks go forward an hour that night. Try 3:30 AM or another time' });
+    expect(repeated).toEqual({
+      ok: false,
+      message: '1:30 AM on Sun 7 Nov happens twice where they are (the clocks go back an hour that night): say which, "nov 7 1:30am EDT" or "nov 7 1:30am EST"',
+    });
+    expect(iso('nov 7 2027 1:30am EDT', ctx)).toBe('2027-11-07T01:30:00-04:00');
+    expect(iso('nov 7 2027 1:30am EST', ctx)).toBe('2027-11-07T01:30:00-05:00');
+    const london = resolveCallbackTime('oct 31 2027 1:30am', { ...ctx, zone: 'Europe/London', country: 'GB' });
+    expect(london).toMatchObject({ ok: false, message: expect.stringMatching(/happens twice .*: pick another time$/) });
   });
 
   it('warns, without refusing, outside business hours, at the weekend and on a public holiday', () => {
@@ -98,6 +105,7 @@ describe('resolveCallbackTime', () => {
 
     // Assess
     expect(noTime.ok && noTime.assumed).toEqual([expect.stringContaining('no time given')]);
+    expect(noTime.ok && noTime.iso).toBe('2026-11-24T09:00:00-05:00');
     expect(past.ok && past.inPast).toBe(true);
   });
 

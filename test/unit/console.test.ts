@@ -17,7 +17,7 @@ const assetPaths = Object.keys(CONSOLE_ASSETS).filter((p) => p.startsWith('asset
 const appJs = assetPaths.find((p) => /^assets\/app-[\w-]+\.js$/.test(p))!;
 
 describe('consoleResponse', () => {
-  it.each(['/app', '/app/', '/app/prospects/dana', '/app/reports', '/app/callback'])('answers index.html for the page %s, never cached', (path) => {
+  it.each(['/app', '/app/', '/app/prospects/dana', '/app/prospects/', '/app/reports', '/app/profile', '/app/callback'])('answers index.html for the page %s, never cached', (path) => {
     // Prepare + Act
     const res = consoleResponse(path, local)!;
 
@@ -28,6 +28,20 @@ describe('consoleResponse', () => {
     expect(res.body).toContain(`<script type="module" src="/app/${appJs}">`);
     expect(res.body).not.toMatch(/<script>|<script [^>]*>[^<]|style=/);
   });
+
+  it.each(['/app/nope', '/app/prospects/dana/notes', '/app/index.html', '/app/reports/2026'])(
+    'answers the page with a 404 status for %s, an address no page has (the page says not found)',
+    (path) => {
+      // Prepare + Act
+      const res = consoleResponse(path, local)!;
+
+      // Assess
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(res.body).toContain(`<script type="module" src="/app/${appJs}">`);
+    },
+  );
 
   it.each(['/', '/v1/health', '/apple', '/application/x', '/ap'])('leaves %s to the caller', (path) => {
     // Prepare + Act + Assess

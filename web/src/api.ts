@@ -55,7 +55,19 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
   if (res.ok) return parsed as T;
   const error = (parsed as { error?: { code?: string; message?: string; issues?: Issue[] } } | undefined)?.error;
   if (res.status === 401) onUnauthorized();
-  throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? `The server answered ${res.status}`, error?.issues ?? []);
+  throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? fallbackMessage(res.status), error?.issues ?? []);
+}
+
+/**
+ * What to tell a rep when the answer is not the API's own error (a gateway, a proxy, a throttle):
+ * API Gateway answers {"message": ...} for these, which says nothing a rep can act on.
+ */
+function fallbackMessage(status: number): string {
+  if (status === 401) return 'Your sign-in has expired: sign in again';
+  if (status === 403) return 'This is not open to your sign-in: sign out and in again, or ask whoever runs followthrough';
+  if (status === 429) return 'The server is busy: wait a few seconds and try again';
+  if (status >= 500) return `The server could not answer just now (${status}): try again in a minute`;
+  return `The server refused this (${status}): reload the page and try again`;
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);

@@ -6,7 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleConfig } from '../../functions/http/console-config.js';
 import { ApiError, get, whenUnauthorized, type Rep } from './api.js';
-import { completeCognitoSignIn, currentToken, loadConfig, signOut } from './auth.js';
+import { completeCognitoSignIn, currentToken, forgetToken, loadConfig, signOut } from './auth.js';
 import { ProfilePage } from './pages/profile.js';
 import { ProspectPage } from './pages/prospect.js';
 import { ProspectsPage } from './pages/prospects.js';
@@ -20,10 +20,26 @@ export function App() {
   const config = useResource(loadConfig, 'config');
   const [token, setToken] = useState(currentToken);
   const [signInError, setSignInError] = useState<Error>();
+  const [expired, setExpired] = useState(false);
   const { pathname } = useLocation();
   const route = matchRoute(pathname);
 
-  useEffect(() => whenUnauthorized(() => setToken(undefined)), []);
+  // A 401 means the token expired or was revoked: forget it (a reload must not bring it back) and say so.
+  useEffect(
+    () =>
+      whenUnauthorized(() => {
+        forgetToken();
+        setExpired(true);
+        setToken(undefined);
+      }),
+    [],
+  );
+  const signedIn = () => {
+    setExpired(false);
+    setToken(currentToken());
+    // The next page's heading takes focus: the sign-in form the keyboard was in is gone.
+    document.body.dataset.navigated = 'yes';
+  };
 
   // Coming back from the Cognito hosted UI with ?code=.
   useEffect(() => {
@@ -39,12 +55,14 @@ export function App() {
     );
   }, [config.data]);
 
-  if (config.error) return <Frame><ErrorNotice error={config.error} /></Frame>;
+  if (config.error) return <Frame><ErrorNotice error={config.error} onRetry={config.reload} /></Frame>;
   if (!config.data) return <Frame><Loading what="the console" /></Frame>;
   if (!token) {
+    // An address no page has is not found whether or not anyone is signed in.
+    if (route.name === 'not-found') return <Frame><NotFound path={route.path} /></Frame>;
     return (
       <Frame>
-        <SignInPage config={config.data} error={signInError} onSignedIn={() => setToken(currentToken())} />
+        <SignInPage config={config.data} error={signInError} expired={expired} onSignedIn={signedIn} />
       </Frame>
     );
   }
@@ -76,7 +94,14 @@ function SignedIn({ config, route, onSignOut }: { config: ConsoleConfig; route: 
         }}
       />
     );
-  } else if (rep.error || !rep.data) page = <ErrorNotice error={rep.error} />;
+  } else if (rep.error || !rep.data) {
+    page = (
+      <section>
+        <PageTitle title="Not loaded">Your console did not load</PageTitle>
+        <ErrorNotice error={rep.error} onRetry={rep.reload} />
+      </section>
+    );
+  }
   else page = <Page route={route} rep={rep.data} />;
 
   return (
@@ -84,10 +109,10 @@ function SignedIn({ config, route, onSignOut }: { config: ConsoleConfig; route: 
       nav={
         <nav aria-label="Main">
           <ul class="nav-links">
-            <NavLink href="/app/" active={route.name === 'today'}>Today</NavLink>
-            <NavLink href="/app/prospects" active={route.name === 'prospects' || route.name === 'prospect'}>Prospects</NavLink>
-            <NavLink href="/app/reports" active={route.name === 'reports'}>Reports</NavLink>
-            <NavLink href="/app/profile" active={route.name === 'profile'}>Profile</NavLink>
+            <NavLink href="/app/" active={!missingProfile && (route.name === 'today' || route.name === 'callback')}>Today</NavLink>
+            <NavLink href="/app/prospects" active={!missingProfile && (route.name === 'prospects' || route.name === 'prospect')}>Prospects</NavLink>
+            <NavLink href="/app/reports" active={!missingProfile && route.name === 'reports'}>Reports</NavLink>
+            <NavLink href="/app/profile" active={missingProfile || route.name === 'profile'}>Profile</NavLink>
           </ul>
           <button type="button" class="button-quiet" onClick={doSignOut}>
             Sign out
@@ -115,15 +140,19 @@ function Page({ route, rep }: { route: Route; rep: Rep }) {
     case 'profile':
       return null;
     case 'not-found':
-      return (
-        <section>
-          <PageTitle title="Not found">Page not found</PageTitle>
-          <p>
-            There is no page at <code>{route.path}</code>. <Link href="/app/">Go to Today</Link>.
-          </p>
-        </section>
-      );
+      return <NotFound path={route.path} />;
   }
+}
+
+function NotFound({ path }: { path: string }) {
+  return (
+    <section>
+      <PageTitle title="Not found">Page not found</PageTitle>
+      <p>
+        There is no page at <code>{path}</code>. <Link href="/app/">Go to Today</Link>.
+      </p>
+    </section>
+  );
 }
 
 function NavLink({ href, active, children }: { href: string; active: boolean; children: string }) {

@@ -47,6 +47,11 @@ export function forgetToken(): void {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
+/** Everything this console keeps in the tab (the token, unsaved call notes), for signing out. */
+export function forgetAll(): void {
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith('followthrough.')) sessionStorage.removeItem(key);
+}
+
 export async function signInLocal(repId: string): Promise<void> {
   const res = await fetch('/local/token', {
     method: 'POST',
@@ -119,7 +124,7 @@ export async function completeCognitoSignIn(config: CognitoConfig, current: URL)
 
 /** Forgets the token; with Cognito also ends the hosted UI session and comes back to the console. */
 export function signOut(config: ConsoleConfig): void {
-  forgetToken();
+  forgetAll();
   if (config.signIn !== 'cognito') return;
   const url = endpoint(config, '/logout');
   url.search = new URLSearchParams({ client_id: config.clientId, logout_uri: config.logoutUri ?? new URL('/app/', config.redirectUri).toString() }).toString();

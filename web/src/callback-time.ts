@@ -63,14 +63,19 @@ export function resolveCallbackTime(text: string, ctx: TimeContext): Resolved {
     // The rep named a zone ("10am PST") or a span from now ("in 2 hours"): chrono's instant is exact.
     instant = DateTime.fromJSDate(start.date()).toUTC();
   } else {
-    const wall = DateTime.fromObject(
+    let wall = DateTime.fromObject(
       { year: start.get('year')!, month: start.get('month')!, day: start.get('day')!, hour: start.get('hour')!, minute: start.get('minute')! },
       { zone: 'utc' },
     );
     if (!wall.isValid) return { ok: false, message: `"${input}" does not give a real date` };
-    if (!start.isCertain('hour')) assumed.push(`no time given: ${wall.toFormat('HH:mm')} assumed`);
+    if (!start.isCertain('hour')) {
+      // A day alone ("tomorrow", "fri"): chrono keeps the clock of now; the start of their working day reads better.
+      const hours = ctx.businessHours ?? DEFAULT_BUSINESS_HOURS;
+      wall = wall.set({ hour: hours.start, minute: 0 });
+      assumed.push(`no time given: ${wall.toFormat('h:mm a')}, the start of their working day, assumed`);
+    }
     const parsed = parseTimeInZone(wall.toFormat("yyyy-LL-dd'T'HH:mm"), ctx.zone);
-    if (!parsed.ok) return { ok: false, message: parsed.message };
+    if (!parsed.ok) return { ok: false, message: parsed.problem === 'invalid' ? parsed.message : dstMessage(parsed.problem, wall, ctx.zone) };
     instant = parsed.utc;
   }
 
@@ -86,6 +91,23 @@ export function resolveCallbackTime(text: string, ctx: TimeContext): Resolved {
     warnings: [...(inPast ? ['This time has passed: pick one from now on'] : []), ...businessWarnings(prospectLocal, ctx)],
     inPast,
   };
+}
+
+/**
+ * A wall time the prospect's clocks skip or repeat, said so a rep can fix it: the time an hour on for a
+ * skipped one; for a repeated one, the zone names that tell the two apart when the zone has names
+ * (chrono reads "1:30am EDT"), else another time.
+ */
+function dstMessage(problem: 'nonexistent' | 'ambiguous', wall: DateTime, zone: string): string {
+  const when = `${wall.toFormat('h:mm a')} on ${wall.toFormat('ccc d LLL')}`;
+  if (problem === 'nonexistent') {
+    return `${when} does not exist where they are: the clocks go forward an hour that night. Try ${wall.plus({ hours: 1 }).toFormat('h:mm a')} or another time`;
+  }
+  const local = DateTime.fromObject(wall.toObject(), { zone });
+  const names = [local.minus({ days: 1 }), local.plus({ days: 1 })].map((d) => d.setLocale('en-US').offsetNameShort ?? '');
+  const typed = `${wall.toFormat('LLL d').toLowerCase()} ${wall.toFormat('h:mma').toLowerCase()}`;
+  const example = names.every((n) => /^[A-Z]{3,5}$/.test(n)) ? `: say which, "${typed} ${names[0]}" or "${typed} ${names[1]}"` : ': pick another time';
+  return `${when} happens twice where they are (the clocks go back an hour that night)${example}`;
 }
 
 /** Why a time is outside the prospect's business hours, if it is. */

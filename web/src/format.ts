@@ -69,9 +69,46 @@ export const STATUS_LABELS: Record<string, string> = {
   failed: 'Failed',
 };
 
+/**
+ * A touch's reason as a rep reads it: "superseded by the callback_agreed call 01M98..." says which
+ * call replaced it, not its id; the other reasons are sentences already ("cancelled by the rep").
+ */
+export function reasonWords(reason: string): string {
+  const superseded = /^superseded by the (\w+) call \S+$/.exec(reason);
+  if (superseded) return `replaced by the plan of a later “${OUTCOME_LABELS[superseded[1]!] ?? words(superseded[1]!)}” call`;
+  return reason;
+}
+
 /** "cost_savings" as "cost savings". */
 export function words(code: string): string {
   return code.replace(/_/g, ' ');
+}
+
+/** A hot button's key as the scripts word it ("risk_compliance" as "risk and compliance"). */
+export function hotButtonLabel(key: string): string {
+  return __HOT_BUTTONS__.find((h) => h.key === key)?.label ?? words(key);
+}
+
+/**
+ * What a rep typed for a hot button as the key the scripts know: a known label ("risk and compliance")
+ * or key becomes that key; anything else goes as typed, and the API folds it to snake_case.
+ */
+export function hotButtonKey(text: string): string {
+  const typed = text.trim().toLowerCase();
+  return __HOT_BUTTONS__.find((h) => h.label.toLowerCase() === typed || h.key === typed.replace(/\s+/g, '_'))?.key ?? text.trim();
+}
+
+/** Comma-separated hot buttons as keys, without blanks or repeats. */
+export function hotButtonKeys(list: string): string[] {
+  return [...new Set(list.split(',').map(hotButtonKey).filter(Boolean))];
+}
+
+/** "cost savings" as "Cost savings", for a label that starts a line. */
+export const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** "1 call", "3 calls". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function percent(rate: number | null): string {

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 export type PhoneCheck = { ok: true; e164: string; international: string } | { ok: false; message: string };
-export type PhoneChecker = (text: string, country?: string) => PhoneCheck;
+export type PhoneChecker = (text: string, country?: string, options?: { countryField?: boolean }) => PhoneCheck;
 
 let loading: Promise<PhoneChecker> | undefined;
 

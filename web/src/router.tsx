@@ -4,33 +4,12 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { consoleRoute, type ConsoleRoute } from '../../functions/http/console-routes.js';
 
-export type Route =
-  | { name: 'today' }
-  | { name: 'prospects' }
-  | { name: 'prospect'; id: string }
-  | { name: 'reports' }
-  | { name: 'profile' }
-  | { name: 'callback' }
-  | { name: 'not-found'; path: string };
+export type Route = ConsoleRoute;
 
-export function matchRoute(pathname: string): Route {
-  const path = pathname.replace(/\/+$/, '') || '/';
-  if (path === '/app') return { name: 'today' };
-  if (path === '/app/prospects') return { name: 'prospects' };
-  if (path === '/app/reports') return { name: 'reports' };
-  if (path === '/app/profile') return { name: 'profile' };
-  if (path === '/app/callback') return { name: 'callback' };
-  const prospect = /^\/app\/prospects\/([^/]+)$/.exec(path);
-  if (prospect) {
-    try {
-      return { name: 'prospect', id: decodeURIComponent(prospect[1]!) };
-    } catch {
-      return { name: 'not-found', path };
-    }
-  }
-  return { name: 'not-found', path };
-}
+/** The page for an address: the same table the server uses to answer 404 for an unknown one. */
+export const matchRoute = consoleRoute;
 
 const CHANGE = 'followthrough:navigate';
 

@@ -85,8 +85,8 @@ export function Notice({ kind, children }: { kind: 'error' | 'success' | 'warnin
   );
 }
 
-/** An API error as a sentence, with the fields it names. */
-export function ErrorNotice({ error }: { error?: Error }) {
+/** An API error as a sentence, with the fields it names; `onRetry` offers to load again. */
+export function ErrorNotice({ error, onRetry }: { error?: Error; onRetry?: () => void }) {
   if (!error) return null;
   const issues: Issue[] = error instanceof ApiError ? error.issues : [];
   return (
@@ -101,7 +101,25 @@ export function ErrorNotice({ error }: { error?: Error }) {
           ))}
         </ul>
       )}
+      {onRetry && (
+        <button type="button" class="button-secondary" onClick={onRetry}>
+          Try again
+        </button>
+      )}
     </Notice>
+  );
+}
+
+/**
+ * A submit button that stays focusable while its form is busy (aria-disabled, not disabled: a
+ * disabled button drops keyboard focus to the page's start). The form's handler ignores a second
+ * submit while `busy`.
+ */
+export function SubmitButton({ busy, children, class: className }: { busy: boolean; children: ComponentChildren; class?: string }) {
+  return (
+    <button type="submit" class={className} aria-disabled={busy ? 'true' : undefined}>
+      {children}
+    </button>
   );
 }
 

@@ -4,11 +4,11 @@
  * in both zones and what was not planned and why.
  */
 import type { RefObject } from 'preact';
-import { useRef, useState } from 'preact/hooks';
-import { api, type CallAnswer, type Prospect, type Rep } from '../api.js';
-import { bothZones, KIND_LABELS, OUTCOME_LABELS, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type CallAnswer, type Prospect, type Rep } from '../api.js';
+import { bothZones, capitalised, hotButtonKeys, KIND_LABELS, OUTCOME_LABELS, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
 import { TimeField, useResolved } from '../time-field.js';
-import { checkedOf, ErrorNotice, Field, issueAt, Notice, valueOf } from '../ui.js';
+import { checkedOf, ErrorNotice, Field, issueAt, Notice, SubmitButton, valueOf } from '../ui.js';
 
 const OUTCOMES = ['callback_agreed', 'stalled', 'voicemail', 'no_answer', 'won', 'not_interested'] as const;
 const REACHED = new Set(['callback_agreed', 'stalled']);
@@ -32,16 +32,41 @@ const empty = () => ({
   sendRecap: true,
 });
 
+type Draft = ReturnType<typeof empty>;
+
+/**
+ * Unsaved call notes live in the tab (sessionStorage) until saved, with the idempotency key they will
+ * be sent with: a sign-in that expired mid-call, a reload or a look at another page loses nothing, and
+ * a retry after a lost answer still records the call once.
+ */
+const draftKey = (prospectId: string) => `followthrough.draft.${prospectId}`;
+
+function readDraft(prospectId: string): { form: Draft; key: string } | undefined {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(draftKey(prospectId)) ?? 'null') as { form?: Partial<Draft>; key?: string } | null;
+    return stored?.form && stored.key ? { form: { ...empty(), ...stored.form }, key: stored.key } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function CallForm({ prospect, rep, onSaved }: { prospect: Prospect; rep: Rep; onSaved: () => void }) {
-  const [form, setForm] = useState(empty);
+  const [restored] = useState(() => readDraft(prospect.id));
+  const [form, setForm] = useState<Draft>(() => restored?.form ?? empty());
+  const [showRestored, setShowRestored] = useState(Boolean(restored));
   const [error, setError] = useState<Error>();
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [answer, setAnswer] = useState<CallAnswer>();
   const [busy, setBusy] = useState(false);
-  const idempotencyKey = useRef(crypto.randomUUID());
+  const idempotencyKey = useRef(restored?.key ?? crypto.randomUUID());
+  useEffect(() => {
+    const blank = JSON.stringify(form) === JSON.stringify(empty());
+    if (blank) sessionStorage.removeItem(draftKey(prospect.id));
+    else sessionStorage.setItem(draftKey(prospect.id), JSON.stringify({ form, key: idempotencyKey.current }));
+  }, [form, prospect.id]);
   const resultRef = useRef<HTMLHeadingElement>(null);
   const resolved = useResolved(form.callbackText, prospect.timezone, rep.timezone, prospect.country);
-  const set = <K extends keyof ReturnType<typeof empty>>(key: K, value: ReturnType<typeof empty>[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setForm((f) => ({ ...f, [key]: value }));
   const reached = REACHED.has(form.outcome);
 
   const check = (): Record<string, string> => {
@@ -59,6 +84,7 @@ export function CallForm({ prospect, rep, onSaved }: { prospect: Prospect; rep: 
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (busy) return;
     const found = check();
     setProblems(found);
     if (Object.keys(found).length) {
@@ -67,7 +93,7 @@ export function CallForm({ prospect, rep, onSaved }: { prospect: Prospect; rep: 
     }
     setBusy(true);
     setError(undefined);
-    const hotButtons = [...form.hotButtons, ...form.otherHotButtons.split(',').map((s) => s.trim()).filter(Boolean)];
+    const hotButtons = [...new Set([...form.hotButtons, ...hotButtonKeys(form.otherHotButtons)])];
     const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
     const materials = form.materials.filter((m) => m.title && m.url);
     try {
@@ -90,11 +116,17 @@ export function CallForm({ prospect, rep, onSaved }: { prospect: Prospect; rep: 
       );
       idempotencyKey.current = crypto.randomUUID();
       setAnswer(result);
+      setShowRestored(false);
       setForm(empty());
       onSaved();
       requestAnimationFrame(() => resultRef.current?.focus());
     } catch (e) {
-      setError(e as Error);
+      if (e instanceof ApiError && e.code === 'idempotency_key_reused') {
+        // An earlier try of this call was recorded though its answer was lost, and the form changed since.
+        idempotencyKey.current = crypto.randomUUID();
+        onSaved();
+        setError(new Error('An earlier try of this call was saved, though its answer did not reach you: check History below. Press “Save call” again only to log it as another call.'));
+      } else setError(e as Error);
     } finally {
       setBusy(false);
     }
@@ -104,6 +136,22 @@ export function CallForm({ prospect, rep, onSaved }: { prospect: Prospect; rep: 
     <section class="card call-form" id="log-call" aria-labelledby="log-call-title">
       <h2 id="log-call-title">Log a call</h2>
       {answer && <PlanAnswer answer={answer} prospect={prospect} rep={rep} headingRef={resultRef} />}
+      {showRestored && (
+        <Notice kind="info">
+          <p>The call you were logging is back as you left it: check it and press “Save call”.</p>
+          <button
+            type="button"
+            class="button-quiet"
+            onClick={() => {
+              setForm(empty());
+              setShowRestored(false);
+              idempotencyKey.current = crypto.randomUUID();
+            }}
+          >
+            Start again
+          </button>
+        </Notice>
+      )}
       <ErrorNotice error={error} />
       <form onSubmit={submit} noValidate>
         <fieldset class={`choices outcomes${problems.outcome ? ' field-error' : ''}`} aria-describedby={problems.outcome ? 'outcome-error' : undefined}>
@@ -153,7 +201,7 @@ export function CallForm({ prospect, rep, onSaved }: { prospect: Prospect; rep: 
                 disabled={prospect.hotButtons.includes(h.key)}
                 onChange={(e) => set('hotButtons', checkedOf(e) ? [...form.hotButtons, h.key] : form.hotButtons.filter((k) => k !== h.key))}
               />
-              {h.label}
+              {capitalised(h.label)}
             </label>
           ))}
           <Field id="other-hot-buttons" label="Other hot buttons" hint="Separated by commas">
@@ -182,9 +230,7 @@ export function CallForm({ prospect, rep, onSaved }: { prospect: Prospect; rep: 
           </label>
         )}
         <div class="form-actions">
-          <button type="submit" disabled={busy}>
-            Save call
-          </button>
+          <SubmitButton busy={busy}>Save call</SubmitButton>
         </div>
       </form>
     </section>

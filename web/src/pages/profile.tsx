@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, type Rep } from '../api.js';
 import { browserZone, timeZones } from '../format.js';
 import { loadPhoneChecker, usePhoneChecker } from '../phone.js';
-import { describedBy, ErrorNotice, Field, issueAt, Notice, PageTitle, valueOf } from '../ui.js';
+import { describedBy, ErrorNotice, Field, issueAt, Notice, PageTitle, SubmitButton, valueOf } from '../ui.js';
 
 export function ProfilePage({ rep, firstTime, onSaved }: { rep?: Rep; firstTime: boolean; onSaved: () => void }) {
   const [form, setForm] = useState({
@@ -20,11 +20,13 @@ export function ProfilePage({ rep, firstTime, onSaved }: { rep?: Rep; firstTime:
   const [busy, setBusy] = useState(false);
   const set = (key: keyof typeof form) => (e: Event) => setForm({ ...form, [key]: valueOf(e) });
   const checkPhone = usePhoneChecker();
-  const phone = form.phone.trim() && checkPhone ? checkPhone(form.phone) : undefined;
+  // This form has no country to read a national number by: the number needs its country code.
+  const phone = form.phone.trim() && checkPhone ? checkPhone(form.phone, undefined, { countryField: false }) : undefined;
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const checked = form.phone.trim() ? (await loadPhoneChecker())(form.phone) : undefined;
+    if (busy) return;
+    const checked = form.phone.trim() ? (await loadPhoneChecker())(form.phone, undefined, { countryField: false }) : undefined;
     if (checked && !checked.ok) return document.getElementById('rep-phone')?.focus();
     setBusy(true);
     setError(undefined);
@@ -64,7 +66,7 @@ export function ProfilePage({ rep, firstTime, onSaved }: { rep?: Rep; firstTime:
         <Field
           id="rep-phone"
           label="Your mobile phone"
-          hint="Needed for reminders by SMS. With the country code, for example +1 555 123 4567"
+          hint="Needed for reminders by SMS. With the country code, for example +1 312 555 0100"
           error={phone && !phone.ok ? phone.message : issueAt(error, 'phone')}
         >
           <input
@@ -74,6 +76,7 @@ export function ProfilePage({ rep, firstTime, onSaved }: { rep?: Rep; firstTime:
             value={form.phone}
             onInput={set('phone')}
             aria-describedby={describedBy('rep-phone', true, phone && !phone.ok)}
+            aria-invalid={phone && !phone.ok ? 'true' : undefined}
           />
         </Field>
         <Field id="rep-zone" label="Your time zone">
@@ -106,9 +109,7 @@ export function ProfilePage({ rep, firstTime, onSaved }: { rep?: Rep; firstTime:
         <Field id="rep-signature" label="Email signature">
           <textarea id="rep-signature" rows={3} value={form.signature} onInput={set('signature')} />
         </Field>
-        <button type="submit" disabled={busy}>
-          Save profile
-        </button>
+        <SubmitButton busy={busy}>Save profile</SubmitButton>
       </form>
     </section>
   );

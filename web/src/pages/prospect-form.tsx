@@ -4,9 +4,9 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { Prospect } from '../api.js';
-import { countries, timeZones } from '../format.js';
+import { countries, hotButtonKeys, hotButtonLabel, timeZones } from '../format.js';
 import { loadPhoneChecker, usePhoneChecker } from '../phone.js';
-import { describedBy, ErrorNotice, Field, issueAt, valueOf } from '../ui.js';
+import { describedBy, ErrorNotice, Field, issueAt, SubmitButton, valueOf } from '../ui.js';
 
 export interface ProspectValues {
   id: string;
@@ -28,7 +28,7 @@ export function valuesOf(p: Partial<Prospect>, zone: string): ProspectValues {
     phone: p.phone ?? '',
     timezone: p.timezone ?? zone,
     country: p.country ?? '',
-    hotButtons: (p.hotButtons ?? []).join(', '),
+    hotButtons: (p.hotButtons ?? []).map(hotButtonLabel).join(', '),
   };
 }
 
@@ -42,7 +42,7 @@ export function toBody(v: ProspectValues, phoneE164: string | undefined, empty: 
     phone: phoneE164 ?? empty,
     timezone: v.timezone,
     country: opt(v.country),
-    hotButtons: v.hotButtons.split(',').map((s) => s.trim()).filter(Boolean),
+    hotButtons: hotButtonKeys(v.hotButtons),
   };
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }
@@ -67,6 +67,7 @@ export function ProspectForm(props: {
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (props.busy) return;
     const checked = v.phone.trim() ? (await loadPhoneChecker())(v.phone, v.country || undefined) : undefined;
     if (checked && !checked.ok) {
       document.getElementById(id('phone'))?.focus();
@@ -131,9 +132,7 @@ export function ProspectForm(props: {
           <input id={id('id')} value={v.id} onInput={set('id')} pattern="[A-Za-z0-9_.\-]{1,64}" aria-describedby={`${id('id')}-hint`} autoComplete="off" />
         </Field>
       )}
-      <button type="submit" disabled={props.busy}>
-        {props.submitLabel}
-      </button>
+      <SubmitButton busy={props.busy}>{props.submitLabel}</SubmitButton>
     </form>
   );
 }

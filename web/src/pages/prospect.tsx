@@ -2,12 +2,12 @@
  * A prospect's page: who they are and their time now, the call log form, pending touches (reschedule,
  * cancel), previews of the voicemail script and the call-prep sheet, and the history of calls and touches.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, get, type Preview, type Prospect, type ProspectBundle, type Rep, type Touch } from '../api.js';
-import { bothZones, clock, inZone, KIND_LABELS, OUTCOME_LABELS, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
+import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, OUTCOME_LABELS, reasonWords, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
 import { Link } from '../router.js';
 import { TimeField, useResolved } from '../time-field.js';
-import { ErrorNotice, Loading, Notice, PageTitle, useNow, useResource } from '../ui.js';
+import { ErrorNotice, Loading, Notice, PageTitle, SubmitButton, useNow, useResource } from '../ui.js';
 import { CallForm } from './call-form.js';
 import { ProspectDetails } from './prospect-edit.js';
 
@@ -32,7 +32,15 @@ export function ProspectPage({ id, rep }: { id: string; rep: Rep }) {
       </section>
     );
   }
-  if (!bundle.data) return bundle.error ? <ErrorNotice error={bundle.error} /> : <Loading what="the prospect" />;
+  if (!bundle.data) {
+    if (!bundle.error) return <Loading what="the prospect" />;
+    return (
+      <section>
+        <PageTitle title="Prospect">The prospect did not load</PageTitle>
+        <ErrorNotice error={bundle.error} onRetry={bundle.reload} />
+      </section>
+    );
+  }
   const { prospect, calls, touches } = bundle.data;
   const pending = touches.filter((t) => t.status === 'scheduled');
 
@@ -56,13 +64,14 @@ export function ProspectPage({ id, rep }: { id: string; rep: Rep }) {
         <Notice kind="warning">
           No emails go to this prospect: the address {suppressionWords(prospect.emailSuppressed.reason)} on{' '}
           {inZone(prospect.emailSuppressed.at, rep.timezone).toFormat('d LLL yyyy')}.
+          {prospect.emailSuppressed.reason === 'bounced' && ' If they gave you a new address, put it in “Edit details” below and emails go again.'}
         </Notice>
       )}
       {prospect.hotButtons.length > 0 && (
         <ul class="chips" aria-label="Hot buttons">
           {prospect.hotButtons.map((h) => (
             <li key={h} class="chip">
-              {words(h)}
+              {hotButtonLabel(h)}
             </li>
           ))}
         </ul>
@@ -88,35 +97,61 @@ function suppressionWords(reason: string): string {
 }
 
 function PendingTouches({ touches, prospect, rep, onChanged }: { touches: Touch[]; prospect: Prospect; rep: Rep; onChanged: () => void }) {
+  const [done, setDone] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A touch moved or cancelled: say so, and put focus where the list starts (the row may be gone).
+  const changed = (message: string) => {
+    setDone(message);
+    onChanged();
+    heading.current?.focus();
+  };
   return (
     <section class="card" aria-labelledby="pending-title">
-      <h2 id="pending-title">Pending</h2>
+      <h2 id="pending-title" ref={heading} tabIndex={-1}>Pending</h2>
+      <p role="status" class="hint">{done}</p>
       {touches.length === 0 ? <p class="empty">Nothing scheduled.</p> : (
         <ul class="touch-list">
-          {touches.map((t) => <PendingTouch key={t.id} touch={t} prospect={prospect} rep={rep} onChanged={onChanged} />)}
+          {touches.map((t) => <PendingTouch key={t.id} touch={t} prospect={prospect} rep={rep} onChanged={changed} />)}
         </ul>
       )}
     </section>
   );
 }
 
-function PendingTouch({ touch, prospect, rep, onChanged }: { touch: Touch; prospect: Prospect; rep: Rep; onChanged: () => void }) {
-  const [mode, setMode] = useState<'idle' | 'move' | 'cancel'>('idle');
+type Mode = 'idle' | 'move' | 'cancel';
+
+function PendingTouch({ touch, prospect, rep, onChanged }: { touch: Touch; prospect: Prospect; rep: Rep; onChanged: (message: string) => void }) {
+  const [mode, setMode] = useState<Mode>('idle');
   const [text, setText] = useState('');
   const [error, setError] = useState<Error>();
+  const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const row = useRef<HTMLLIElement>(null);
+  const lastMode = useRef<Mode>('idle');
   const resolved = useResolved(text, prospect.timezone, rep.timezone, prospect.country);
   const when = bothZones(touch.dueAt, prospect.timezone, rep.timezone);
   const label = `${KIND_LABELS[touch.kind] ?? words(touch.kind)}${touch.attempt ? `, attempt ${touch.attempt}` : ''}`;
 
-  const run = async (work: () => Promise<unknown>) => {
+  // Keyboard focus follows the controls that replace each other: into the form or the question,
+  // and back to the button that opened it.
+  useEffect(() => {
+    const from = lastMode.current;
+    lastMode.current = mode;
+    if (mode === from) return;
+    const target = mode === 'move' ? `#move-${CSS.escape(touch.id)}` : mode === 'cancel' ? '.cancel-question' : from === 'move' ? '.do-move' : '.do-cancel';
+    row.current?.querySelector<HTMLElement>(target)?.focus();
+  }, [mode]);
+
+  const run = async (work: () => Promise<unknown>, message: string) => {
+    if (busy) return;
     setBusy(true);
     setError(undefined);
     try {
       await work();
+      lastMode.current = 'idle';
       setMode('idle');
       setText('');
-      onChanged();
+      onChanged(message);
     } catch (e) {
       setError(e as Error);
     } finally {
@@ -125,39 +160,62 @@ function PendingTouch({ touch, prospect, rep, onChanged }: { touch: Touch; prosp
   };
   const move = (event: Event) => {
     event.preventDefault();
-    if (!resolved?.ok) return setError(new Error(resolved ? resolved.message : 'Type the new time'));
-    void run(() => api('PATCH', `/v1/touches/${encodeURIComponent(touch.id)}`, { dueAt: resolved.iso }));
+    if (!resolved?.ok) {
+      // The field says what is wrong with the time; nothing went to the server.
+      setProblem(resolved ? undefined : 'Type the new time, or pick one');
+      return document.getElementById(`move-${touch.id}`)?.focus();
+    }
+    const to = bothZones(resolved.iso, prospect.timezone, rep.timezone);
+    void run(() => api('PATCH', `/v1/touches/${encodeURIComponent(touch.id)}`, { dueAt: resolved.iso }), `${label} moved to ${to.prospect} for them, ${to.rep} for you.`);
   };
 
   return (
-    <li class="touch" data-touch={touch.id}>
+    <li class="touch" data-touch={touch.id} ref={row}>
       <p>
         <strong>{label}</strong> by {touch.channel}: {when.prospect} for them · {when.rep} for you
       </p>
       <ErrorNotice error={error} />
       {mode === 'idle' && (
         <div class="row-actions">
-          <button type="button" class="button-secondary" onClick={() => setMode('move')}>
+          <button type="button" class="button-secondary do-move" onClick={() => setMode('move')}>
             Reschedule<span class="visually-hidden"> {label}</span>
           </button>
-          <button type="button" class="button-quiet" onClick={() => setMode('cancel')}>
+          <button type="button" class="button-quiet do-cancel" onClick={() => setMode('cancel')}>
             Cancel<span class="visually-hidden"> {label}</span>
           </button>
         </div>
       )}
       {mode === 'move' && (
         <form onSubmit={move} class="inline-form">
-          <TimeField id={`move-${touch.id}`} label="New time" value={text} onChange={setText} zone={prospect.timezone} country={prospect.country} repZone={rep.timezone} required />
+          <TimeField
+            id={`move-${touch.id}`}
+            label="New time"
+            value={text}
+            onChange={(next) => {
+              setText(next);
+              setProblem(undefined);
+            }}
+            zone={prospect.timezone}
+            country={prospect.country}
+            repZone={rep.timezone}
+            required
+            error={problem}
+          />
           <div class="row-actions">
-            <button type="submit" disabled={busy}>Move it</button>
+            <SubmitButton busy={busy}>Move it</SubmitButton>
             <button type="button" class="button-quiet" onClick={() => setMode('idle')}>Keep the time</button>
           </div>
         </form>
       )}
       {mode === 'cancel' && (
         <div class="row-actions">
-          <p>Cancel this {label.toLowerCase()}?</p>
-          <button type="button" class="button-danger" disabled={busy} onClick={() => void run(() => api('DELETE', `/v1/touches/${encodeURIComponent(touch.id)}`))}>
+          <p class="cancel-question" tabIndex={-1}>Cancel this {label.toLowerCase()}?</p>
+          <button
+            type="button"
+            class="button-danger"
+            aria-disabled={busy ? 'true' : undefined}
+            onClick={() => void run(() => api('DELETE', `/v1/touches/${encodeURIComponent(touch.id)}`), `${label} cancelled.`)}
+          >
             Yes, cancel it
           </button>
           <button type="button" class="button-quiet" onClick={() => setMode('idle')}>No, keep it</button>
@@ -238,9 +296,10 @@ function History({ bundle, rep }: { bundle: ProspectBundle; rep: Rep }) {
       )}
       <h3>Touches</h3>
       {bundle.touches.length === 0 ? <p class="empty">No touches yet.</p> : (
-        <div class="table-wrap">
+        // Focusable: on a narrow screen the table may scroll sideways, and a keyboard must reach it.
+        <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="touches-caption">
           <table>
-            <caption class="visually-hidden">Every touch with its status and reason</caption>
+            <caption id="touches-caption" class="visually-hidden">Every touch with its status and reason</caption>
             <thead>
               <tr><th scope="col">What</th><th scope="col">When (theirs)</th><th scope="col">Status</th><th scope="col">Why</th></tr>
             </thead>
@@ -250,7 +309,7 @@ function History({ bundle, rep }: { bundle: ProspectBundle; rep: Rep }) {
                   <td>{KIND_LABELS[t.kind] ?? words(t.kind)}{t.attempt ? ` (attempt ${t.attempt})` : ''}, {t.channel}</td>
                   <td>{bothZones(t.dueAt, zone, rep.timezone).prospect}</td>
                   <td><span class={`status status-${t.status}`}>{STATUS_LABELS[t.status] ?? t.status}</span></td>
-                  <td>{t.reason ?? (t.template ? `template ${t.template}` : '')}</td>
+                  <td>{t.reason ? reasonWords(t.reason) : ''}</td>
                 </tr>
               ))}
             </tbody>

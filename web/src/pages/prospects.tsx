@@ -49,7 +49,7 @@ export function ProspectsPage({ rep }: { rep: Rep }) {
               </Field>
               <button type="submit">Search</button>
             </form>
-            <ErrorNotice error={results.error} />
+            <ErrorNotice error={results.error} onRetry={results.reload} />
             {results.loading && !results.data && <Loading what="prospects" />}
             {results.data && <Results prospects={results.data.prospects} rep={rep} q={q} />}
             <form

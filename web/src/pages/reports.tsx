@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { useState } from 'preact/hooks';
 import { get, query, type PromisesReport, type Rep } from '../api.js';
 import { BarChart, StackedBar } from '../charts.js';
-import { percent } from '../format.js';
+import { count, percent } from '../format.js';
 import { ErrorNotice, Field, Loading, PageTitle, useResource, valueOf } from '../ui.js';
 
 export function ReportsPage({ rep }: { rep: Rep }) {
@@ -44,7 +44,7 @@ export function ReportsPage({ rep }: { rep: Rep }) {
         </Field>
         <button type="submit">Show</button>
       </form>
-      <ErrorNotice error={report.error} />
+      <ErrorNotice error={report.error} onRetry={report.reload} />
       {!report.data && report.loading && <Loading what="the report" />}
       {report.data && <Figures report={report.data} />}
     </section>
@@ -57,11 +57,18 @@ function Figures({ report }: { report: PromisesReport }) {
     <div class="report">
       <section class="card" aria-labelledby="kept-title">
         <h2 id="kept-title">Promises kept</h2>
-        <p class="big-number">
-          <strong>{percent(p.keptRate)}</strong> of {p.reminders} {p.reminders === 1 ? 'reminder was' : 'reminders were'} followed by your call within {report.windowMinutes} minutes
-          {p.medianMinutesLate !== null && <>; median {p.medianMinutesLate} minutes late</>}.
-        </p>
-        <StackedBar
+        {p.reminders === 0 ? (
+          <p class="empty">
+            No call reminders went out in this period, so there is nothing to measure yet. Each reminder followed by your call to that prospect within{' '}
+            {report.windowMinutes} minutes counts as a promise kept.
+          </p>
+        ) : (
+          <p class="big-number">
+            <strong>{percent(p.keptRate)}</strong> of {count(p.reminders, 'reminder')} {p.reminders === 1 ? 'was' : 'were'} followed by your call within {report.windowMinutes} minutes
+            {p.medianMinutesLate !== null && <>; median {count(p.medianMinutesLate, 'minute')} late</>}.
+          </p>
+        )}
+        {p.reminders > 0 && <StackedBar
           id="kept"
           caption="Reminders sent in the period, by what followed"
           parts={[
@@ -69,7 +76,7 @@ function Figures({ report }: { report: PromisesReport }) {
             { key: 'late', label: 'Late', count: p.late },
             { key: 'missed', label: 'No call', count: p.missed },
           ]}
-        />
+        />}
       </section>
       <section class="card" aria-labelledby="reach-title">
         <h2 id="reach-title">Reach rate</h2>
@@ -78,7 +85,7 @@ function Figures({ report }: { report: PromisesReport }) {
           id="reach-attempt"
           caption="By attempt number (counted since the last conversation)"
           empty="No calls in this period."
-          bars={report.reachByAttempt.map((r) => ({ label: `Attempt ${r.attempt}`, rate: r.rate, detail: `${r.reached} of ${r.calls} calls` }))}
+          bars={report.reachByAttempt.map((r) => ({ label: `Attempt ${r.attempt}`, rate: r.rate, detail: `${r.reached} of ${count(r.calls, 'call')}` }))}
         />
         <BarChart
           id="reach-hour"
@@ -87,7 +94,7 @@ function Figures({ report }: { report: PromisesReport }) {
           bars={report.reachByLocalHour.map((r) => ({
             label: DateTime.fromObject({ hour: r.hour }).toFormat('h a'),
             rate: r.rate,
-            detail: `${r.reached} of ${r.calls} calls`,
+            detail: `${r.reached} of ${count(r.calls, 'call')}`,
           }))}
         />
       </section>
@@ -100,7 +107,7 @@ function Figures({ report }: { report: PromisesReport }) {
           bars={report.callbacksAfterVoicemail.map((r) => ({
             label: r.template === 'unknown' ? 'No script on record (a first call, or before scripts were recorded)' : r.template.replace(/^voicemail\//, '').replace(/[_+]/g, ' '),
             rate: r.rate,
-            detail: `${r.callbacks} of ${r.voicemails} voicemails`,
+            detail: `${r.callbacks} of ${count(r.voicemails, 'voicemail')}`,
           }))}
         />
       </section>

@@ -2,15 +2,16 @@
 import { useState } from 'preact/hooks';
 import type { ConsoleConfig } from '../../../functions/http/console-config.js';
 import { signInLocal, startCognitoSignIn } from '../auth.js';
-import { ErrorNotice, Field, PageTitle, valueOf } from '../ui.js';
+import { ErrorNotice, Field, Notice, PageTitle, SubmitButton, valueOf } from '../ui.js';
 
-export function SignInPage({ config, error, onSignedIn }: { config: ConsoleConfig; error?: Error; onSignedIn: () => void }) {
+export function SignInPage({ config, error, expired, onSignedIn }: { config: ConsoleConfig; error?: Error; expired?: boolean; onSignedIn: () => void }) {
   const [repId, setRepId] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Error | undefined>(error);
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setFailure(undefined);
     try {
@@ -30,6 +31,11 @@ export function SignInPage({ config, error, onSignedIn }: { config: ConsoleConfi
   return (
     <section class="narrow">
       <PageTitle title="Sign in">Sign in</PageTitle>
+      {expired && !failure && (
+        <Notice kind="warning">
+          <p>Your sign-in has expired. Sign in again to carry on: you come back to this page, and a call you were logging is kept.</p>
+        </Notice>
+      )}
       <ErrorNotice error={failure ?? error} />
       {config.signIn === 'local' ? (
         <form onSubmit={submit} class="card">
@@ -47,16 +53,12 @@ export function SignInPage({ config, error, onSignedIn }: { config: ConsoleConfi
               onInput={(e) => setRepId(valueOf(e))}
             />
           </Field>
-          <button type="submit" disabled={busy}>
-            Sign in
-          </button>
+          <SubmitButton busy={busy}>Sign in</SubmitButton>
         </form>
       ) : (
         <form onSubmit={submit} class="card">
           <p>You sign in on the company's sign-in page, then come back here.</p>
-          <button type="submit" disabled={busy}>
-            Sign in
-          </button>
+          <SubmitButton busy={busy}>Sign in</SubmitButton>
         </form>
       )}
     </section>

@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { get, query, type ProspectBundle, type Rep, type Touch } from '../api.js';
-import { bothZones, clock, inZone, KIND_LABELS, STALL_LABELS, words } from '../format.js';
+import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, STALL_LABELS, words } from '../format.js';
 import { Link, prospectPath } from '../router.js';
 import { ErrorNotice, Loading, PageTitle, useNow, useResource } from '../ui.js';
 
@@ -60,7 +60,7 @@ export function TodayPage({ rep }: { rep: Rep }) {
           Refresh
         </button>
       </p>
-      <ErrorNotice error={agenda.error} />
+      <ErrorNotice error={agenda.error} onRetry={agenda.reload} />
       {!agenda.data && agenda.loading && <Loading what="your calls" />}
       {agenda.data && (
         <>
@@ -144,7 +144,7 @@ function CallRow({ touch, bundle, rep, now }: { touch: Touch & { prospectName?: 
           <ul class="chips" aria-label="Hot buttons">
             {prospect.hotButtons.map((h) => (
               <li key={h} class="chip">
-                {words(h)}
+                {hotButtonLabel(h)}
               </li>
             ))}
           </ul>
