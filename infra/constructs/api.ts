@@ -1,4 +1,4 @@
-import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -127,6 +127,10 @@ export class Api extends Construct {
           logoutUrls: [`${origin}${CONSOLE_SIGN_OUT_PATH}`],
         },
         supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+        // A rep's working day on one sign-in: the console keeps no refresh token (nothing long-lived in the
+        // browser), so the access token it holds must last a shift. Cognito allows 5 minutes to 1 day.
+        accessTokenValidity: Duration.hours(10),
+        idTokenValidity: Duration.hours(10),
       });
       // A prefix domain must be unique in the region across all accounts; the stack's creation UUID makes it so
       // without asking the deployer to pick one. The classic hosted UI needs no branding resource.

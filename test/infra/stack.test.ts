@@ -275,6 +275,10 @@ describe('FollowthroughStack (defaults)', () => {
         SupportedIdentityProviders: ['COGNITO'],
         CallbackURLs: [{ 'Fn::Join': ['', [apiEndpoint, '/app/callback']] }],
         LogoutURLs: [{ 'Fn::Join': ['', [apiEndpoint, '/app/']] }],
+        // A working day on one sign-in, in minutes (TokenValidityUnits).
+        AccessTokenValidity: 600,
+        IdTokenValidity: 600,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
       });
       template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
     });
