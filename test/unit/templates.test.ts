@@ -173,7 +173,7 @@ describe('the call-prep sheet', () => {
     expect(email.text).toContain('- How did the conversation with the other decision maker go?');
     expect(email.text).toContain('propose a short call with both of them');
     expect(email.text).toContain('Resent to them Wednesday, November 25 at 2:50 PM CST: Quote Q-1042');
-    expect(email.text).toContain('IF VOICEMAIL, SAY (then call again Thursday, November 26 at 10:00 AM CST)');
+    expect(email.text).toContain('IF YOU GET VOICEMAIL, SAY (then call again Thursday, November 26 at 10:00 AM CST)');
     expect(email.text).not.toContain('STILL TO QUALIFY');
     expect(email.html).toContain('href="tel:+15557654321"');
     expect(email.html).toContain(`href="${SHEET_URL.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;')}"`);
