@@ -14,10 +14,17 @@ const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLe
 const zone = z.string().check(
   z.refine(isValidZone, { message: 'Unknown time zone: use an IANA name such as America/New_York' }),
 );
-/** A hot button is a short snake_case key ("cost_savings"); free text is folded to that shape. */
+/**
+ * A hot button is a short snake_case key ("cost_savings"); free text is folded to that shape, letters of any
+ * script kept ("Qualität" stays "qualität", "コスト" stays "コスト", where an a-z fold made "qualit_t" and ""), and
+ * text with no letter or digit refused.
+ */
 const hotButton = z.pipe(
-  z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
-  z.transform((s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')),
+  z.pipe(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(60)),
+    z.transform((s) => s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '')),
+  ),
+  z.string().check(z.minLength(1, { message: 'Use words with letters or digits, for example cost_savings or "cost savings"' })),
 );
 const hotButtons = z.array(hotButton).check(z.maxLength(20));
 const phone = z.string().check(
