@@ -108,6 +108,27 @@ export function unsubscribeHeaders(url: string | undefined, mailto?: string): Em
 export function formatAddress(name: string, address: string): string {
   const clean = name.replace(/[\r\n"]/g, ' ').trim();
   if (!clean) return address;
-  const display = /^[\x20-\x7e]*$/.test(clean) ? `"${clean.replace(/\\/g, '\\\\')}"` : `=?UTF-8?B?${Buffer.from(clean).toString('base64')}?=`;
+  const display = /^[\x20-\x7e]*$/.test(clean) ? `"${clean.replace(/\\/g, '\\\\')}"` : encodedWords(clean);
   return `${display} <${address}>`;
+}
+
+/** Bytes of UTF-8 one encoded-word carries: 60 base64 characters, so the word stays within 75 (RFC 2047, 2). */
+const WORD_BYTES = 45;
+
+/**
+ * `text` as RFC 2047 "B" encoded-words of at most 75 characters each, split between characters (never inside
+ * one), separated by spaces, which a reader drops between adjacent encoded-words (RFC 2047, 6.2).
+ */
+function encodedWords(text: string): string {
+  const words: string[] = [];
+  let chunk = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(chunk + ch) > WORD_BYTES) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += ch;
+  }
+  words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(' ');
 }

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { Call, Prospect, Rep, TouchKind } from './schemas.js';
 import { humanClock, humanTime, relativeTime, zoneAbbreviation } from './time.js';
 import type { TemplateLibrary } from './templates.js';
-import { fitSms, fitsSms, MAX_SEGMENTS, smsSegments, type SmsEncoding } from './sms-text.js';
+import { fitSms, fitsSms, foldToGsm7, MAX_SEGMENTS, smsSegments, type SmsEncoding } from './sms-text.js';
 import { nextMoves, openingQuestions, qualificationQuestions, spokenDay, spokenFutureDay } from './coaching.js';
 import { dialableNumber, phoneCountry } from './phone.js';
 import { scriptKeys } from './message-input.js';
@@ -231,16 +231,31 @@ function shortName(name: string, max: number): string {
   return last ? `${first} ${last}.` : first;
 }
 
+/** A name or company in GSM-7 when nothing but accents and symbols are lost ("Zoë" as "Zoe"), else as it is. */
+function gsmWhereLossless(text: string): string {
+  const folded = foldToGsm7(text);
+  return folded.lossless && folded.text ? folded.text : text;
+}
+
 /**
- * The SMS reminder to the rep, within two GSM-7 segments or three UCS-2 ones. When the full text
- * is too long it leaves out what matters least first: the company, the stall, the second hot
- * button, long names, the voicemail promise, the hot button; then the prospect's first name alone; as a last resort the
- * text is cut, never the link to the sheet.
+ * The SMS reminder to the rep, within two segments (GSM-7 or UCS-2). When the full text is too long it first
+ * spells the name and company in GSM-7 where only accents or symbols are lost (one "ë" would make the whole text
+ * UCS-2, with 134 characters for everything), then leaves out what matters least: the company, the stall, the
+ * second hot button, long names, the voicemail promise, the hot button; then the prospect's first name alone; as a
+ * last resort the text is cut, never the link to the sheet. A name in another script is kept when that loses less
+ * than spelling only what GSM-7 can of it (the sheet behind the link has it whole).
  */
 export function renderSms(input: MessageInput, library: TemplateLibrary): RenderedSms {
   const view = viewModel(input, library);
   type View = typeof view;
   const steps: Array<[string, (v: View) => View]> = [
+    [
+      'accents',
+      (v) => ({
+        ...v,
+        prospect: { ...v.prospect, name: gsmWhereLossless(v.prospect.name), firstName: gsmWhereLossless(v.prospect.firstName), company: v.prospect.company && gsmWhereLossless(v.prospect.company) },
+      }),
+    ],
     ['company', (v) => ({ ...v, prospect: { ...v.prospect, company: null } })],
     ['stall reason', (v) => ({ ...v, stallReason: null })],
     ['second hot button', (v) => ({ ...v, secondHotButton: null })],
@@ -251,25 +266,39 @@ export function renderSms(input: MessageInput, library: TemplateLibrary): Render
     ['surname', (v) => ({ ...v, prospect: { ...v.prospect, name: shortName(v.prospect.firstName, 12) } })],
   ];
   const render = (v: View) => library.render(SMS_TEMPLATE, v).replace(/\s+/g, ' ').trim();
-  let current = view;
-  let body = render(current);
-  const dropped: string[] = [];
-  for (const [what, step] of steps) {
-    if (fitsSms(body)) break;
-    const next = step(current);
-    const text = render(next);
-    if (text === body) continue;
-    current = next;
-    body = text;
-    dropped.push(what);
+  const shorten = (start: View, dropped: string[]) => {
+    let current = start;
+    let body = render(current);
+    for (const [what, step] of steps) {
+      if (fitsSms(body)) break;
+      // A step that changes nothing shown yet (the first name's accents) still carries into the later ones.
+      current = step(current);
+      const text = render(current);
+      if (text === body) continue;
+      body = text;
+      dropped.push(what);
+    }
+    if (!fitsSms(body)) {
+      // Still too long (a huge link or name): cut the words, keep the link whole.
+      const sheet = current.links.sheet;
+      const withoutLink = render({ ...current, links: { ...current.links, sheet: null } });
+      body = sheet ? fitSms(withoutLink, MAX_SEGMENTS, `Sheet: ${sheet}`) : fitSms(withoutLink);
+      dropped.push('text');
+    }
+    // What was lost: each step one, a cut more, a text that still does not fit most of all.
+    return { body, dropped, lost: dropped.length + (dropped.includes('text') ? 10 : 0) + (fitsSms(body) ? 0 : 100) };
+  };
+  let chosen = shorten(view, []);
+  if (chosen.dropped.length > 0 && smsSegments(render(view)).encoding === 'UCS-2') {
+    // A name or company in another script leaves UCS-2 134 units, often no room for the sheet's link: also try
+    // with what GSM-7 can spell of them (the sheet has them whole) and keep whichever loses less.
+    const gsm = (text: string) => foldToGsm7(text).text;
+    const folded = { ...view, prospect: { ...view.prospect, name: gsm(view.prospect.name), firstName: gsm(view.prospect.firstName), company: view.prospect.company && (gsm(view.prospect.company) || null) } };
+    const other = shorten(folded, ['characters outside GSM-7']);
+    // A name GSM-7 cannot spell at all leaves "your prospect": worth more than a few details.
+    if (other.lost + (folded.prospect.name ? 0 : 3) < chosen.lost) chosen = other;
   }
-  if (!fitsSms(body)) {
-    // Still too long (a huge link or name): cut the words, keep the link whole.
-    const sheet = current.links.sheet;
-    const withoutLink = render({ ...current, links: { ...current.links, sheet: null } });
-    body = sheet ? fitSms(withoutLink, MAX_SEGMENTS, `Sheet: ${sheet}`) : fitSms(withoutLink);
-    dropped.push('text');
-  }
+  const { body, dropped } = chosen;
   const size = smsSegments(body);
   return {
     body,

@@ -4,7 +4,6 @@
  */
 import './zod-locale.js';
 import * as z from 'zod/mini';
-import { fold } from './prospect-search.js';
 import { isValidZone } from './time.js';
 
 export { OUTCOMES, STALL_REASONS, TOUCH_KINDS, TOUCH_STATUSES } from './constants.js';
@@ -22,20 +21,21 @@ const zone = z.string().check(
   z.describe('An IANA time zone name, for example America/New_York or Asia/Kathmandu'),
 );
 /**
- * A hot button is a short snake_case key ("cost_savings"); free text is folded to that shape, accents
- * dropped ("Café" is "cafe"). One with no letter or digit to keep ("!!!") would fold to an empty key.
+ * A hot button is a short snake_case key ("cost_savings"); free text is folded to that shape, letters of any
+ * script kept ("Qualität" stays "qualität", "コスト" stays "コスト", where an a-z fold made "qualit_t" and ""), and
+ * text with no letter or digit refused. The pattern states that rule in the OpenAPI document too.
  */
 const hotButton = z.pipe(
   z.string().check(
-    z.regex(/[A-Za-z0-9]/, { message: 'Use letters or digits, for example cost_savings or "Cost savings"' }),
+    z.regex(/[\p{L}\p{N}]/u, { message: 'Use words with letters or digits, for example cost_savings or "cost savings"' }),
     z.trim(),
     z.maxLength(60),
   ),
-  z.transform((s) => fold(s).replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')),
+  z.transform((s) => s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '')),
 );
 const hotButtons = z.array(hotButton).check(
   z.maxLength(20),
-  z.describe('What the prospect cares about, as snake_case keys ("cost_savings"); free text is folded to one'),
+  z.describe('What the prospect cares about, as snake_case keys ("cost_savings"); free text is folded to one, letters of any script kept'),
 );
 const phone = z.string().check(
   z.trim(),

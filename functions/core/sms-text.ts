@@ -28,8 +28,12 @@ export const SMS_LIMITS = {
   'UCS-2': { single: 70, multipart: 67 },
 } as const;
 
-/** Segments each encoding may use for one reminder: two GSM-7 (306 septets) or three UCS-2 (201 units). */
-export const MAX_SEGMENTS: Record<SmsEncoding, number> = { 'GSM-7': 2, 'UCS-2': 3 };
+/**
+ * Segments one reminder may use: two in either encoding, 306 septets or 134 UTF-16 units. One character outside
+ * GSM-7 makes the whole text UCS-2 with less than half the room, so a reminder whose name or company has one
+ * first spells them in GSM-7 where it can ({@link foldToGsm7}).
+ */
+export const MAX_SEGMENTS: Record<SmsEncoding, number> = { 'GSM-7': 2, 'UCS-2': 2 };
 
 export function isGsm7(text: string): boolean {
   for (const ch of text) if (!GSM_BASIC.has(ch) && !GSM_EXTENDED.has(ch)) return false;
@@ -58,7 +62,7 @@ export function smsSegments(text: string): SmsSize {
   return { encoding, segments, units };
 }
 
-/** Whether `text` fits the segments its encoding may use (by default two GSM-7 or three UCS-2). */
+/** Whether `text` fits the segments its encoding may use (by default two, in either encoding). */
 export function fitsSms(text: string, maxSegments: Record<SmsEncoding, number> = MAX_SEGMENTS): boolean {
   const size = smsSegments(text);
   return size.segments <= maxSegments[size.encoding];
@@ -95,4 +99,31 @@ export function fitSms(
     else hi = mid - 1;
   }
   return build(lo);
+}
+
+/** Common characters outside GSM-7 whose accents alone do not say how to spell them in it. */
+const STAND_INS: Record<string, string> = {
+  '\u2018': "'", '\u2019': "'", '\u201A': "'", '\u201C': '"', '\u201D': '"', '\u201E': '"', '\u2013': '-', '\u2014': '-',
+  '\u2026': '...', '\u00A0': ' ', '\u202F': ' ', 'ł': 'l', 'Ł': 'L', 'đ': 'd', 'Đ': 'D', 'ð': 'd', 'Ð': 'D', 'þ': 'th', 'Þ': 'Th',
+  'œ': 'oe', 'Œ': 'OE', 'ı': 'i', 'ŀ': 'l', 'Ŀ': 'L', 'ħ': 'h', 'Ħ': 'H', 'ŧ': 't', 'Ŧ': 'T',
+};
+
+/**
+ * `text` spelled in GSM-7: characters of the alphabet kept, accented letters without the accents outside it
+ * ("Zoë" as "Zoe", "Łódź" as "Lodz"), typographic quotes and dashes as plain ones, anything else (emoji, CJK)
+ * left out. `lossless` says whether every letter and digit made it through, so a name is still the name.
+ */
+export function foldToGsm7(text: string): { text: string; lossless: boolean } {
+  let out = '';
+  let lossless = true;
+  for (const ch of text) {
+    if (GSM_BASIC.has(ch) || GSM_EXTENDED.has(ch)) {
+      out += ch;
+      continue;
+    }
+    const bare = STAND_INS[ch] ?? ch.normalize('NFD').replace(/\p{M}/gu, '');
+    if (bare && [...bare].every((c) => GSM_BASIC.has(c) || GSM_EXTENDED.has(c))) out += bare;
+    else if (/[\p{L}\p{N}]/u.test(ch)) lossless = false;
+  }
+  return { text: out.replace(/\s+/g, ' ').trim(), lossless };
 }

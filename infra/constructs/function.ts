@@ -3,9 +3,11 @@ import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type DestinationConfig, type IDestination, type IFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** The repository root (this file is infra/constructs/function.ts). */
@@ -29,7 +31,7 @@ export const DEFAULT_EXTERNAL_MODULES: readonly string[] = [];
  * `ConditionCheckItem` ("Using IAM with DynamoDB transactions", DynamoDB Developer Guide), so a function that writes
  * transactions holds the item actions its transactions contain.
  */
-export type TableItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem' | 'DeleteItem';
+export type TableItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
 
 /** In {@link TableAccess.query}: the base table itself rather than one of its indexes. */
 export const BASE_TABLE = '<table>';
@@ -152,4 +154,28 @@ export class FollowthroughFunction extends Construct {
     this.function.addToRolePolicy(statement);
     return this;
   }
+
+  /**
+   * Lets the function read `secret`'s value and nothing else about it: the code calls GetSecretValue only
+   * (adapters/secrets-manager.ts), where `grantRead` would add DescribeSecret. The secret uses the AWS managed key,
+   * which needs no grant of its own.
+   */
+  grantSecretValue(secret: ISecret): this {
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    return this;
+  }
+}
+
+/**
+ * An asynchronous invocation's on-failure destination on an SQS queue, granting the function's role only the call
+ * Lambda makes with it, `sqs:SendMessage` ("Capturing records of Lambda asynchronous invocations", Lambda Developer
+ * Guide). CDK's `SqsDestination` grants `grantSendMessages`, which adds GetQueueAttributes and GetQueueUrl.
+ */
+export function onFailureQueue(queue: IQueue): IDestination {
+  return {
+    bind(_scope: Construct, fn: IFunction): DestinationConfig {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+      return { destination: queue.queueArn };
+    },
+  };
 }

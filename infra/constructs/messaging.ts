@@ -3,7 +3,6 @@ import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ConfigurationSet,
@@ -18,7 +17,7 @@ import { Construct } from 'constructs';
 import { SENT_EVENT_TAG } from '../../functions/core/ses-event.js';
 import type { SmsConfig } from '../config.js';
 import type { Alarms } from './alarms.js';
-import type { FollowthroughFunction } from './function.js';
+import { type FollowthroughFunction, onFailureQueue } from './function.js';
 
 /**
  * The SES events the events function acts on, as EventBridge detail types. Deliveries and rejects are neither
@@ -127,7 +126,7 @@ export class Messaging extends Construct {
     eventsFunction.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
-      onFailure: new SqsDestination(this.sesEventsDeadLetterQueue),
+      onFailure: onFailureQueue(this.sesEventsDeadLetterQueue),
     });
     this.sesEventsFailedAlarm = props.alarms.watchUnconsumedQueue(
       'ses-events-failed',
@@ -163,7 +162,7 @@ export class Messaging extends Construct {
         'Rotating the link-signing key would invalidate unsubscribe links already delivered in e-mails; it is rotated by hand when needed.',
     });
     for (const fn of [apiFunction, fireFunction, props.renderFunction]) {
-      this.linkSecret.grantRead(fn.function);
+      fn.grantSecretValue(this.linkSecret);
       fn.addEnvironment('LINK_SECRET_ARN', this.linkSecret.secretArn);
     }
 

@@ -2,7 +2,6 @@ import { type CfnElement, Duration, Fn, RemovalPolicy, Stack, Validations } from
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
   type CfnScheduleGroup,
@@ -17,7 +16,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Alarms } from './alarms.js';
-import type { FollowthroughFunction } from './function.js';
+import { type FollowthroughFunction, onFailureQueue } from './function.js';
 
 /** How often the sweep runs on AWS. */
 export const SWEEP_INTERVAL = Duration.minutes(5);
@@ -195,7 +194,7 @@ export class Scheduling extends Construct {
       // The same hour touch schedules give Scheduler to deliver (MaximumEventAgeInSeconds 3600): a touch either
       // goes out within an hour of its minute or ends failed and the rep is told, never hours late in silence.
       maxEventAge: Duration.hours(1),
-      onFailure: new SqsDestination(this.fireFailureQueue),
+      onFailure: onFailureQueue(this.fireFailureQueue),
     });
     this.fireFailedAlarm = alarms.watch({
       name: 'fire-failed',

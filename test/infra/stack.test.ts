@@ -1,126 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import type { FollowthroughStack } from '../../infra/stack.js';
 import { ROUTES } from '../../functions/http/routing.js';
+import { actionsOf, BASE_CONTEXT, build, ENTRIES, environmentOf, FIXTURES, type FunctionName, functionsOf, getAtt, logicalId, newOutdir, policyOfRole, resourceOf, STACK_UUID, type Statement, statementsOfRole, removeOutdirs, statementWithSid, synth, SYNTH_TIMEOUT } from './support.js';
 
-process.env.CDK_DISABLE_CLI_TELEMETRY = '1';
-process.env.CDK_DISABLE_VERSION_CHECK = '1';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = path.resolve(HERE, '../..');
-const FIXTURES = path.join(HERE, 'fixtures');
-const ENTRIES = {
-  api: path.join(FIXTURES, 'api.ts'),
-  fire: path.join(FIXTURES, 'fire.ts'),
-  events: path.join(FIXTURES, 'events.ts'),
-  render: path.join(FIXTURES, 'render.ts'),
-  sweep: path.join(FIXTURES, 'sweep.ts'),
-};
-/** The context the CLI would pass: cdk.json (feature flags and defaults) plus the required sender. */
-const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
-  context: Record<string, unknown>;
-}).context;
-const BASE_CONTEXT = { ...CDK_JSON_CONTEXT, senderEmail: 'followthrough@sales.example.com' };
-const SYNTH_TIMEOUT = 120_000;
-
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function newOutdir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'followthrough-cdk-'));
-  outdirs.push(dir);
-  return dir;
-}
-
-function build(context: Record<string, unknown> = {}): { stack: FollowthroughStack; synth: () => Template; outdir: string } {
-  const outdir = newOutdir();
-  const { app, stack } = buildApp({ outdir, context: { ...BASE_CONTEXT, ...context }, entries: ENTRIES });
-  return {
-    stack,
-    outdir,
-    synth: () => {
-      app.synth();
-      return Template.fromStack(stack);
-    },
-  };
-}
-
-function synth(context: Record<string, unknown> = {}): { stack: FollowthroughStack; template: Template; outdir: string } {
-  const built = build(context);
-  return { stack: built.stack, outdir: built.outdir, template: built.synth() };
-}
-
-function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
-  return stack.getLogicalId(construct.node.defaultChild as never);
-}
-
-type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string; Sid?: string };
-
-/** Every statement of the identity policies attached to a role (by the role's logical id). */
-function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
-  const policies = template.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: Match.arrayWith([{ Ref: roleLogicalId }]) },
-  });
-  return Object.values(policies).flatMap(
-    (policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
-  );
-}
-
-function actionsOf(statements: Statement[]): string[] {
-  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
-}
-
-function policyOfRole(template: Template, roleLogicalId: string): { statements: Statement[]; actions: string[] } {
-  const statements = statementsOfRole(template, roleLogicalId);
-  return { statements, actions: actionsOf(statements) };
-}
-
-/** The statement with this Sid, which must exist. */
-function statementWithSid(statements: Statement[], sid: string): Statement {
-  const found = statements.find((s) => s.Sid === sid);
-  if (!found) throw new Error(`no statement ${sid} in ${JSON.stringify(statements)}`);
-  return found;
-}
-
-function resourceOf(template: Template, logicalId: string): { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; DependsOn?: unknown } {
-  const resource = template.toJSON().Resources[logicalId];
-  if (!resource) throw new Error(`no resource ${logicalId}`);
-  return resource;
-}
-
-const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
-
-function environmentOf(template: Template, functionLogicalId: string): Record<string, unknown> {
-  const fn = template.toJSON().Resources[functionLogicalId] as {
-    Properties: { Environment: { Variables: Record<string, unknown> } };
-  };
-  return fn.Properties.Environment.Variables;
-}
-
-const FUNCTION_NAMES = ['api', 'fire', 'events', 'render', 'sweep'] as const;
-type FunctionName = (typeof FUNCTION_NAMES)[number];
-
-function functionsOf(stack: FollowthroughStack): Record<FunctionName, FollowthroughStack['apiFunction']> {
-  return {
-    api: stack.apiFunction,
-    fire: stack.fireFunction,
-    events: stack.eventsFunction,
-    render: stack.renderFunction,
-    sweep: stack.sweepFunction,
-  };
-}
-
-/** `Fn::Select` of the UUID in the stack's ARN, as the stack writes it into names unique per stack creation. */
-const STACK_UUID = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+afterAll(removeOutdirs);
 
 describe('FollowthroughStack (defaults)', () => {
   let stack: FollowthroughStack;
@@ -399,7 +287,7 @@ describe('FollowthroughStack (defaults)', () => {
       // Lambda sends the record with the function's own role.
       const { statements } = policyOfRole(template, id(stack.fireFunction.role));
       expect(statements).toContainEqual(
-        expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: getAtt(id(stack.scheduling.fireFailureQueue)) }),
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAtt(id(stack.scheduling.fireFailureQueue)) }),
       );
     });
 
@@ -613,150 +501,6 @@ describe('FollowthroughStack (defaults)', () => {
     });
   });
 
-  describe('least privilege (issue 10, item 7)', () => {
-    const tableArn = () => getAtt(id(stack.data.table));
-    const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${index}`]] });
-
-    it.each([
-      ['api', ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byRep', 'byRepDue', 'byTouchId']],
-      ['fire', ['BatchGetItem', 'ConditionCheckItem', 'GetItem', 'UpdateItem'], ['<table>']],
-      ['events', ['GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byTouchId']],
-      ['render', ['BatchGetItem', 'GetItem'], ['<table>']],
-      ['sweep', ['GetItem', 'PutItem', 'UpdateItem'], ['byDue']],
-    ] as const)('grants %s the table items %j and Query on %j, by action', (name, items, queried) => {
-      const { statements, actions } = policyOfRole(template, id(functionsOf(stack)[name].role));
-      expect(statementWithSid(statements, 'TableItems')).toEqual({
-        Sid: 'TableItems',
-        Effect: 'Allow',
-        Action: items.map((a) => `dynamodb:${a}`),
-        Resource: tableArn(),
-      });
-      const resources = queried.map((q) => (q === '<table>' ? tableArn() : indexArn(q)));
-      expect(statementWithSid(statements, 'TableQuery')).toEqual({
-        Sid: 'TableQuery',
-        Effect: 'Allow',
-        Action: 'dynamodb:Query',
-        Resource: resources.length === 1 ? resources[0] : resources,
-      });
-      // Nothing else on DynamoDB: no Scan, batch writes, deletes, PartiQL or wildcards.
-      expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(
-        [...items.map((a) => `dynamodb:${a}`), 'dynamodb:Query'].sort(),
-      );
-    });
-
-    it.each([
-      ['api', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule']],
-      ['events', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']],
-      ['sweep', ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule']],
-    ] as const)('lets %s make only %j calls, on touch schedules, and pass the role only to Scheduler', (name, scheduler) => {
-      const { statements, actions } = policyOfRole(template, id(functionsOf(stack)[name].role));
-      expect(actions.filter((a) => a.startsWith('scheduler:'))).toEqual([...scheduler]);
-      const manage = statementWithSid(statements, 'ManageTouchSchedules');
-      expect(JSON.stringify(manage.Resource)).toContain(`:schedule/",{"Ref":"${id(stack.scheduling.touchScheduleGroup)}"},"/*"`);
-      expect(statements.filter((s) => actionsOf([s]).includes('iam:PassRole'))).toEqual([
-        {
-          Sid: 'PassSchedulerRole',
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: getAtt(id(stack.scheduling.schedulerRole)),
-          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-        },
-      ]);
-    });
-
-    it('gives fire and render no Scheduler call and no PassRole', () => {
-      for (const name of ['fire', 'render'] as const) {
-        const { actions } = policyOfRole(template, id(functionsOf(stack)[name].role));
-        expect(actions.filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole')).toEqual([]);
-      }
-    });
-
-    it('lets the touch schedules\' role invoke only the fire function and dead-letter only to the schedule DLQ', () => {
-      expect(policyOfRole(template, id(stack.scheduling.schedulerRole)).statements).toEqual([
-        { Sid: 'InvokeFireFunction', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(id(stack.fireFunction.function)) },
-        { Sid: 'DeadLetter', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(id(stack.scheduling.deadLetterQueue)) },
-      ]);
-    });
-
-    it('lets only the fire function send e-mail, and only from the sender address, its domain and the configuration set', () => {
-      for (const name of ['api', 'events', 'render', 'sweep'] as const) {
-        expect(policyOfRole(template, id(functionsOf(stack)[name].role)).actions.some((a) => a.startsWith('ses:'))).toBe(false);
-      }
-      const sesStatements = policyOfRole(template, id(stack.fireFunction.role)).statements.filter((s) =>
-        actionsOf([s]).some((a) => a.startsWith('ses:')),
-      );
-      expect(sesStatements).toHaveLength(1);
-      expect(sesStatements[0]?.Action).toBe('ses:SendEmail');
-      const resources = JSON.stringify(sesStatements[0]?.Resource);
-      expect(resources).toContain(':identity/followthrough@sales.example.com');
-      expect(resources).toContain(':identity/sales.example.com');
-      expect(resources).toContain(':configuration-set/');
-    });
-
-    it('lets api, fire and render read the link-signing secret, and neither events nor sweep', () => {
-      template.hasResourceProperties('AWS::SecretsManager::Secret', {
-        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
-      });
-      for (const name of FUNCTION_NAMES) {
-        const reads = policyOfRole(template, id(functionsOf(stack)[name].role)).actions.includes('secretsmanager:GetSecretValue');
-        expect([name, reads]).toEqual([name, ['api', 'fire', 'render'].includes(name)]);
-      }
-    });
-
-    it('grants no SMS permission unless an origination identity is configured', () => {
-      for (const name of FUNCTION_NAMES) {
-        expect(policyOfRole(template, id(functionsOf(stack)[name].role)).actions.some((a) => a.startsWith('sms-voice:'))).toBe(false);
-      }
-    });
-
-    it('publishes bounces, complaints and sends, and routes only what the events function acts on: no delivery, no send but a touch’s', () => {
-      template.hasResourceProperties('AWS::SES::ConfigurationSet', {
-        DeliveryOptions: { TlsPolicy: 'REQUIRE' },
-        ReputationOptions: { ReputationMetricsEnabled: true },
-        SendingOptions: { SendingEnabled: true },
-      });
-      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-        EventDestination: {
-          Enabled: true,
-          MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint', 'send']),
-          EventBridgeDestination: { EventBusArn: Match.anyValue() },
-        },
-      });
-      const configurationSet = { Ref: id(stack.messaging.configurationSet) };
-      const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((r) => (r as { Properties: { EventPattern: unknown } }).Properties.EventPattern);
-      expect(patterns).toEqual([
-        { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet] } } } },
-        // That a touch's email went out (read by a delivery retried after a crash), and the Message-ID SES stamps
-        // on a recap (its resend's In-Reply-To), are known from the Send event alone.
-        { source: ['aws.ses'], 'detail-type': ['Email Sent'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet], touch: [{ exists: true }] } } } },
-      ]);
-    });
-
-    it('gives the Send rule the same target, retries and dead-letter queue, writable only by the rules', () => {
-      const rule = resourceOf(template, id(stack.messaging.sesSentRule));
-      expect((rule.Properties as { Targets: unknown[] }).Targets).toEqual([
-        expect.objectContaining({
-          Arn: getAtt(id(stack.eventsFunction.function)),
-          DeadLetterConfig: { Arn: getAtt(id(stack.messaging.sesEventsDeadLetterQueue)) },
-          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
-        }),
-      ]);
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: id(stack.messaging.sesEventsDeadLetterQueue) }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Condition: { ArnEquals: { 'aws:SourceArn': getAtt(id(stack.messaging.sesSentRule)) } } }),
-          ]),
-        },
-      });
-    });
-
-    it('sets RESEND_LEAD_MINUTES nowhere: the cadence policy is its one source', () => {
-      for (const name of FUNCTION_NAMES) {
-        expect(environmentOf(template, id(functionsOf(stack)[name].function))).not.toHaveProperty('RESEND_LEAD_MINUTES');
-      }
-    });
-  });
 });
 
 describe('FollowthroughStack (optional context)', () => {

@@ -117,7 +117,7 @@ describe('callback_agreed on the local runtime', () => {
     expect(text).toContain('Their local time now: Wed 3:00 PM CST');
     expect(text).toContain('What was discussed: Line 3 stops twice a week; the service plan presented');
     expect(text).toContain('What was supposed to happen since: Dana reviews the quote with the plant manager');
-    expect(text).toContain("IF VOICEMAIL, SAY (then call again Friday, November 27 at 10:15 AM CST)");
+    expect(text).toContain("IF YOU GET VOICEMAIL, SAY (then call again Friday, November 27 at 10:15 AM CST)");
     // The uptime line is the variant chosen when the reminder was planned.
     const variant = read.body.touches[1].scriptVariant as keyof typeof UPTIME_LINES;
     expect(Object.keys(UPTIME_LINES)).toContain(variant);

@@ -3,7 +3,7 @@
  * boundaries of single and concatenated messages.
  */
 import { describe, expect, it } from 'vitest';
-import { fitSms, fitsSms, isGsm7, smsSegments } from '../../functions/core/sms-text.js';
+import { fitSms, fitsSms, foldToGsm7, isGsm7, smsSegments } from '../../functions/core/sms-text.js';
 
 describe('smsSegments', () => {
   it('tells GSM-7 from UCS-2', () => {
@@ -70,12 +70,14 @@ describe('smsSegments', () => {
 });
 
 describe('fitsSms and fitSms', () => {
-  it('allows two GSM-7 segments or three UCS-2 ones by default', () => {
+  it('allows two segments in either encoding by default', () => {
     // Act + Assess
     expect(fitsSms('a'.repeat(306))).toBe(true);
     expect(fitsSms('a'.repeat(307))).toBe(false);
-    expect(fitsSms('李'.repeat(201))).toBe(true);
-    expect(fitsSms('李'.repeat(202))).toBe(false);
+    expect(fitsSms('李'.repeat(134))).toBe(true);
+    expect(fitsSms('李'.repeat(135))).toBe(false);
+    // One character outside GSM-7 turns a 160-character text into three UCS-2 segments.
+    expect(fitsSms(`Zoë ${'a'.repeat(156)}`)).toBe(false);
     expect(fitsSms('a'.repeat(161), { 'GSM-7': 1, 'UCS-2': 1 })).toBe(false);
   });
 
@@ -99,12 +101,25 @@ describe('fitsSms and fitSms', () => {
     expect(smsSegments(fitted).units).toBeGreaterThan(290);
   });
 
-  it('cuts a UCS-2 text to three segments', () => {
+  it('cuts a UCS-2 text to two segments', () => {
     // Act
     const fitted = fitSms(`Zoë ${'李'.repeat(300)}`);
 
     // Assess
-    expect(smsSegments(fitted)).toEqual({ encoding: 'UCS-2', segments: 3, units: 201 });
+    expect(smsSegments(fitted)).toEqual({ encoding: 'UCS-2', segments: 2, units: 134 });
     expect(fitted.endsWith('...')).toBe(true);
+  });
+});
+
+describe('foldToGsm7', () => {
+  it('drops accents GSM-7 lacks, keeps the letters it has, and says when a letter could not be spelled', () => {
+    // Act + Assess
+    expect(foldToGsm7('Zoë Ærøskøbing')).toEqual({ text: 'Zoe Ærøskøbing', lossless: true });
+    expect(foldToGsm7('Łódź Café Müller')).toEqual({ text: 'Lodz Café Müller', lossless: true });
+    expect(foldToGsm7('Dana “DB” Buyer — 🚀')).toEqual({ text: 'Dana "DB" Buyer -', lossless: true });
+    expect(foldToGsm7('Nigel Smythe-Ðorđević')).toEqual({ text: 'Nigel Smythe-Dordevic', lossless: true });
+    expect(foldToGsm7('山田 太郎')).toEqual({ text: '', lossless: false });
+    expect(foldToGsm7('Zoë Ng 李')).toEqual({ text: 'Zoe Ng', lossless: false });
+    expect(isGsm7(foldToGsm7('Ἀριστοτέλης Σταγειρίτης Ñandú ç').text)).toBe(true);
   });
 });

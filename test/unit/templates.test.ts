@@ -173,7 +173,7 @@ describe('the call-prep sheet', () => {
     expect(email.text).toContain('- How did the conversation with the other decision maker go?');
     expect(email.text).toContain('propose a short call with both of them');
     expect(email.text).toContain('Resent to them Wednesday, November 25 at 2:50 PM CST: Quote Q-1042');
-    expect(email.text).toContain('IF VOICEMAIL, SAY (then call again Thursday, November 26 at 10:00 AM CST)');
+    expect(email.text).toContain('IF YOU GET VOICEMAIL, SAY (then call again Thursday, November 26 at 10:00 AM CST)');
     expect(email.text).not.toContain('STILL TO QUALIFY');
     expect(email.html).toContain('href="tel:+15557654321"');
     expect(email.html).toContain(`href="${SHEET_URL.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;')}"`);
@@ -246,22 +246,54 @@ describe('SMS reminder', () => {
     );
   });
 
-  it('fits three UCS-2 segments when the data has characters outside GSM-7', () => {
-    // Prepare
-    const unicode = input({ hotButton: 'cost_savings', stall: 'price', prospect: { name: 'Zoë Ng 李', company: 'Łódź Café Группа' } });
+  it('spells a name in GSM-7 when only its accents are lost, and keeps everything else in two segments', () => {
+    // Prepare: one "ë" would make the whole text UCS-2, 134 characters for everything, link included.
+    const accented = input({ hotButton: 'cost_savings', stall: 'price', prospect: { name: 'Zoë Ærøskøbing 🚀', company: 'Müller & Söhne GmbH' } });
 
     // Act
-    const sms = renderSms(unicode, library);
+    const sms = renderSms(accented, library);
+
+    // Assess
+    expect(sms.dropped).toEqual(['accents']);
+    expect(sms.encoding).toBe('GSM-7');
+    expect(sms.segments).toBeLessThanOrEqual(2);
+    expect(sms.body).toMatch(/^Call Zoe Ærøskøbing \(Müller & Söhne GmbH\) now at 4:00 PM EST: \+15557654321\. Hot button: cost savings\./);
+    expect(sms.body.endsWith(`Sheet: ${SHEET_URL}`)).toBe(true);
+  });
+
+  it('keeps two segments for a name in another script: what GSM-7 cannot spell is left to the sheet, the hot button stays', () => {
+    // Prepare: UCS-2 has no room for the link at all (134 units); GSM-7 without the name keeps the rest.
+    const japanese = input({ hotButton: 'uptime', stall: 'needs_review', prospect: { name: '山田 太郎', company: '山田製作所' } });
+    const mixed = input({ hotButton: 'cost_savings', stall: 'price', prospect: { name: 'Zoë Ng 李', company: 'Łódź Café Группа' } });
+
+    // Act
+    const sms = renderSms(japanese, library);
+    const sms2 = renderSms(mixed, library);
+
+    // Assess
+    expect(sms.encoding).toBe('GSM-7');
+    expect(sms.segments).toBeLessThanOrEqual(2);
+    expect(sms.dropped[0]).toBe('characters outside GSM-7');
+    expect(sms.body).toMatch(/^Call your prospect now at 4:00 PM EST: \+15557654321\. Hot button: uptime\./);
+    expect(sms.body.endsWith(`Sheet: ${SHEET_URL}`)).toBe(true);
+    expect(sms2.encoding).toBe('GSM-7');
+    expect(sms2.segments).toBeLessThanOrEqual(2);
+    expect(sms2.body).toMatch(/^Call Zoe Ng \(Lodz Café\) now at 4:00 PM EST: \+15557654321\. Hot button: cost savings\./);
+  });
+
+  it('keeps a name in another script when the text fits two UCS-2 segments with it', () => {
+    // Prepare: no link, so 134 units hold the essentials.
+    const noLink = { ...input({ hotButton: 'uptime', stall: 'needs_review', prospect: { name: '山田 太郎', company: '山田製作所' } }), links: {} };
+
+    // Act
+    const sms = renderSms(noLink, library);
 
     // Assess
     expect(sms.encoding).toBe('UCS-2');
-    expect(sms.segments).toBeLessThanOrEqual(3);
-    expect(smsSegments(sms.body).units).toBeLessThanOrEqual(201);
-    expect(sms.body).toContain('Zoë Ng 李');
-    expect(sms.body).toContain('+15557654321');
-    expect(sms.body).toContain('Hot button: cost savings.');
-    expect(sms.dropped).toEqual(['company', 'stall reason', 'promise']);
-    expect(sms.body).toContain(SHEET_URL);
+    expect(sms.segments).toBeLessThanOrEqual(2);
+    expect(smsSegments(sms.body).units).toBeLessThanOrEqual(134);
+    expect(sms.body).toMatch(/^Call 山田 太郎 now at 4:00 PM EST: \+15557654321\./);
+    expect(sms.dropped[0]).toBe('company');
   });
 
   it('says it is the last try when no promise follows, and still fits without a link', () => {
@@ -278,7 +310,7 @@ describe('SMS reminder', () => {
 
   it('cuts the words but never the link when even the short form is too long', () => {
     // Prepare
-    const hugeLink = `https://followthrough.example.com/sheet?sig=${'x'.repeat(200)}`;
+    const hugeLink = `https://followthrough.example.com/sheet?sig=${'x'.repeat(250)}`;
     const huge = { ...input({ prospect: { name: 'Ἀριστοτέλης Νικομάχου Σταγειρίτης' } }), links: { sheet: hugeLink } };
 
     // Act
