@@ -8,7 +8,7 @@ import { humanClock, humanTime, relativeTime, zoneAbbreviation } from './time.js
 import type { TemplateLibrary } from './templates.js';
 import { fitSms, fitsSms, foldToGsm7, MAX_SEGMENTS, smsSegments, type SmsEncoding } from './sms-text.js';
 import { nextMoves, openingQuestions, qualificationQuestions, spokenDay, spokenFutureDay } from './coaching.js';
-import { dialableNumber, phoneCountry } from './phone.js';
+import { dialableNumber, numberForCaller, phoneCountry } from './phone.js';
 import { scriptKeys } from './message-input.js';
 import { composePitch, composeVoicemail, scriptSubjects } from './script.js';
 
@@ -115,6 +115,8 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
       phone: prospect.phone ?? null,
       /** Their own number as they write it at home, for prospect-facing text. */
       phoneDial: dialableNumber(prospect.phone, prospectCountry)?.written ?? null,
+      /** Their number as the rep dials it from the rep's own country: "(555) 765-4321" at home, "+49 30 901820" abroad. */
+      phoneForRep: numberForCaller(prospect.phone, rep.phone),
       telLink: prospect.phone ? `tel:${prospect.phone}` : null,
       timezone: zone,
       localTimeNow: `${nowLocal.toFormat('ccc h:mm a')} ${zoneAbbreviation(nowLocal)}`,

@@ -46,3 +46,19 @@ function sameCountry(parsed: PhoneNumber, country: string | undefined): boolean 
 function speakable(written: string): string {
   return written.replace(/[()]/g, '').replace(/-/g, ' ').replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * The prospect's number as the rep dials it from their own phone: national when both numbers share a country
+ * (or, where a number does not pin its country, its calling code), international otherwise.
+ */
+export function numberForCaller(phone: string | undefined, callerPhone: string | undefined): string | null {
+  if (!phone) return null;
+  const parsed = parsePhoneNumberFromString(phone);
+  if (!parsed) return phone;
+  const caller = callerPhone ? parsePhoneNumberFromString(callerPhone) : undefined;
+  const home =
+    caller !== undefined &&
+    caller.countryCallingCode === parsed.countryCallingCode &&
+    (!caller.country || !parsed.country || caller.country === parsed.country);
+  return home ? parsed.formatNational() : parsed.formatInternational();
+}

@@ -113,7 +113,7 @@ describe('callback_agreed on the local runtime', () => {
     const [reminder] = await rt.inbox(repEmail);
     expect(reminder!.subject).toBe('Call Dana Buyer now at 4:00 PM EST - uptime');
     const text = reminder!.body.text!;
-    expect(text).toContain('Phone: +15557654321');
+    expect(text).toContain('Phone: (555) 765-4321');
     expect(text).toContain('Their local time now: Wed 3:00 PM CST');
     expect(text).toContain('What was discussed: Line 3 stops twice a week; the service plan presented');
     expect(text).toContain('What was supposed to happen since: Dana reviews the quote with the plant manager');

@@ -3,7 +3,7 @@
  * with the rep's country read from their number.
  */
 import { describe, expect, it } from 'vitest';
-import { dialableNumber, phoneCountry } from '../../functions/core/phone.js';
+import { dialableNumber, numberForCaller, phoneCountry } from '../../functions/core/phone.js';
 
 describe('dialableNumber', () => {
   it.each([
@@ -49,5 +49,20 @@ describe('dialableNumber', () => {
 
   it('reads the rep’s country from the number', () => {
     expect(['+12125550123', '+442079460000', '+4930901820', '+919876543210', '+61255501234'].map(phoneCountry)).toEqual(['US', 'GB', 'DE', 'IN', 'AU']);
+  });
+
+  it.each([
+    ['+4930901820', '+15551230000', '+49 30 901820'],
+    ['+4930901820', '+4989123456', '030 901820'],
+    ['+15557654321', '+15551230000', '(555) 765-4321'],
+    ['+12125550123', '+14165550123', '+1 212 555 0123'],
+    ['+442079460000', undefined, '+44 20 7946 0000'],
+  ])('writes the prospect’s number %s as a rep on %s dials it: %s', (phone, repPhone, written) => {
+    expect(numberForCaller(phone, repPhone)).toBe(written);
+  });
+
+  it('keeps a number it cannot read as it is, and nothing without one', () => {
+    expect(numberForCaller('+999', '+15551230000')).toBe('+999');
+    expect(numberForCaller(undefined, '+15551230000')).toBeNull();
   });
 });

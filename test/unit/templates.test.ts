@@ -163,7 +163,7 @@ describe('the call-prep sheet', () => {
     // Assess
     expect(email.subject).toBe('Call Dana Buyer now at 4:00 PM EST - uptime');
     expect(email.text).toContain('CALL Dana Buyer (Acme Plant) - attempt 2');
-    expect(email.text).toContain('Phone: +15557654321');
+    expect(email.text).toContain('Phone: (555) 765-4321');
     expect(email.text).toContain('Their local time now: Wed 3:00 PM CST');
     expect(email.text).toContain('Last spoke: Monday, November 23 (2 days ago)');
     expect(email.text).toContain('What was discussed: Line 3 stops twice a week; the service plan presented');
