@@ -340,9 +340,10 @@ async function checkOnStart(env: Record<string, string>, clock: Clock, aws: Loca
         input = undefined;
       }
       const payload = FirePayload.safeParse(input);
-      return { name: s.name, ...(payload.success ? { payload: payload.data } : {}) };
+      // Listed schedules are the enabled ones still to fire; `dueAt` is their at() time (a disabled one counts as missing).
+      return { name: s.name, at: s.dueAt, enabled: true, ...(payload.success ? { payload: payload.data } : {}) };
     });
-  return checkSchedules({ store: dynamoStore(settings), scheduler: touchScheduler(settings, clock), logger }, schedules);
+  return checkSchedules({ store: dynamoStore(settings), scheduler: touchScheduler(settings, clock), logger, clock }, schedules);
 }
 
 /**

@@ -13,7 +13,7 @@ import { composeEmail, threadParent, type OutgoingEmail } from '../core/email.js
 import type { FirePayload } from '../core/fire-payload.js';
 import { messageInput } from '../core/message-input.js';
 import { renderEmail, renderSms, type MessageInput } from '../core/messages.js';
-import { waitBeforeSending } from '../core/on-time.js';
+import { firedEarly, waitBeforeSending } from '../core/on-time.js';
 import type { Prospect, Rep, Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import { MailRejectedError } from '../ports/mailer.js';
@@ -161,6 +161,12 @@ function noSuchTouch(payload: FirePayload): FireResult {
 async function refusal(deps: FireDeps, touch: Touch, payload: FirePayload): Promise<FireResult | undefined> {
   if (touch.status !== 'scheduled') return { result: 'ignored', touchId: touch.id, reason: `touch is ${touch.status}` };
   if (payload.dueAt && payload.dueAt !== touch.dueAt) return { result: 'ignored', touchId: touch.id, reason: 'touch was rescheduled; this delivery is stale' };
+  // A schedule moved earlier behind the system's back: nothing goes out early. The touch stays
+  // scheduled without a schedule (this one-time schedule is spent), and the sweep delivers it.
+  if (firedEarly(touch, deps.clock.now())) {
+    deps.logger.warn('delivery came before its touch was due: sent nothing, the sweep delivers it', { touchId: touch.id, kind: touch.kind, dueAt: touch.dueAt });
+    return { result: 'ignored', touchId: touch.id, reason: 'delivery came before the touch was due; the sweep delivers it' };
+  }
   // A delivery that sent the email and could not mark it (or died doing so): SES's Send event says
   // it went out, so it is marked now, without waiting for that delivery's claim to lapse.
   if (touch.sesSent) return sentBefore(deps, touch, touch.sesSent);

@@ -13,6 +13,7 @@
  * Either way a failed touch tells the rep once, with a notice that is itself a touch.
  */
 import { claimHeld } from '../core/claims.js';
+import { scheduleInStep } from '../core/on-time.js';
 import { deliveryFailedNotice, embeddedMetrics, failureReason, FireFailureRecord, type SqsBatch } from '../core/failure.js';
 import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
@@ -95,8 +96,9 @@ async function sweepOne(deps: SweepDeps, ref: DueTouchRef, now: Date): Promise<O
   const touch = await deps.store.getTouch(ref.repId, ref.prospectId, ref.id);
   if (!touch || touch.status !== 'scheduled' || touch.dueAt !== ref.dueAt) return 'moved';
   if (claimHeld(touch, now)) return 'inFlight';
+  // Scheduler may still hold it, retrying; one moved, disabled or carrying another payload behind our back is lost all the same.
   const schedule = await deps.scheduler.get(scheduleName(touch.id));
-  if (schedule?.payload?.touchId === touch.id && schedule.payload.dueAt === touch.dueAt) return 'pending';
+  if (schedule && scheduleInStep(touch, schedule, now)) return 'pending';
   if ((touch.repairs ?? 0) >= MAX_REPAIRS) {
     const reason = `its schedule was lost ${touch.repairs} times and recreated; the sweep stopped trying`;
     return (await failAndTell(deps, touch, reason)) === 'failed' ? 'gaveUp' : 'moved';
