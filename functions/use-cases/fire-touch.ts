@@ -20,7 +20,9 @@ import { MailRejectedError } from '../ports/mailer.js';
 import type { OutgoingSms } from '../ports/sms.js';
 import type { ProspectBundle, Suppression } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
+import { addFailureNotice } from './support/failure-notice.js';
 import type { RepCache } from './support/rep-cache.js';
+import { firePayload } from './support/schedules.js';
 
 export type FireResult =
   | { result: 'sent'; touchId: string; messageId: string; channel: 'email' | 'sms' }
@@ -309,6 +311,24 @@ async function sentBefore(deps: FireDeps, touch: Touch, seen: NonNullable<Touch[
   return { result: 'sent', touchId: touch.id, messageId: seen.messageId, channel: 'email' };
 }
 
+/**
+ * Retrying cannot help, so no retry will reach the sweep's on-failure path that tells the rep: the
+ * notice is added here first (once, by its id), the touch ends failed, and the notice goes at once
+ * through this same path; if it cannot, it waits as an overdue touch for the sweep.
+ */
+async function refusedForGood(deps: FireDeps, touch: Touch, reason: string): Promise<FireResult> {
+  const notice = await addFailureNotice(deps, { ...touch, reason });
+  const result = await finish(deps, touch, 'failed', reason);
+  if (notice) {
+    try {
+      await fireTouch(deps, firePayload(notice));
+    } catch (error) {
+      deps.logger.warn('the notice of a refused touch could not go now; the sweep sends it', { touchId: notice.id, error: String(error) });
+    }
+  }
+  return result;
+}
+
 async function finish(deps: FireDeps, touch: Touch, status: 'skipped' | 'failed', reason: string): Promise<FireResult> {
   await deps.store.updateTouch(touch, { status, reason, claimedAt: null, deliveries: touch.deliveries });
   deps.logger.info(`touch ${status}`, { touchId: touch.id, kind: touch.kind, reason });
@@ -316,7 +336,7 @@ async function finish(deps: FireDeps, touch: Touch, status: 'skipped' | 'failed'
 }
 
 async function failed(deps: FireDeps, touch: Touch, error: unknown): Promise<FireResult> {
-  if (error instanceof MailRejectedError) return finish(deps, touch, 'failed', error.message);
+  if (error instanceof MailRejectedError) return refusedForGood(deps, touch, error.message);
   if (error instanceof SentNotMarkedError) {
     // The claim stays: no retry may send before it lapses, and one after it finds the Send event.
     deps.logger.warn('sent but not marked; a retry after the claim lapses marks it', { touchId: touch.id, error: String(error.cause) });

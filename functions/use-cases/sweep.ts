@@ -14,11 +14,12 @@
  */
 import { claimHeld } from '../core/claims.js';
 import { scheduleInStep } from '../core/on-time.js';
-import { deliveryFailedNotice, embeddedMetrics, failureReason, FireFailureRecord, type SqsBatch } from '../core/failure.js';
+import { embeddedMetrics, failureReason, FireFailureRecord, type SqsBatch } from '../core/failure.js';
 import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { DueTouchRef } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
+import { addFailureNotice } from './support/failure-notice.js';
 import { keepSchedule, scheduleName, touchSchedule } from './support/schedules.js';
 
 /**
@@ -135,15 +136,8 @@ export async function failAndTell(deps: SweepDeps, ref: DueTouchRef, reason: str
 }
 
 async function tellRep(deps: SweepDeps, failed: Touch): Promise<void> {
-  // A notice that cannot reach the rep would fail the same way: logged, not announced by another.
-  if (failed.kind === 'rep_notice') {
-    deps.logger.error('a notice to the rep could not be delivered', { touchId: failed.id, repId: failed.repId, reason: failed.reason });
-    return;
-  }
-  const prospect = await deps.store.getProspect(failed.repId, failed.prospectId);
-  if (!prospect) return;
-  const notice = deliveryFailedNotice(prospect, failed, toUtcIso(deps.clock.now()));
-  if (!(await deps.store.addTouch(notice))) return;
+  const notice = await addFailureNotice(deps, failed);
+  if (!notice) return;
   try {
     await deps.scheduler.create(touchSchedule(notice));
   } catch (error) {

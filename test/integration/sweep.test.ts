@@ -131,6 +131,40 @@ describe('the sweep on the local runtime', () => {
     expect(await noticesOf()).toHaveLength(1);
   });
 
+  it('ends a touch SES refuses for good failed at once, in SES’s words, tells the rep once, and sends it on retry', async () => {
+    // Prepare: a recap to an address SES refuses, as it does an unverified recipient in the sandbox.
+    rt.clock.set('2026-11-25T15:00:00Z');
+    const id = `s-${++n}`;
+    const email = uniqueEmail(id);
+    await rt.call('POST', '/v1/prospects', { id, name: `Sam Prospect ${n}`, email, timezone: 'America/New_York', country: 'US' });
+    const posted = await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-11-25T17:00:00Z', discussed: 'Pumps' });
+    const recap = posted.body.plan.find((t: { kind: string }) => t.kind === 'recap') as { id: string };
+    const refusal = `Email address is not verified. The following identities failed the check in region US-EAST-1: ${email}`;
+    rt.aws.ses!.failSendsTo(email, { code: 'MessageRejected', status: 400, message: refusal });
+    const noticesOf = async () => (await rt.inbox(repEmail)).filter((e) => e.subject.startsWith(`Sam Prospect ${n}: `));
+
+    // Act: the schedule fires once; nothing is retried.
+    await rt.fireNow();
+    await rt.fireUntil(new Date(rt.clock.now().getTime() + 4 * MINUTE));
+
+    // Assess: failed with what SES said, no retry waiting, the rep told once.
+    const failed = (await rt.call('GET', `/v1/prospects/${id}`)).body.touches.find((t: { id: string }) => t.id === recap.id);
+    expect(failed).toMatchObject({ status: 'failed', reason: `the mail service refused it (MessageRejected: ${refusal})` });
+    expect(rt.lambda.pending()).toHaveLength(0);
+    const notices = await noticesOf();
+    expect(notices.map((e) => e.subject)).toEqual([`Sam Prospect ${n}: the recap email could not be sent`]);
+    expect(notices[0]!.body.text).toContain('Email address is not verified');
+
+    // The address verified, the rep retries it: it goes out once, and the rep is not told again.
+    rt.aws.ses!.clearFailures();
+    expect((await rt.call('POST', `/v1/touches/${recap.id}/retry`)).status).toBe(200);
+    await rt.fireNow();
+    await rt.fireUntil(new Date(rt.clock.now().getTime() + 10 * MINUTE));
+    expect((await rt.inbox(email)).map((e) => e.subject)).toEqual([expect.stringMatching(/^Recap of our call/)]);
+    expect(await touch(id, recap.id)).toMatchObject({ status: 'sent' });
+    expect(await noticesOf()).toHaveLength(1);
+  });
+
   /** Changes a touch's schedule through the real Scheduler client, as someone behind the system's back would. */
   async function tamper(touchId: string, change: (d: UpdateScheduleCommandInput) => void) {
     const scheduler = new SchedulerClient({ endpoint: rt.aws.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -151,7 +185,7 @@ describe('the sweep on the local runtime', () => {
   }
 
   it.each([
-    ['moved a day later', (d: UpdateScheduleCommandInput) => void (d.ScheduleExpression = `at(${new Date(Date.parse(d.ScheduleExpression.slice(3, -1) + 'Z') + DAY).toISOString().slice(0, 19)})`)],
+    ['moved a day later', (d: UpdateScheduleCommandInput) => void (d.ScheduleExpression = `at(${new Date(Date.parse(d.ScheduleExpression!.slice(3, -1) + 'Z') + DAY).toISOString().slice(0, 19)})`)],
     ['disabled', (d: UpdateScheduleCommandInput) => void (d.State = 'DISABLED')],
   ])('delivers a touch whose schedule was %s behind its back, within one sweep past the grace', async (_what, change) => {
     // Prepare: a callback in ten minutes; its reminder's schedule changed through the real Scheduler client.
