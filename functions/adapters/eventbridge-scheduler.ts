@@ -9,9 +9,10 @@ import {
   type CreateScheduleCommandInput,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { FirePayload } from '../core/fire-payload.js';
-import type { ScheduleRequest, TouchScheduler } from '../ports/scheduler.js';
+import type { HeldTouchSchedule, ScheduleRequest, TouchScheduler } from '../ports/scheduler.js';
 
 export interface EventBridgeSchedulerOptions {
   client: SchedulerClient;
@@ -40,6 +41,14 @@ const NAME_RE = /^[0-9a-zA-Z_.-]{1,64}$/;
 /** Scheduler's at() takes yyyy-mm-ddThh:mm:ss with no zone; we always pair it with UTC. */
 export function atExpression(at: Date): string {
   return `at(${at.toISOString().slice(0, 19)})`;
+}
+
+/** The instant an at() expression names in its time zone (UTC when none is given); undefined for rate(), cron() or nonsense. */
+export function atTime(expression: string | undefined, zone: string | undefined): Date | undefined {
+  const m = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(expression ?? '');
+  if (!m) return undefined;
+  const at = DateTime.fromISO(m[1]!, { zone: zone || 'UTC' });
+  return at.isValid ? at.toJSDate() : undefined;
 }
 
 /**
@@ -115,7 +124,7 @@ export class EventBridgeTouchScheduler implements TouchScheduler {
     }
   }
 
-  async get(name: string): Promise<{ payload?: FirePayload } | undefined> {
+  async get(name: string): Promise<HeldTouchSchedule | undefined> {
     let out;
     try {
       out = await this.options.client.send(new GetScheduleCommand({ Name: name, GroupName: this.options.groupName }));
@@ -130,6 +139,7 @@ export class EventBridgeTouchScheduler implements TouchScheduler {
       input = undefined;
     }
     const payload = FirePayload.safeParse(input);
-    return payload.success ? { payload: payload.data } : {};
+    const at = atTime(out.ScheduleExpression, out.ScheduleExpressionTimezone);
+    return { ...(payload.success ? { payload: payload.data } : {}), ...(at ? { at } : {}), enabled: out.State !== 'DISABLED' };
   }
 }

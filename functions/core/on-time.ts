@@ -37,3 +37,51 @@ export function waitBeforeSending(touch: Pick<Touch, 'kind' | 'dueAt'>, now: Dat
   if (!onItsSecond(touch)) return 0;
   return Math.min(MAX_WAIT_SECONDS * 1000, Math.max(0, Date.parse(touch.dueAt) - now.getTime()));
 }
+
+/**
+ * How far a delivery may come before its schedule's minute and still be on time. Scheduler fires a
+ * one-time schedule from the start of its minute (the guide's note on 60-second precision); a few
+ * seconds more allow for Scheduler's and Lambda's clocks differing.
+ */
+export const EARLY_SLACK_SECONDS = 5;
+
+/**
+ * Whether a delivery at `now` came before the touch's schedule could have fired: its schedule was
+ * moved earlier than the touch behind the system's back. Sending then would keep no promise (a
+ * reminder waits at most {@link MAX_WAIT_SECONDS}, so it would go out early).
+ */
+export function firedEarly(touch: Pick<Touch, 'kind' | 'dueAt'>, now: Date): boolean {
+  const minute = Math.floor(scheduleTime(touch).getTime() / 60_000) * 60_000;
+  return now.getTime() < minute - EARLY_SLACK_SECONDS * 1000;
+}
+
+/**
+ * How far past `now` a schedule may be set and still be a touch's own: a touch due too soon or
+ * already past is set 30 s ahead (Scheduler takes only future times), so a time after the touch's
+ * own is right only that close to now.
+ */
+export const LATEST_LEAD_SECONDS = 60;
+
+/** A schedule as Scheduler holds it: what it delivers, when, and whether it is on. */
+export interface HeldSchedule {
+  payload?: { touchId: string; repId: string; prospectId: string; dueAt?: string };
+  /** Its at() time; absent when its expression is not a one-time at(). */
+  at?: Date;
+  enabled?: boolean;
+}
+
+/**
+ * Whether the schedule Scheduler holds for a scheduled touch is the one the touch needs: enabled,
+ * delivering this touch for its due time, and firing at its time (a rep reminder's a minute ahead),
+ * or later only by the lead a too-close time is given. A schedule moved or disabled behind the
+ * system's back, or whose Input was changed, is not, and is written again.
+ */
+export function scheduleInStep(touch: Pick<Touch, 'id' | 'repId' | 'prospectId' | 'kind' | 'dueAt'>, schedule: HeldSchedule, now: Date): boolean {
+  const p = schedule.payload;
+  if (!p || p.touchId !== touch.id || p.repId !== touch.repId || p.prospectId !== touch.prospectId || p.dueAt !== touch.dueAt) return false;
+  if (schedule.enabled === false || !schedule.at) return false;
+  // at() holds whole seconds.
+  const own = Math.floor(scheduleTime(touch).getTime() / 1000) * 1000;
+  const at = schedule.at.getTime();
+  return at === own || (at > own && at <= now.getTime() + LATEST_LEAD_SECONDS * 1000);
+}

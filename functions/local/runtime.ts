@@ -121,6 +121,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     onError: (error) => log.error('the sweep failed on a batch of fire failures', { error: String(error) }),
   });
   let sweepRuns = 0;
+  /** Sweep runs Scheduler handed over, waiting for the fires in flight before they start. */
+  const sweepsStarting = new Set<Promise<void>>();
+  const sweepsStarted = async () => {
+    while (sweepsStarting.size) await Promise.all([...sweepsStarting]);
+  };
   const sesEvents = new PendingEvents<SesEventEnvelope>(dataFile('ses-events.jsonl'));
   const sesSends = new SesSends(dataFile('ses-sends.jsonl'));
   // Scheduler may fire a schedule due at start before the handlers are built: it waits for them, as Lambda queues.
@@ -153,10 +158,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await built;
       if (arn === LOCAL_ARNS.sweep && sweepOn) {
         sweepRuns += 1;
-        // Fires already handed to Lambda finish first, so a run never takes a touch being sent for a lost one.
-        await lambda.idle();
-        // As the stack configures it: no retry (the next run is a minute away), events older than a run dropped.
-        await lambda.asyncInvoke(handlers!.sweep, JSON.parse(input) as unknown, { functionArn: LOCAL_ARNS.sweep, maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 });
+        // Scheduler hands the run over and goes on firing: waiting here would hold back every schedule due
+        // meanwhile. The run starts once the fires already handed to Lambda are done, so it never takes a
+        // touch being sent for a lost one.
+        const handing = lambda
+          .settleInFlight()
+          // As the stack configures it: no retry (the next run is a minute away), events older than a run dropped.
+          .then(() => lambda.asyncInvoke(handlers!.sweep, JSON.parse(input) as unknown, { functionArn: LOCAL_ARNS.sweep, maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 }))
+          .then(
+            () => undefined,
+            (error: unknown) => log.warn('a sweep run could not start', { error: String(error) }),
+          );
+        sweepsStarting.add(handing);
+        void handing.finally(() => sweepsStarting.delete(handing));
         return;
       }
       if (arn !== LOCAL_ARNS.fire) throw Object.assign(new Error(`Function not found: ${arn}`), { name: 'ResourceNotFoundException' });
@@ -292,6 +306,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     async runDue() {
       const sweepsBefore = sweepRuns;
       const ran = await aws.scheduler.runDue();
+      await sweepsStarted();
       await lambda.runDue();
       await lambda.idle();
       if (sweepOn) {
@@ -304,6 +319,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     async stop() {
       await http.close();
       await aws.close();
+      await sweepsStarted();
       await lambda.close();
       dynamo.destroy();
     },
@@ -324,9 +340,10 @@ async function checkOnStart(env: Record<string, string>, clock: Clock, aws: Loca
         input = undefined;
       }
       const payload = FirePayload.safeParse(input);
-      return { name: s.name, ...(payload.success ? { payload: payload.data } : {}) };
+      // Listed schedules are the enabled ones still to fire; `dueAt` is their at() time (a disabled one counts as missing).
+      return { name: s.name, at: s.dueAt, enabled: true, ...(payload.success ? { payload: payload.data } : {}) };
     });
-  return checkSchedules({ store: dynamoStore(settings), scheduler: touchScheduler(settings, clock), logger }, schedules);
+  return checkSchedules({ store: dynamoStore(settings), scheduler: touchScheduler(settings, clock), logger, clock }, schedules);
 }
 
 /**

@@ -17,7 +17,9 @@ export class MailRejectedError extends Error {
     readonly code: string,
     options?: { cause?: unknown },
   ) {
-    super(`the mail service refused it (${code})`, options);
+    // What the service said is what a person can act on ("Email address is not verified ...").
+    const said = options?.cause instanceof Error ? options.cause.message.replace(/\s+/g, ' ').trim().slice(0, 240) : '';
+    super(`the mail service refused it (${code}${said ? `: ${said}` : ''})`, options);
     this.name = 'MailRejectedError';
   }
 }

@@ -8,6 +8,13 @@ export interface ScheduleRequest {
   payload: FirePayload;
 }
 
+/** A touch schedule as Scheduler holds it: its payload when it is one of ours, its at() time, whether it is enabled. */
+export interface HeldTouchSchedule {
+  payload?: FirePayload;
+  at?: Date;
+  enabled?: boolean;
+}
+
 /** EventBridge Scheduler as the use cases see it: one-time schedules that invoke the fire handler. */
 export interface TouchScheduler {
   /** Creates the schedule, replacing one of the same name. */
@@ -18,5 +25,5 @@ export interface TouchScheduler {
    * The schedule of that name as Scheduler holds it (its payload, when it is one of ours), or
    * undefined when there is none: the sweep tells a schedule that is late from one that is lost.
    */
-  get(name: string): Promise<{ payload?: FirePayload } | undefined>;
+  get(name: string): Promise<HeldTouchSchedule | undefined>;
 }

@@ -1,11 +1,14 @@
 /**
  * Touches against schedules, all at once (the local runtime on start, after a crash or a kill):
- * every `scheduled` touch has a schedule for its time, and every touch schedule a `scheduled` touch.
+ * every `scheduled` touch has a schedule in step with it (core/on-time.ts: its payload, its time, enabled),
+ * and every touch schedule a `scheduled` touch.
  * A missing or stale schedule is written, an orphan deleted, each through {@link keepSchedule}
  * (re-read after writing), so the check never undoes a change that raced it.
  */
-import type { FirePayload } from '../core/fire-payload.js';
+import { scheduleInStep } from '../core/on-time.js';
 import type { Touch } from '../core/schemas.js';
+import type { Clock } from '../ports/clock.js';
+import type { HeldTouchSchedule } from '../ports/scheduler.js';
 import type { ScheduleDeps } from './support/schedules.js';
 import { keepSchedule, scheduleName } from './support/schedules.js';
 
@@ -20,7 +23,7 @@ export interface ScheduleCheck {
   schedules: number;
   /** Scheduled touches without a schedule: made. */
   missing: number;
-  /** Schedules for another time than their touch's: rewritten. */
+  /** Schedules for another time or payload than their touch's, or disabled: rewritten. */
   stale: number;
   /** Schedules of touches no longer scheduled (or gone): deleted. */
   orphans: number;
@@ -28,7 +31,8 @@ export interface ScheduleCheck {
   errors: number;
 }
 
-export async function checkSchedules(deps: ScheduleDeps, schedules: { name: string; payload?: FirePayload }[]): Promise<ScheduleCheck> {
+export async function checkSchedules(deps: ScheduleDeps & { clock: Clock }, schedules: ({ name: string } & HeldTouchSchedule)[]): Promise<ScheduleCheck> {
+  const now = deps.clock.now();
   const pending = await deps.store.listOverdue(ALL_TIME, MAX_TOUCHES);
   const byName = new Map(schedules.map((s) => [s.name, s]));
   const result: ScheduleCheck = { touches: pending.length, schedules: schedules.length, missing: 0, stale: 0, orphans: 0, errors: 0 };
@@ -46,7 +50,7 @@ export async function checkSchedules(deps: ScheduleDeps, schedules: { name: stri
     const name = scheduleName(ref.id);
     seen.add(name);
     const schedule = byName.get(name);
-    if (schedule?.payload?.dueAt === ref.dueAt) continue;
+    if (schedule && scheduleInStep(ref, schedule, now)) continue;
     // The index may lag: act on the touch as it is now.
     const touch = await deps.store.getTouch(ref.repId, ref.prospectId, ref.id);
     if (!touch) continue;

@@ -13,14 +13,16 @@ import { composeEmail, threadParent, type OutgoingEmail } from '../core/email.js
 import type { FirePayload } from '../core/fire-payload.js';
 import { messageInput } from '../core/message-input.js';
 import { renderEmail, renderSms, type MessageInput } from '../core/messages.js';
-import { waitBeforeSending } from '../core/on-time.js';
+import { firedEarly, waitBeforeSending } from '../core/on-time.js';
 import type { Prospect, Rep, Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import { MailRejectedError } from '../ports/mailer.js';
 import type { OutgoingSms } from '../ports/sms.js';
 import type { ProspectBundle, Suppression } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
+import { addFailureNotice } from './support/failure-notice.js';
 import type { RepCache } from './support/rep-cache.js';
+import { firePayload } from './support/schedules.js';
 
 export type FireResult =
   | { result: 'sent'; touchId: string; messageId: string; channel: 'email' | 'sms' }
@@ -161,6 +163,12 @@ function noSuchTouch(payload: FirePayload): FireResult {
 async function refusal(deps: FireDeps, touch: Touch, payload: FirePayload): Promise<FireResult | undefined> {
   if (touch.status !== 'scheduled') return { result: 'ignored', touchId: touch.id, reason: `touch is ${touch.status}` };
   if (payload.dueAt && payload.dueAt !== touch.dueAt) return { result: 'ignored', touchId: touch.id, reason: 'touch was rescheduled; this delivery is stale' };
+  // A schedule moved earlier behind the system's back: nothing goes out early. The touch stays
+  // scheduled without a schedule (this one-time schedule is spent), and the sweep delivers it.
+  if (firedEarly(touch, deps.clock.now())) {
+    deps.logger.warn('delivery came before its touch was due: sent nothing, the sweep delivers it', { touchId: touch.id, kind: touch.kind, dueAt: touch.dueAt });
+    return { result: 'ignored', touchId: touch.id, reason: 'delivery came before the touch was due; the sweep delivers it' };
+  }
   // A delivery that sent the email and could not mark it (or died doing so): SES's Send event says
   // it went out, so it is marked now, without waiting for that delivery's claim to lapse.
   if (touch.sesSent) return sentBefore(deps, touch, touch.sesSent);
@@ -303,6 +311,24 @@ async function sentBefore(deps: FireDeps, touch: Touch, seen: NonNullable<Touch[
   return { result: 'sent', touchId: touch.id, messageId: seen.messageId, channel: 'email' };
 }
 
+/**
+ * Retrying cannot help, so no retry will reach the sweep's on-failure path that tells the rep: the
+ * notice is added here first (once, by its id), the touch ends failed, and the notice goes at once
+ * through this same path; if it cannot, it waits as an overdue touch for the sweep.
+ */
+async function refusedForGood(deps: FireDeps, touch: Touch, reason: string): Promise<FireResult> {
+  const notice = await addFailureNotice(deps, { ...touch, reason });
+  const result = await finish(deps, touch, 'failed', reason);
+  if (notice) {
+    try {
+      await fireTouch(deps, firePayload(notice));
+    } catch (error) {
+      deps.logger.warn('the notice of a refused touch could not go now; the sweep sends it', { touchId: notice.id, error: String(error) });
+    }
+  }
+  return result;
+}
+
 async function finish(deps: FireDeps, touch: Touch, status: 'skipped' | 'failed', reason: string): Promise<FireResult> {
   await deps.store.updateTouch(touch, { status, reason, claimedAt: null, deliveries: touch.deliveries });
   deps.logger.info(`touch ${status}`, { touchId: touch.id, kind: touch.kind, reason });
@@ -310,7 +336,7 @@ async function finish(deps: FireDeps, touch: Touch, status: 'skipped' | 'failed'
 }
 
 async function failed(deps: FireDeps, touch: Touch, error: unknown): Promise<FireResult> {
-  if (error instanceof MailRejectedError) return finish(deps, touch, 'failed', error.message);
+  if (error instanceof MailRejectedError) return refusedForGood(deps, touch, error.message);
   if (error instanceof SentNotMarkedError) {
     // The claim stays: no retry may send before it lapses, and one after it finds the Send event.
     deps.logger.warn('sent but not marked; a retry after the claim lapses marks it', { touchId: touch.id, error: String(error.cause) });

@@ -110,7 +110,7 @@ export async function recordCall(
  * (the client saw no answer, so it retries), so every touch still scheduled, and every touch the
  * call planned, gets its schedule checked and rewritten where it is missing or stale.
  */
-async function withSchedules(deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'logger'>, repId: string, prospectId: string, replay: RecordedCall): Promise<RecordedCall> {
+async function withSchedules(deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'logger'>, repId: string, prospectId: string, replay: RecordedCall): Promise<RecordedCall> {
   const bundle = await deps.store.getProspectBundle(repId, prospectId);
   const planned = new Set(replay.touches.map((t) => t.id));
   const touches = (bundle?.touches ?? []).filter((t) => t.status === 'scheduled' || planned.has(t.id));

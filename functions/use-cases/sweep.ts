@@ -13,11 +13,13 @@
  * Either way a failed touch tells the rep once, with a notice that is itself a touch.
  */
 import { claimHeld } from '../core/claims.js';
-import { deliveryFailedNotice, embeddedMetrics, failureReason, FireFailureRecord, type SqsBatch } from '../core/failure.js';
+import { scheduleInStep } from '../core/on-time.js';
+import { embeddedMetrics, failureReason, FireFailureRecord, type SqsBatch } from '../core/failure.js';
 import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { DueTouchRef } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
+import { addFailureNotice } from './support/failure-notice.js';
 import { keepSchedule, scheduleName, touchSchedule } from './support/schedules.js';
 
 /**
@@ -95,8 +97,9 @@ async function sweepOne(deps: SweepDeps, ref: DueTouchRef, now: Date): Promise<O
   const touch = await deps.store.getTouch(ref.repId, ref.prospectId, ref.id);
   if (!touch || touch.status !== 'scheduled' || touch.dueAt !== ref.dueAt) return 'moved';
   if (claimHeld(touch, now)) return 'inFlight';
+  // Scheduler may still hold it, retrying; one moved, disabled or carrying another payload behind our back is lost all the same.
   const schedule = await deps.scheduler.get(scheduleName(touch.id));
-  if (schedule?.payload?.touchId === touch.id && schedule.payload.dueAt === touch.dueAt) return 'pending';
+  if (schedule && scheduleInStep(touch, schedule, now)) return 'pending';
   if ((touch.repairs ?? 0) >= MAX_REPAIRS) {
     const reason = `its schedule was lost ${touch.repairs} times and recreated; the sweep stopped trying`;
     return (await failAndTell(deps, touch, reason)) === 'failed' ? 'gaveUp' : 'moved';
@@ -133,15 +136,8 @@ export async function failAndTell(deps: SweepDeps, ref: DueTouchRef, reason: str
 }
 
 async function tellRep(deps: SweepDeps, failed: Touch): Promise<void> {
-  // A notice that cannot reach the rep would fail the same way: logged, not announced by another.
-  if (failed.kind === 'rep_notice') {
-    deps.logger.error('a notice to the rep could not be delivered', { touchId: failed.id, repId: failed.repId, reason: failed.reason });
-    return;
-  }
-  const prospect = await deps.store.getProspect(failed.repId, failed.prospectId);
-  if (!prospect) return;
-  const notice = deliveryFailedNotice(prospect, failed, toUtcIso(deps.clock.now()));
-  if (!(await deps.store.addTouch(notice))) return;
+  const notice = await addFailureNotice(deps, failed);
+  if (!notice) return;
   try {
     await deps.scheduler.create(touchSchedule(notice));
   } catch (error) {

@@ -165,7 +165,7 @@ export async function countOperations(options: { dynamoEndpoint: string; sesEndp
     },
     async get(name) {
       const request = pending.get(name);
-      return request ? { payload: request.payload } : undefined;
+      return request ? { payload: request.payload, at: request.at, enabled: true } : undefined;
     },
   };
   const sesMailer = new SesMailer({ client: ses });

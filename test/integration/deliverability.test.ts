@@ -245,8 +245,10 @@ describe('deliverable email on the local runtime', () => {
     const resend = posted.body.plan.find((t: { kind: string }) => t.kind === 'resend_materials');
     expect(resend.dueAtLocal).toBe('2026-11-27T08:50:00-06:00');
     const touch = (await touchesOf(id)).find((t) => t.kind === 'resend_materials')!;
-    // A stale delivery on the holiday itself is refused and the reason recorded.
+    // Moved by the rep onto the holiday itself, it is refused when it falls due and the reason recorded.
+    const moved = await rt.call('PATCH', `/v1/touches/${touch.id}`, { dueAt: '2026-11-26T16:00:00Z' });
+    expect(moved.status).toBe(200);
     rt.clock.set('2026-11-26T16:00:00Z');
-    expect(await rt.handlers.fire({ v: 1, touchId: touch.id, repId: 'rep-1', prospectId: id, dueAt: touch.dueAt })).toMatchObject({ result: 'skipped', reason: 'a public holiday in US' });
+    expect(await rt.handlers.fire({ v: 1, touchId: touch.id, repId: 'rep-1', prospectId: id, dueAt: moved.body.dueAt })).toMatchObject({ result: 'skipped', reason: 'a public holiday in US' });
   });
 });

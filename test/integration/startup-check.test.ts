@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { DeleteScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { EventBridgeTouchScheduler } from '../../functions/adapters/eventbridge-scheduler.js';
@@ -68,5 +68,50 @@ describe('the check on start', () => {
     const third = await testRuntime({ start: START, dataDir, tableName });
     runtimes.push(third);
     expect(describeCheck(third.startupCheck)).toBe('2 scheduled touches, 2 schedules: all in step');
+  });
+
+  it('rewrites a schedule moved to another time with its payload intact, and one disabled, as the sweep would', async () => {
+    // Prepare: two callbacks agreed; while the runtime is down, one reminder's schedule is moved a day later and the other's disabled.
+    const dir = mkdtempSync(join(tmpdir(), 'followthrough-check-'));
+    const table = `t-${randomUUID()}`;
+    const first = await testRuntime({ start: START, dataDir: dir, tableName: table });
+    runtimes.push(first);
+    await first.call('PUT', '/v1/reps/me', { name: 'Cy Rep', email: uniqueEmail('rep'), timezone: 'America/New_York', reminderChannel: 'email' });
+    const reminders: { id: string; dueAt: string }[] = [];
+    for (const [i, hour] of [16, 17].entries()) {
+      const id = `m-${i}`;
+      await first.call('POST', '/v1/prospects', { id, name: `Mo Prospect ${i}`, email: uniqueEmail(id), timezone: 'America/New_York', country: 'US' });
+      const posted = await first.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: `2026-11-24T${hour}:00:00Z`, sendRecap: false });
+      reminders.push(posted.body.plan.find((t: { kind: string }) => t.kind === 'rep_reminder'));
+    }
+    const client = new SchedulerClient({ endpoint: first.aws.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    for (const [i, reminder] of reminders.entries()) {
+      const held = await client.send(new GetScheduleCommand({ Name: `touch-${reminder.id}`, GroupName: LOCAL_SCHEDULE_GROUP }));
+      await client.send(
+        new UpdateScheduleCommand({
+          Name: held.Name!,
+          GroupName: held.GroupName,
+          ScheduleExpression: i === 0 ? 'at(2026-11-25T15:59:00)' : held.ScheduleExpression!,
+          ScheduleExpressionTimezone: held.ScheduleExpressionTimezone,
+          FlexibleTimeWindow: held.FlexibleTimeWindow!,
+          ActionAfterCompletion: held.ActionAfterCompletion,
+          State: i === 0 ? 'ENABLED' : 'DISABLED',
+          Target: held.Target!,
+        }),
+      );
+    }
+    client.destroy();
+    await first.stop();
+
+    // Act: start again on the same data.
+    const second = await testRuntime({ start: START, dataDir: dir, tableName: table });
+    runtimes.push(second);
+
+    // Assess: the moved one rewritten, the disabled one (not listed as pending) made again; each a minute before its reminder.
+    expect(describeCheck(second.startupCheck)).toBe('2 scheduled touches, 1 schedule: 1 missing made, 1 stale rewritten');
+    const schedules = second.aws.scheduler.list().filter((s) => s.group === LOCAL_SCHEDULE_GROUP);
+    expect(schedules.map((s) => [s.name, s.dueAt.toISOString()]).sort()).toEqual([[`touch-${reminders[0]!.id}`, '2026-11-24T15:59:00.000Z'], [`touch-${reminders[1]!.id}`, '2026-11-24T16:59:00.000Z']].sort());
+    await second.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,7 +3,7 @@
  * npm start runs it): a touch whose schedule disappears is still delivered, and a fire that keeps
  * failing ends `failed` with its reason, in the API and the agenda, and the rep is told once.
  */
-import { DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { DeleteScheduleCommand, GetScheduleCommand, SchedulerClient, UpdateScheduleCommand, type UpdateScheduleCommandInput } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/dynamo.js';
@@ -15,6 +15,7 @@ import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.j
 // Monday 23 November 2026, 10:00 in New York.
 const START = '2026-11-23T15:00:00Z';
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 describe('the sweep on the local runtime', () => {
   let rt: TestRuntime;
@@ -128,5 +129,110 @@ describe('the sweep on the local runtime', () => {
     expect(sent!.subject).toMatch(/^Recap of our call/);
     expect(await touch(id, recap.id)).toMatchObject({ status: 'sent', redrivenAt: expect.any(String) });
     expect(await noticesOf()).toHaveLength(1);
+  });
+
+  it('ends a touch SES refuses for good failed at once, in SES’s words, tells the rep once, and sends it on retry', async () => {
+    // Prepare: a recap to an address SES refuses, as it does an unverified recipient in the sandbox.
+    rt.clock.set('2026-11-25T15:00:00Z');
+    const id = `s-${++n}`;
+    const email = uniqueEmail(id);
+    await rt.call('POST', '/v1/prospects', { id, name: `Sam Prospect ${n}`, email, timezone: 'America/New_York', country: 'US' });
+    const posted = await rt.call('POST', `/v1/prospects/${id}/calls`, { outcome: 'callback_agreed', callbackAt: '2026-11-25T17:00:00Z', discussed: 'Pumps' });
+    const recap = posted.body.plan.find((t: { kind: string }) => t.kind === 'recap') as { id: string };
+    const refusal = `Email address is not verified. The following identities failed the check in region US-EAST-1: ${email}`;
+    rt.aws.ses!.failSendsTo(email, { code: 'MessageRejected', status: 400, message: refusal });
+    const noticesOf = async () => (await rt.inbox(repEmail)).filter((e) => e.subject.startsWith(`Sam Prospect ${n}: `));
+
+    // Act: the schedule fires once; nothing is retried.
+    await rt.fireNow();
+    await rt.fireUntil(new Date(rt.clock.now().getTime() + 4 * MINUTE));
+
+    // Assess: failed with what SES said, no retry waiting, the rep told once.
+    const failed = (await rt.call('GET', `/v1/prospects/${id}`)).body.touches.find((t: { id: string }) => t.id === recap.id);
+    expect(failed).toMatchObject({ status: 'failed', reason: `the mail service refused it (MessageRejected: ${refusal})` });
+    expect(rt.lambda.pending()).toHaveLength(0);
+    const notices = await noticesOf();
+    expect(notices.map((e) => e.subject)).toEqual([`Sam Prospect ${n}: the recap email could not be sent`]);
+    expect(notices[0]!.body.text).toContain('Email address is not verified');
+
+    // The address verified, the rep retries it: it goes out once, and the rep is not told again.
+    rt.aws.ses!.clearFailures();
+    expect((await rt.call('POST', `/v1/touches/${recap.id}/retry`)).status).toBe(200);
+    await rt.fireNow();
+    await rt.fireUntil(new Date(rt.clock.now().getTime() + 10 * MINUTE));
+    expect((await rt.inbox(email)).map((e) => e.subject)).toEqual([expect.stringMatching(/^Recap of our call/)]);
+    expect(await touch(id, recap.id)).toMatchObject({ status: 'sent' });
+    expect(await noticesOf()).toHaveLength(1);
+  });
+
+  /** Changes a touch's schedule through the real Scheduler client, as someone behind the system's back would. */
+  async function tamper(touchId: string, change: (d: UpdateScheduleCommandInput) => void) {
+    const scheduler = new SchedulerClient({ endpoint: rt.aws.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const held = await scheduler.send(new GetScheduleCommand({ Name: `touch-${touchId}`, GroupName: LOCAL_SCHEDULE_GROUP }));
+    const definition: UpdateScheduleCommandInput = {
+      Name: held.Name!,
+      GroupName: held.GroupName,
+      ScheduleExpression: held.ScheduleExpression!,
+      ScheduleExpressionTimezone: held.ScheduleExpressionTimezone,
+      FlexibleTimeWindow: held.FlexibleTimeWindow!,
+      ActionAfterCompletion: held.ActionAfterCompletion,
+      State: held.State,
+      Target: held.Target!,
+    };
+    change(definition);
+    await scheduler.send(new UpdateScheduleCommand(definition));
+    scheduler.destroy();
+  }
+
+  it.each([
+    ['moved a day later', (d: UpdateScheduleCommandInput) => void (d.ScheduleExpression = `at(${new Date(Date.parse(d.ScheduleExpression!.slice(3, -1) + 'Z') + DAY).toISOString().slice(0, 19)})`)],
+    ['disabled', (d: UpdateScheduleCommandInput) => void (d.State = 'DISABLED')],
+  ])('delivers a touch whose schedule was %s behind its back, within one sweep past the grace', async (_what, change) => {
+    // Prepare: a callback in ten minutes; its reminder's schedule changed through the real Scheduler client.
+    rt.clock.set(new Date(rt.clock.now().getTime() + 2 * DAY));
+    const { id, reminder } = await callbackIn(10);
+    await tamper(reminder.id, change);
+
+    // Act: time passes minute by minute, the sweep running each minute.
+    const due = Date.parse(reminder.dueAt);
+    let deliveredAt: number | undefined;
+    for (let t = rt.clock.now().getTime() + MINUTE; t <= due + (SWEEP_GRACE_MINUTES + 3) * MINUTE && !deliveredAt; t += MINUTE / 2) {
+      await rt.fireUntil(new Date(t));
+      if ((await remindersFor(id)).length) deliveredAt = t;
+    }
+
+    // Assess: it went out once, after the grace and within the next sweep and its 30 s lead.
+    expect(deliveredAt).toBeDefined();
+    expect(deliveredAt! - due).toBeGreaterThan(SWEEP_GRACE_MINUTES * MINUTE);
+    expect(deliveredAt! - due).toBeLessThanOrEqual((SWEEP_GRACE_MINUTES + 2) * MINUTE);
+    expect(await touch(id, reminder.id)).toMatchObject({ status: 'sent', repairs: 1 });
+    // Past the time it was moved to: nothing more.
+    await rt.fireUntil(new Date(deliveredAt! + DAY + MINUTE));
+    expect(await remindersFor(id)).toHaveLength(1);
+  });
+
+  it('sends nothing early from a schedule moved earlier behind its back; the sweep delivers the touch after its time', async () => {
+    // Prepare: a callback in twenty minutes; its reminder's schedule moved to two minutes from now.
+    rt.clock.set(new Date(rt.clock.now().getTime() + 2 * DAY));
+    const { id, reminder } = await callbackIn(20);
+    const early = new Date(rt.clock.now().getTime() + 2 * MINUTE);
+    await tamper(reminder.id, (d) => void (d.ScheduleExpression = `at(${early.toISOString().slice(0, 19)})`));
+
+    // Act: the moved schedule fires; then time passes until the sweep has had its turn.
+    await rt.fireUntil(new Date(early.getTime() + 5_000));
+    const atEarlyFire = await remindersFor(id);
+    const due = Date.parse(reminder.dueAt);
+    let deliveredAt: number | undefined;
+    for (let t = early.getTime() + MINUTE; t <= due + (SWEEP_GRACE_MINUTES + 3) * MINUTE && !deliveredAt; t += MINUTE / 2) {
+      await rt.fireUntil(new Date(t));
+      if ((await remindersFor(id)).length) deliveredAt = t;
+    }
+
+    // Assess: nothing at the moved time; once, after its own time, by the sweep.
+    expect(atEarlyFire).toHaveLength(0);
+    expect(deliveredAt).toBeDefined();
+    expect(deliveredAt!).toBeGreaterThan(due);
+    expect(await remindersFor(id)).toHaveLength(1);
+    expect(await touch(id, reminder.id)).toMatchObject({ status: 'sent', repairs: 1 });
   });
 });

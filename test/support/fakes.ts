@@ -18,7 +18,7 @@ import type { Clock } from '../../functions/ports/clock.js';
 import type { Links } from '../../functions/ports/links.js';
 import type { Logger } from '../../functions/ports/logger.js';
 import type { Mailer, OutgoingEmail } from '../../functions/ports/mailer.js';
-import type { ScheduleRequest, TouchScheduler } from '../../functions/ports/scheduler.js';
+import type { HeldTouchSchedule, ScheduleRequest, TouchScheduler } from '../../functions/ports/scheduler.js';
 import type { OutgoingSms, SmsSender } from '../../functions/ports/sms.js';
 import { applyVariantEvents, seededRng, type VariantCounts } from '../../functions/core/variants.js';
 import { REP_FIELDS } from '../../functions/adapters/dynamo-claims.js';
@@ -407,9 +407,10 @@ export class FakeScheduler implements TouchScheduler {
     this.deleted.push(name);
   }
 
-  async get(name: string): Promise<{ payload?: FirePayload } | undefined> {
+  async get(name: string): Promise<HeldTouchSchedule | undefined> {
     const schedule = this.schedules.get(name);
-    return schedule ? { payload: copy(schedule.payload) } : undefined;
+    // As Scheduler holds it: whole seconds (adapters/eventbridge-scheduler.ts writes at() so).
+    return schedule ? { payload: copy(schedule.payload), at: new Date(Math.floor(schedule.at.getTime() / 1000) * 1000), enabled: true } : undefined;
   }
 
   /** Makes the next create (or delete) fail. */

@@ -42,10 +42,13 @@ export interface TestRuntimeOptions {
   cognito?: { domainUrl: string; clientId: string };
   /** Run the sweep every minute and feed it the fire failures, as npm start does (off unless a test is about it). */
   sweep?: boolean;
+  /** The clock, when a test needs one of its own (it starts at `start` all the same). */
+  clock?: FakeClock;
 }
 
 export async function testRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
-  const clock = new FakeClock(options.start);
+  const clock = options.clock ?? new FakeClock(options.start);
+  clock.set(options.start);
   const sesEndpoint = inject('sesEndpoint');
   const runtime = await startLocalRuntime({
     dynamoEndpoint: inject('dynamoEndpoint'),

@@ -573,9 +573,26 @@ describe('local EventBridge Scheduler on the wire, as the API reference document
       await scheduler.delete('touch-t-1');
 
       // Assess
-      expect(read?.payload?.dueAt).toBe('2026-03-10T16:00:00Z');
+      expect(read).toEqual({ payload: { ...payload, dueAt: '2026-03-10T16:00:00Z' }, at: new Date('2026-03-10T16:00:00Z'), enabled: true });
       expect(raw).toMatchObject({ ScheduleExpression: 'at(2026-03-10T16:00:00)', ActionAfterCompletion: 'DELETE', Target: { DeadLetterConfig: { Arn: DLQ_ARN } } });
       expect(await scheduler.get('touch-t-1')).toBeUndefined();
+    });
+
+    it('reads a schedule changed behind its back: its at() in its own zone, disabled, an Input that is not ours', async () => {
+      // Prepare: a touch schedule, then changed through the plain client as an operator could.
+      const scheduler = new EventBridgeTouchScheduler({ client, groupName: GROUP, targetArn: FIRE_ARN, roleArn: ROLE_ARN, deadLetterArn: DLQ_ARN, now: () => clock.now() });
+      const payload = { v: 1 as const, touchId: 't-2', repId: 'rep-1', prospectId: 'p-1', dueAt: '2026-03-10T15:00:00Z' };
+      await scheduler.create({ name: 'touch-t-2', at: new Date('2026-03-10T15:00:00Z'), payload });
+      const held = await client.send(new GetScheduleCommand({ Name: 'touch-t-2', GroupName: GROUP }));
+      const changed = { ...held, Name: held.Name!, ScheduleExpression: 'at(2026-03-11T09:30:00)', ScheduleExpressionTimezone: 'America/New_York', State: 'DISABLED' as const, Target: { ...held.Target!, Input: '{"hello":"world"}' }, FlexibleTimeWindow: held.FlexibleTimeWindow! };
+
+      // Act
+      await client.send(new UpdateScheduleCommand(changed));
+      const read = await scheduler.get('touch-t-2');
+      await scheduler.delete('touch-t-2');
+
+      // Assess: 09:30 in New York is 13:30 UTC on that day (EDT began on 8 March).
+      expect(read).toEqual({ at: new Date('2026-03-11T13:30:00Z'), enabled: false });
     });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fireTime } from '../../functions/local/aws/schedule-expression.js';
-import { FIRE_TIMEOUT_SECONDS, MAX_WAIT_SECONDS, REMINDER_LEAD_SECONDS, scheduleTime, waitBeforeSending } from '../../functions/core/on-time.js';
+import { EARLY_SLACK_SECONDS, FIRE_TIMEOUT_SECONDS, firedEarly, MAX_WAIT_SECONDS, REMINDER_LEAD_SECONDS, scheduleInStep, scheduleTime, waitBeforeSending } from '../../functions/core/on-time.js';
 import { RepCache } from '../../functions/use-cases/support/rep-cache.js';
 import { aRep } from '../support/fakes.js';
 
@@ -35,6 +35,43 @@ describe('on-time: when a touch is scheduled and how long its fire waits', () =>
         expect(fired + wait).toBe(due);
       }
     }
+  });
+});
+
+describe('on-time: a delivery before its time, and a schedule out of step with its touch', () => {
+  const touch = { id: 't-1', repId: 'rep-1', prospectId: 'p-1', kind: 'rep_reminder' as const, dueAt: '2026-11-25T20:00:30Z' };
+  const payload = { touchId: 't-1', repId: 'rep-1', prospectId: 'p-1', dueAt: '2026-11-25T20:00:30Z' };
+  const now = new Date('2026-11-25T19:00:00Z');
+
+  it('calls a delivery early only before its schedule’s minute (less a few seconds of clock skew)', () => {
+    // A reminder is scheduled at 19:59:30; Scheduler may fire from 19:59:00.
+    expect(firedEarly(touch, new Date('2026-11-25T19:59:00Z'))).toBe(false);
+    expect(firedEarly(touch, new Date(Date.parse('2026-11-25T19:59:00Z') - EARLY_SLACK_SECONDS * 1000))).toBe(false);
+    expect(firedEarly(touch, new Date(Date.parse('2026-11-25T19:59:00Z') - EARLY_SLACK_SECONDS * 1000 - 1))).toBe(true);
+    expect(firedEarly(touch, new Date('2026-11-25T19:40:00Z'))).toBe(true);
+    expect(firedEarly({ kind: 'recap', dueAt: '2026-11-25T20:00:30Z' }, new Date('2026-11-25T20:00:00Z'))).toBe(false);
+    expect(firedEarly({ kind: 'recap', dueAt: '2026-11-25T20:00:30Z' }, new Date('2026-11-25T19:59:50Z'))).toBe(true);
+    // Late is never early.
+    expect(firedEarly(touch, new Date('2026-11-26T20:00:00Z'))).toBe(false);
+  });
+
+  it('holds a schedule in step when it delivers this touch for its due time, at its time or just ahead of now, enabled', () => {
+    expect(scheduleInStep(touch, { payload, at: new Date('2026-11-25T19:59:30Z'), enabled: true }, now)).toBe(true);
+    // Set 30 s ahead of a write because the touch's own time was too close or past (a retry, a touch due now).
+    expect(scheduleInStep(touch, { payload, at: new Date(now.getTime() + 30_000), enabled: true }, new Date('2026-11-25T21:00:00Z'))).toBe(false);
+    expect(scheduleInStep({ ...touch, dueAt: '2026-11-25T18:00:00Z' }, { payload: { ...payload, dueAt: '2026-11-25T18:00:00Z' }, at: new Date(now.getTime() + 30_000), enabled: true }, now)).toBe(true);
+  });
+
+  it('holds it out of step when moved, disabled, not an at(), or delivering another touch or time', () => {
+    const held = { payload, at: new Date('2026-11-25T19:59:30Z'), enabled: true };
+    expect(scheduleInStep(touch, { ...held, at: new Date('2026-11-26T19:59:30Z') }, now)).toBe(false);
+    expect(scheduleInStep(touch, { ...held, at: new Date('2026-11-25T19:30:00Z') }, now)).toBe(false);
+    expect(scheduleInStep(touch, { ...held, enabled: false }, now)).toBe(false);
+    expect(scheduleInStep(touch, { payload, enabled: true }, now)).toBe(false);
+    expect(scheduleInStep(touch, { ...held, payload: undefined }, now)).toBe(false);
+    expect(scheduleInStep(touch, { ...held, payload: { ...payload, dueAt: '2026-11-25T21:00:30Z' } }, now)).toBe(false);
+    expect(scheduleInStep(touch, { ...held, payload: { ...payload, touchId: 't-2' } }, now)).toBe(false);
+    expect(scheduleInStep(touch, { ...held, payload: { ...payload, repId: 'rep-2' } }, now)).toBe(false);
   });
 });
 

@@ -139,6 +139,11 @@ export class AsyncInvoker {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
+  /** Waits for the attempts in flight now, not for any started meanwhile (under steady load the invoker may never be idle). */
+  async settleInFlight(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
   /** Waits for attempts in flight; runs no more retries. */
   async close(): Promise<void> {
     this.closed = true;

@@ -122,7 +122,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         })
         .then((result) => {
           // The SDK reads $metadata.requestId from this header.
-          response.writeHead(result.status, { ...result.headers, 'x-amzn-requestid': randomUUID(), 'content-length': Buffer.byteLength(result.body) });
+          response.writeHead(result.status, { 'x-amzn-requestid': randomUUID(), ...result.headers, 'content-length': Buffer.byteLength(result.body) });
           response.end(result.body);
         });
     });

@@ -47,6 +47,8 @@ interface Failure {
 }
 
 const SEND_EMAIL = '/v2/email/outbound-emails';
+/** Response headers the SDK reads besides the body: the error type and the request id. */
+const PASSED_ON = ['x-amzn-errortype', 'x-amzn-requestid'] as const;
 /** Headers that belong to one connection, not to the request passed on. */
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'expect']);
 
@@ -107,7 +109,13 @@ export class LocalSesFront {
       ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
     });
     const text = await res.text();
-    const answer: WireResponse = { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' }, body: text };
+    // SES's own headers go on too: the error type is how the SDK tells MessageRejected from an outage.
+    const passed: Record<string, string> = { 'content-type': res.headers.get('content-type') ?? 'application/json' };
+    for (const name of PASSED_ON) {
+      const value = res.headers.get(name);
+      if (value !== null) passed[name] = value;
+    }
+    const answer: WireResponse = { status: res.status, headers: passed, body: text };
     if (request && res.ok && typeof request.ConfigurationSetName === 'string') {
       const messageId = (JSON.parse(text) as { MessageId?: string }).MessageId;
       if (messageId) await this.options.publish(this.sendEvent(request, messageId));

@@ -2,8 +2,9 @@
  * Keeping schedules in step with touches: one one-time schedule per pending touch, named after it.
  */
 import type { FirePayload } from '../../core/fire-payload.js';
-import { scheduleTime } from '../../core/on-time.js';
+import { scheduleInStep, scheduleTime } from '../../core/on-time.js';
 import type { Touch } from '../../core/schemas.js';
+import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { ScheduleRequest, TouchScheduler } from '../../ports/scheduler.js';
 import type { Store } from '../../ports/store.js';
@@ -81,12 +82,13 @@ export async function keepSchedule(deps: ScheduleDeps, committed: Touch, options
  * crash between a commit and its schedule writes, a retry of the request finds what is missing.
  * Returns how many it rewrote.
  */
-export async function repairSchedules(deps: ScheduleDeps, touches: Touch[]): Promise<number> {
+export async function repairSchedules(deps: ScheduleDeps & { clock: Clock }, touches: Touch[]): Promise<number> {
+  const now = deps.clock.now();
   const repaired = await Promise.all(
     touches.map(async (t) => {
       const schedule = await deps.scheduler.get(scheduleName(t.id));
       const has = schedule ? (schedule.payload?.dueAt ?? 'unreadable') : null;
-      if (has === wantedDue(t)) return 0;
+      if (t.status === 'scheduled' ? schedule && scheduleInStep(t, schedule, now) : !schedule) return 0;
       deps.logger.warn('schedule out of step with its touch: rewritten', { touchId: t.id, status: t.status, dueAt: t.dueAt, schedule: has });
       await keepSchedule(deps, t);
       return 1;

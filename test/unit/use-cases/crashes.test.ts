@@ -201,6 +201,7 @@ describe('a crash between the send and the sent mark', () => {
     const deps = await prospect();
     const { touches } = await recordCall(deps, { repId: REP_ID, prospectId: 'p-dana', call: CALLBACK });
     const reminder = touches.find((t) => t.kind === 'rep_reminder')!;
+    deps.clock.set(reminder.dueAt);
     await fireTouch(deps, scheduleOf(deps, reminder)!.payload);
     const email = deps.mailer.sent[0]!;
     expect(email.tags).toMatchObject({ touch: reminder.id });

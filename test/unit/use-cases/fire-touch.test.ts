@@ -121,6 +121,28 @@ describe('fireTouch', () => {
     expect(after!.claimedAt).toBeUndefined();
   });
 
+  it('tells the rep once when the mail service refuses a touch for good, with what the service said', async () => {
+    // Prepare: SES refuses the recap as it does an unverified recipient in the sandbox.
+    const { deps, recap } = await agreed();
+    const refusal = Object.assign(new Error('Email address is not verified. The following identities failed the check in region US-EAST-1: dana@acme.example'), { name: 'MessageRejected' });
+    deps.mailer.failNext(new MailRejectedError('MessageRejected', { cause: refusal }));
+
+    // Act: the delivery, then a duplicate of it (Scheduler and Lambda deliver at least once).
+    await fireTouch(deps, delivery(deps, recap));
+    await fireTouch(deps, delivery(deps, recap));
+
+    // Assess: failed with SES's words; one notice to the rep, sent, naming the touch and the retry.
+    const after = await stored(deps, recap);
+    expect(after).toMatchObject({ status: 'failed' });
+    expect(after!.reason).toContain('Email address is not verified');
+    const notices = deps.store.allTouches().filter((t) => t.kind === 'rep_notice');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ status: 'sent', notice: 'delivery_failed', about: { touchId: recap.id, kind: 'recap' } });
+    const toRep = deps.mailer.sent.filter((e) => e.to.includes('ana@seller.example'));
+    expect(toRep).toHaveLength(1);
+    expect(toRep[0]!.text).toContain(`POST /v1/touches/${recap.id}/retry`);
+  });
+
   it('rethrows any other failure and releases the claim, so the retried invocation sends it', async () => {
     const { deps, recap } = await agreed();
     const outage = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });

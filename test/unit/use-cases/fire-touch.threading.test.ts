@@ -21,7 +21,12 @@ async function planned(): Promise<{ deps: FakeDeps; recap: Touch; resend: Touch 
   const [recap, resend] = touches as [Touch, Touch];
   return { deps, recap, resend };
 }
-const fire = (deps: FakeDeps, t: Touch) => fireTouch(deps, deps.scheduler.schedules.get(`touch-${t.id}`)!.payload);
+/** Scheduler delivers a schedule at its time: the clock moves there first if it is not there yet. */
+const fire = (deps: FakeDeps, t: Touch) => {
+  const schedule = deps.scheduler.schedules.get(`touch-${t.id}`)!;
+  if (schedule.at > deps.clock.now()) deps.clock.set(schedule.at);
+  return fireTouch(deps, schedule.payload);
+};
 
 /** The recap's Send event as EventBridge delivers it, with the header SES stamped. */
 function sendEvent(touchId: string, messageId: string, header: string | undefined): SesEvent {
