@@ -4,7 +4,6 @@
  * through the Lambda handlers, as `npm start` does.
  */
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime.js';
@@ -55,7 +54,8 @@ export async function testRuntime(options: TestRuntimeOptions): Promise<TestRunt
     sesEndpoint,
     tableName: options.tableName ?? `t-${randomUUID()}`,
     dataDir: options.dataDir,
-    keyFile: join(tmpdir(), `followthrough-test-key-${process.pid}.json`),
+    // One key per test process, in the run's scratch folder (removed at the end of the run).
+    keyFile: join(inject('scratchDir'), `link-key-${process.pid}.json`),
     apiPort: 0,
     awsPort: 0,
     senderEmail: 'followthrough@example.com',
