@@ -8,6 +8,7 @@
  */
 import { benchAppOn, pendingPayloads, runtimeScheduler } from './app.bench-harness.js';
 import { Agent, request } from 'node:http';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
@@ -52,11 +53,12 @@ export async function apiFigure(options: {
   const warmup = options.warmup ?? 150;
   const tableName = `bench-api-${Date.now()}`;
   const clock = new HandClock(START);
+  const keyFile = join(tmpdir(), `followthrough-bench-key-${process.pid}.json`);
   const runtime: LocalRuntime = await startLocalRuntime({
     dynamoEndpoint: options.dynamoEndpoint,
     sesEndpoint: options.sesEndpoint,
     tableName,
-    keyFile: join(tmpdir(), `followthrough-bench-key-${process.pid}.json`),
+    keyFile,
     apiPort: 0,
     senderEmail: SENDER,
     clock,
@@ -207,6 +209,7 @@ export async function apiFigure(options: {
   } finally {
     agent.destroy();
     await runtime.stop();
+    rmSync(keyFile, { force: true });
   }
 }
 

@@ -11,6 +11,7 @@
  * the same update that marks the touch sent, right after SES accepted the email (sentAt itself
  * is kept to the second).
  */
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
@@ -53,11 +54,12 @@ export async function lagFigure(options: {
   setupRate: number;
 }): Promise<LagFigure> {
   const tableName = `bench-lag-${Date.now()}`;
+  const keyFile = join(tmpdir(), `followthrough-bench-key-${process.pid}.json`);
   const runtime = await startLocalRuntime({
     dynamoEndpoint: options.dynamoEndpoint,
     sesEndpoint: options.sesEndpoint,
     tableName,
-    keyFile: join(tmpdir(), `followthrough-bench-key-${process.pid}.json`),
+    keyFile,
     apiPort: 0,
     senderEmail: SENDER,
     autoFire: true,
@@ -118,6 +120,7 @@ export async function lagFigure(options: {
     };
   } finally {
     await runtime.stop();
+    rmSync(keyFile, { force: true });
   }
 }
 

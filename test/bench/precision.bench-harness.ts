@@ -12,6 +12,7 @@
  * minute taken. "Arrived" is the touch record's updatedAt, written in the update that marks it sent,
  * right after SES accepted the email (the local inbox keeps whole seconds only).
  */
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
@@ -49,11 +50,12 @@ const REP = 'rep-precision';
 export async function precisionFigure(options: { dynamoEndpoint: string; sesEndpoint: string; reminders: number }): Promise<PrecisionFigure> {
   const started = Date.now();
   const tableName = `bench-precision-${Date.now()}`;
+  const keyFile = join(tmpdir(), `followthrough-bench-key-${process.pid}.json`);
   const runtime = await startLocalRuntime({
     dynamoEndpoint: options.dynamoEndpoint,
     sesEndpoint: options.sesEndpoint,
     tableName,
-    keyFile: join(tmpdir(), `followthrough-bench-key-${process.pid}.json`),
+    keyFile,
     apiPort: 0,
     senderEmail: SENDER,
     autoFire: true,
@@ -129,6 +131,7 @@ export async function precisionFigure(options: { dynamoEndpoint: string; sesEndp
     };
   } finally {
     await runtime.stop();
+    rmSync(keyFile, { force: true });
   }
 }
 
