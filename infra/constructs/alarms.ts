@@ -21,12 +21,16 @@ export interface WatchOptions {
   readonly threshold?: number;
   /** @default 1 */
   readonly evaluationPeriods?: number;
+  /** @default GREATER_THAN_OR_EQUAL_TO_THRESHOLD */
+  readonly comparisonOperator?: ComparisonOperator;
+  /** @default NOT_BREACHING: most alarms count failures, and no data means none happened */
+  readonly treatMissingData?: TreatMissingData;
 }
 
 /**
  * The stack's alarms and, when `alarmEmail` is given, the SNS topic every one of them notifies. Each alarm fires on
  * something that needs a person: a message in a dead-letter queue, a fire that failed for good, a sweep that keeps
- * failing.
+ * failing or does not run at all.
  */
 export class Alarms extends Construct {
   readonly topic?: Topic;
@@ -66,8 +70,8 @@ export class Alarms extends Construct {
       metric: options.metric,
       threshold: options.threshold ?? 1,
       evaluationPeriods: options.evaluationPeriods ?? 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      comparisonOperator: options.comparisonOperator ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: options.treatMissingData ?? TreatMissingData.NOT_BREACHING,
     });
     if (this.topic) alarm.addAlarmAction(new SnsAction(this.topic));
     this.alarms.push(alarm);

@@ -1,5 +1,5 @@
 import { type CfnElement, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -50,7 +50,7 @@ export interface SchedulingProps {
  * - the fire function's asynchronous invoke configuration, whose failures land on the fire-failure queue that the
  *   sweep consumes (and, if the sweep cannot record one, on that queue's own DLQ);
  * - the sweep's recurring schedule, in a group of its own, with a role that may only invoke the sweep;
- * - an alarm on each of these dead ends.
+ * - an alarm on each of these dead ends, and one when the sweep stops running.
  */
 export class Scheduling extends Construct {
   readonly touchScheduleGroup: ScheduleGroup;
@@ -69,6 +69,7 @@ export class Scheduling extends Construct {
   readonly fireFailedAlarm: Alarm;
   readonly fireFailureUnprocessedAlarm: Alarm;
   readonly sweepFailingAlarm: Alarm;
+  readonly sweepNotRunningAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: SchedulingProps) {
     super(scope, id);
@@ -256,6 +257,24 @@ export class Scheduling extends Construct {
         "being repaired. See the sweep function's log.",
       metric: sweepFunction.function.metricErrors({ period: SWEEP_INTERVAL, statistic: 'Sum' }),
       evaluationPeriods: 3,
+    });
+    // The sweep is the net under every schedule, so a sweep that never runs must not look like one that never
+    // fails. If its schedule is deleted or disabled, or Scheduler cannot assume its role, nothing errors: Scheduler
+    // writes the DLQ with that same role, and a function not invoked publishes no Errors datapoint, which the alarm
+    // above reads as fine. Lambda publishes Invocations only when there are some, so here no data is the failure
+    // (CloudWatch User Guide, "Configuring how CloudWatch alarms treat missing data"). The first deploy starts in
+    // ALARM until the first run, minutes later, before anyone could have confirmed the subscription.
+    this.sweepNotRunningAlarm = alarms.watch({
+      name: 'sweep-not-running',
+      description:
+        'The sweep has not run for 15 minutes: its schedule is missing or disabled, or Scheduler cannot invoke it, ' +
+        "so touches whose schedules went missing are not being delivered. Check the sweep schedule in the sweep " +
+        "schedule group, its role, and the sweep function's log.",
+      metric: sweepFunction.function.metricInvocations({ period: SWEEP_INTERVAL, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: TreatMissingData.BREACHING,
     });
   }
 }

@@ -453,6 +453,23 @@ describe('FollowthroughStack (defaults)', () => {
       });
     });
 
+    it('alarms when the sweep has not run for three periods, its schedule lost or unable to invoke it (no data is the failure)', () => {
+      // A schedule that cannot assume its role cannot write the DLQ either, and an uninvoked function reports no
+      // Errors: only the absence of Invocations shows it.
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'Followthrough-sweep-not-running',
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Invocations',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: id(stack.sweepFunction.function) } }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 3,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+    });
+
     it('adds the sparse byDue index: keys, plus the attributes that rebuild a fire payload', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         AttributeDefinitions: Match.arrayWith([
@@ -520,6 +537,7 @@ describe('FollowthroughStack (optional context)', () => {
           'Followthrough-schedule-undeliverable',
           'Followthrough-ses-events-failed',
           'Followthrough-sweep-failing',
+          'Followthrough-sweep-not-running',
         ],
       );
       for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
