@@ -87,6 +87,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
   const materials = call?.materials?.length ? call.materials : convo?.materials ?? [];
   const nowLocal = DateTime.fromJSDate(now).setZone(zone);
   const due = DateTime.fromISO(input.dueAt, { zone: 'utc' });
+  const repDue = due.setZone(rep.timezone);
   const callbackAt = input.callbackAt ?? call?.callbackAt;
   const subjects = scriptSubjects(library, hotButtons, stallReason);
   // The prospect dials the rep's number from where they are; their phone tells where when the record does not.
@@ -124,11 +125,14 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
     due: {
       human: humanTime(due, zone),
       clock: humanClock(due, zone),
-      day: due.setZone(zone).toFormat('cccc'),
-      today: due.setZone(zone).hasSame(nowLocal, 'day'),
       repClock: humanClock(due, rep.timezone),
       /** "Wed": the day of the call in the rep's zone, for short texts. */
-      repDay: due.setZone(rep.timezone).toFormat('ccc'),
+      repDay: repDue.toFormat('ccc'),
+      // What the rep reads sits beside their own clock, so its day is theirs: 3 PM Wednesday in Chicago is Thursday in Melbourne.
+      repDayName: repDue.toFormat('cccc'),
+      repToday: repDue.hasSame(DateTime.fromJSDate(now).setZone(rep.timezone), 'day'),
+      /** "4:00 PM EST", or "Thursday 8:00 AM AEDT" when the rep's date is not the prospect's. */
+      repWhen: `${repDue.toISODate() === due.setZone(zone).toISODate() ? '' : `${repDue.toFormat('cccc')} `}${humanClock(due, rep.timezone)}`,
     },
     attempt: input.attempt ?? null,
     promise: input.promiseAt
