@@ -10,7 +10,7 @@ import { chooseScriptVariant, knownSubjects, scriptFamily } from '../../function
 import { seededRng } from '../../functions/core/variants.js';
 import { fitsSms } from '../../functions/core/sms-text.js';
 import { TemplateLibrary } from '../../functions/core/templates.js';
-import { COUNTRIES, input, KNOWN_HOT_BUTTONS, problems, speakingSeconds, type InputOptions } from './message-fixtures.js';
+import { COUNTRIES, HOT_BUTTON_CASES, input, KNOWN_HOT_BUTTONS, problems, speakingSeconds, type InputOptions } from './message-fixtures.js';
 
 const library = new TemplateLibrary();
 
@@ -188,6 +188,22 @@ describe('composed voicemail scripts', () => {
     expect(unknownSecond.text).toContain("I've a thought on brand image, too.");
   });
 });
+
+  it('claims no earlier conversation for a prospect the rep has only ever reached by voicemail', () => {
+    for (const hotButton of HOT_BUTTON_CASES) {
+      for (const attempt of [1, 2]) {
+        // Prepare: a cold prospect; their hot buttons came with the record, no call ever connected.
+        const cold = { ...input({ hotButton, attempt, call: { outcome: 'voicemail', callbackAt: undefined } }), lastConversation: undefined };
+
+        // Act
+        const script = renderVoicemail(cold, library).text;
+        const note = renderEmail({ ...cold, kind: 'voicemail_email' }, library).text;
+
+        // Assess
+        for (const said of [script, note]) expect(said, `${hotButton} attempt ${attempt}`).not.toMatch(/since we spoke|when we spoke|our (talk|conversation)/);
+      }
+    }
+  });
 
 describe('script variants', () => {
   it('offers the family of the hot button it speaks to, or of the hand-written pair, and nothing for the rest', () => {
