@@ -118,6 +118,18 @@ describe('the note after a voicemail', () => {
   });
 });
 
+describe('the last email', () => {
+  it('sets the date of the last talk off with commas on both sides, in text and HTML', () => {
+    // Act
+    const last = renderEmail(input({ kind: 'final_email', hotButton: 'uptime' }), library);
+
+    // Assess
+    const sentence = "I've tried to reach you a few times since we spoke on Monday, November 23, and haven't managed to connect";
+    expect(last.text).toContain(sentence);
+    expect(last.html).toContain(sentence);
+  });
+});
+
 describe('every email, text and HTML', () => {
   it('renders every kind for every hot button and stall as a page that fits a 390 px screen', () => {
     for (const kind of TOUCH_KINDS) {
