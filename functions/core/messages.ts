@@ -88,6 +88,9 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
   const nowLocal = DateTime.fromJSDate(now).setZone(zone);
   const due = DateTime.fromISO(input.dueAt, { zone: 'utc' });
   const repDue = due.setZone(rep.timezone);
+  // A script is spoken at its due time, or now when that has passed: "yesterday" and "tomorrow" count from
+  // then, so a preview or a sheet opened the day before says what the rep will say on the call.
+  const spokenAt = new Date(Math.max(now.getTime(), due.toMillis()));
   const callbackAt = input.callbackAt ?? call?.callbackAt;
   const subjects = scriptSubjects(library, hotButtons, stallReason);
   // The prospect dials the rep's number from where they are; their phone tells where when the record does not.
@@ -143,7 +146,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
           dayShort: DateTime.fromISO(input.promiseAt).setZone(zone).toFormat('ccc'),
           clock: humanClock(input.promiseAt, zone),
           /** For speech: "tomorrow", "on Thursday", "on Tuesday, December 22". */
-          spoken: spokenFutureDay(input.promiseAt, now, zone),
+          spoken: spokenFutureDay(input.promiseAt, spokenAt, zone),
         }
       : null,
     /** True for the last reminder of a cadence (promiseAt explicitly null): the script says a note follows. */
@@ -153,7 +156,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
           date: DateTime.fromISO(spoke.at).setZone(zone).toFormat('cccc, LLLL d'),
           ago: relativeTime(spoke.at, now, zone),
           /** For speech: "yesterday", "on Monday", "on November 3". */
-          spoken: spokenDay(spoke.at, now, zone),
+          spoken: spokenDay(spoke.at, spokenAt, zone),
         }
       : null,
     discussed: convo?.discussed ?? null,

@@ -254,6 +254,24 @@ describe('script variants', () => {
 });
 
 describe('the number and the times, where the prospect is', () => {
+  it('says "yesterday" and "tomorrow" from the day the script is spoken, not the day it is previewed', () => {
+    // Prepare: the talk was Monday; the reminder is due Wednesday and promises Thursday; the rep looks on Monday evening.
+    const early = { ...input({ hotButton: 'uptime', attempt: 1 }), now: new Date('2026-11-24T01:00:00Z') };
+    // A reminder that fired a day late (after an outage) is spoken when it is read.
+    const late = { ...input({ hotButton: 'uptime', attempt: 1 }), now: new Date('2026-11-26T14:00:00Z') };
+
+    // Act
+    const previewed = renderVoicemail(early, library).text;
+    const sheet = renderEmail(early, library).text;
+    const overdue = renderVoicemail(late, library).text;
+
+    // Assess
+    expect(previewed).toContain('calling as promised after our talk on Monday.');
+    expect(previewed).toContain("I'll try you again tomorrow at 10:00 AM CST.");
+    expect(sheet).toContain('calling as promised; we last spoke on Monday."');
+    expect(overdue).toContain("I'll try you again later today at 10:00 AM CST.");
+  });
+
   it('gives the German prospect the rep’s number in international form and Berlin times as CET', () => {
     // Act
     const { text } = renderVoicemail(input({ stall: 'decision_maker', hotButton: 'uptime', second: 'risk_compliance', attempt: 1, prospect: { country: 'DE', timezone: 'Europe/Berlin', phone: '+4930901820' } }), library);
