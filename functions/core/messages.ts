@@ -157,6 +157,8 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
           ago: relativeTime(spoke.at, now, zone),
           /** For speech: "yesterday", "on Monday", "on November 3". */
           spoken: spokenDay(spoke.at, spokenAt, zone),
+          /** "today", "yesterday", "on Friday": a call logged days later is not thanked for "today". */
+          day: spokenDay(spoke.at, spokenAt, zone).replace(/^earlier today$/, 'today'),
         }
       : null,
     discussed: convo?.discussed ?? null,

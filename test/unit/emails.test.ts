@@ -118,6 +118,23 @@ describe('the note after a voicemail', () => {
   });
 });
 
+describe('the recap of a call logged later', () => {
+  it('thanks the prospect for the day they spoke, not for "today"', () => {
+    // Prepare: Friday's call, logged on Monday morning, and one logged the same afternoon.
+    const friday = { ...input({ kind: 'recap', call: { at: '2026-11-20T16:00:00Z' } }), now: new Date('2026-11-23T15:00:00Z'), dueAt: '2026-11-23T15:00:00Z' };
+    const sameDay = { ...input({ kind: 'recap' }), now: new Date('2026-11-23T20:00:00Z'), dueAt: '2026-11-23T20:00:00Z' };
+
+    // Act
+    const late = renderEmail(friday, library);
+    const prompt = renderEmail(sameDay, library);
+
+    // Assess
+    expect(late.text).toContain('Thanks for your time on Friday. A short recap');
+    expect(late.html).toContain('Thanks for your time on Friday. A short recap');
+    expect(prompt.text).toContain('Thanks for your time today. A short recap');
+  });
+});
+
 describe('the last email', () => {
   it('sets the date of the last talk off with commas on both sides, in text and HTML', () => {
     // Act
