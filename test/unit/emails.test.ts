@@ -93,7 +93,7 @@ describe('the note after a voicemail', () => {
         '',
         'I just tried you and left a voicemail, following up on our talk on Monday.',
         '',
-        "You were taking this to the other decision maker. I wanted to talk about how we'd keep things running through the stoppages you described. How did your talk with them go?",
+        "You were taking this to the other decision maker. I wanted to talk about how we'd keep things running through the stoppages you described. How did your talk with the other decision maker go?",
         '',
         "I'll try you again on Thursday, November 26 at 10:00 AM CST. If another time suits you better, just reply with it, or call me at (555) 123-0000.",
         '',
@@ -109,6 +109,13 @@ describe('the note after a voicemail', () => {
     );
     expect(note.html).toContain('<strong>Thursday, November 26 at 10:00 AM CST</strong>');
     expect(note.html).toContain('<a href="tel:+15551230000" style="color:#1a56db">(555) 123-0000</a>');
+  });
+
+  it('names the decision maker in its question, where "them" would read as what the hot-button line just named', () => {
+    for (const hotButton of HOT_BUTTON_CASES) {
+      const note = renderEmail(input({ kind: 'voicemail_email', hotButton, stall: 'decision_maker' }), library);
+      expect(note.text, String(hotButton)).toContain('How did your talk with the other decision maker go?');
+    }
   });
 
   it('asks the hot button’s question without a stall, and for a time when no try is planned', () => {

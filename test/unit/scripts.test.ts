@@ -278,7 +278,7 @@ describe('the number and the times, where the prospect is', () => {
 
     // Assess
     expect(text).toBe(
-      "Hi Dana, it's Ann Rep from Brightline Pumps, calling as promised after our talk on Monday. You were taking this to the other decision maker. You told me downtime hurts most, so I've worked out how we'd keep you running. I'll cover the compliance side, too. How did your talk with them go? My number is +1 555 123 0000. I'll try you again tomorrow at 5:00 PM CET.",
+      "Hi Dana, it's Ann Rep from Brightline Pumps, calling as promised after our talk on Monday. You were taking this to the other decision maker. You told me downtime hurts most, so I've worked out how we'd keep you running. I'll cover the compliance side, too. How did your talk with the other decision maker go? My number is +1 555 123 0000. I'll try you again tomorrow at 5:00 PM CET.",
     );
   });
 
