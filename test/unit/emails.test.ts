@@ -68,6 +68,20 @@ describe('hot-button and stall lines in the recap and the resend', () => {
     }
   });
 
+  it('the resend says whom "they" are: its question to think about follows the stall line, as the recap\'s follows what was agreed', () => {
+    for (const stall of STALL_REASONS) {
+      // Act
+      const resend = renderEmail(input({ kind: 'resend_materials', stall, hotButton: 'uptime' }), library);
+
+      // Assess
+      const line = library.render(`parts/stall/${stall}/line`, {}).trim();
+      const ahead = library.render(`parts/stall/${stall}/ahead`, {}).trim();
+      expect(resend.text, stall).toContain(`${line} ${ahead}`);
+    }
+    const decisionMaker = renderEmail(input({ kind: 'resend_materials', stall: 'decision_maker' }), library);
+    expect(decisionMaker.html).toContain('<p>You were taking this to the other decision maker. It would help to know what they&#x27;ll want to see');
+  });
+
   it('leave the lines out when nothing is known, and say nothing about a stall that was not one', () => {
     const recap = renderEmail(input({ kind: 'recap' }), library);
     expect(recap.template).toBe('email/recap + parts[]');
