@@ -87,6 +87,10 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
   const materials = call?.materials?.length ? call.materials : convo?.materials ?? [];
   const nowLocal = DateTime.fromJSDate(now).setZone(zone);
   const due = DateTime.fromISO(input.dueAt, { zone: 'utc' });
+  const repDue = due.setZone(rep.timezone);
+  // A script is spoken at its due time, or now when that has passed: "yesterday" and "tomorrow" count from
+  // then, so a preview or a sheet opened the day before says what the rep will say on the call.
+  const spokenAt = new Date(Math.max(now.getTime(), due.toMillis()));
   const callbackAt = input.callbackAt ?? call?.callbackAt;
   const subjects = scriptSubjects(library, hotButtons, stallReason);
   // The prospect dials the rep's number from where they are; their phone tells where when the record does not.
@@ -124,11 +128,14 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
     due: {
       human: humanTime(due, zone),
       clock: humanClock(due, zone),
-      day: due.setZone(zone).toFormat('cccc'),
-      today: due.setZone(zone).hasSame(nowLocal, 'day'),
       repClock: humanClock(due, rep.timezone),
       /** "Wed": the day of the call in the rep's zone, for short texts. */
-      repDay: due.setZone(rep.timezone).toFormat('ccc'),
+      repDay: repDue.toFormat('ccc'),
+      // What the rep reads sits beside their own clock, so its day is theirs: 3 PM Wednesday in Chicago is Thursday in Melbourne.
+      repDayName: repDue.toFormat('cccc'),
+      repToday: repDue.hasSame(DateTime.fromJSDate(now).setZone(rep.timezone), 'day'),
+      /** "4:00 PM EST", or "Thursday 8:00 AM AEDT" when the rep's date is not the prospect's. */
+      repWhen: `${repDue.toISODate() === due.setZone(zone).toISODate() ? '' : `${repDue.toFormat('cccc')} `}${humanClock(due, rep.timezone)}`,
     },
     attempt: input.attempt ?? null,
     promise: input.promiseAt
@@ -139,7 +146,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
           dayShort: DateTime.fromISO(input.promiseAt).setZone(zone).toFormat('ccc'),
           clock: humanClock(input.promiseAt, zone),
           /** For speech: "tomorrow", "on Thursday", "on Tuesday, December 22". */
-          spoken: spokenFutureDay(input.promiseAt, now, zone),
+          spoken: spokenFutureDay(input.promiseAt, spokenAt, zone),
         }
       : null,
     /** True for the last reminder of a cadence (promiseAt explicitly null): the script says a note follows. */
@@ -149,7 +156,9 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
           date: DateTime.fromISO(spoke.at).setZone(zone).toFormat('cccc, LLLL d'),
           ago: relativeTime(spoke.at, now, zone),
           /** For speech: "yesterday", "on Monday", "on November 3". */
-          spoken: spokenDay(spoke.at, now, zone),
+          spoken: spokenDay(spoke.at, spokenAt, zone),
+          /** "today", "yesterday", "on Friday": a call logged days later is not thanked for "today". */
+          day: spokenDay(spoke.at, spokenAt, zone).replace(/^earlier today$/, 'today'),
         }
       : null,
     discussed: convo?.discussed ?? null,

@@ -68,6 +68,20 @@ describe('hot-button and stall lines in the recap and the resend', () => {
     }
   });
 
+  it('the resend says whom "they" are: its question to think about follows the stall line, as the recap\'s follows what was agreed', () => {
+    for (const stall of STALL_REASONS) {
+      // Act
+      const resend = renderEmail(input({ kind: 'resend_materials', stall, hotButton: 'uptime' }), library);
+
+      // Assess
+      const line = library.render(`parts/stall/${stall}/line`, {}).trim();
+      const ahead = library.render(`parts/stall/${stall}/ahead`, {}).trim();
+      expect(resend.text, stall).toContain(`${line} ${ahead}`);
+    }
+    const decisionMaker = renderEmail(input({ kind: 'resend_materials', stall: 'decision_maker' }), library);
+    expect(decisionMaker.html).toContain('<p>You were taking this to the other decision maker. It would help to know what they&#x27;ll want to see');
+  });
+
   it('leave the lines out when nothing is known, and say nothing about a stall that was not one', () => {
     const recap = renderEmail(input({ kind: 'recap' }), library);
     expect(recap.template).toBe('email/recap + parts[]');
@@ -93,7 +107,7 @@ describe('the note after a voicemail', () => {
         '',
         'I just tried you and left a voicemail, following up on our talk on Monday.',
         '',
-        "You were taking this to the other decision maker. I wanted to talk about how we'd keep things running through the stoppages you described. How did your talk with them go?",
+        "You were taking this to the other decision maker. I wanted to talk about how we'd keep things running through the stoppages you described. How did your talk with the other decision maker go?",
         '',
         "I'll try you again on Thursday, November 26 at 10:00 AM CST. If another time suits you better, just reply with it, or call me at (555) 123-0000.",
         '',
@@ -111,10 +125,46 @@ describe('the note after a voicemail', () => {
     expect(note.html).toContain('<a href="tel:+15551230000" style="color:#1a56db">(555) 123-0000</a>');
   });
 
+  it('names the decision maker in its question, where "them" would read as what the hot-button line just named', () => {
+    for (const hotButton of HOT_BUTTON_CASES) {
+      const note = renderEmail(input({ kind: 'voicemail_email', hotButton, stall: 'decision_maker' }), library);
+      expect(note.text, String(hotButton)).toContain('How did your talk with the other decision maker go?');
+    }
+  });
+
   it('asks the hot button’s question without a stall, and for a time when no try is planned', () => {
     const note = renderEmail(input({ kind: 'voicemail_email', hotButton: 'growth', promise: false, rep: { phone: undefined } }), library);
     expect(note.text).toContain('I wanted to talk about how this would scale as you grow. What does the next year look like on your side?');
     expect(note.text).toContain('Reply with a time that suits you.');
+  });
+});
+
+describe('the recap of a call logged later', () => {
+  it('thanks the prospect for the day they spoke, not for "today"', () => {
+    // Prepare: Friday's call, logged on Monday morning, and one logged the same afternoon.
+    const friday = { ...input({ kind: 'recap', call: { at: '2026-11-20T16:00:00Z' } }), now: new Date('2026-11-23T15:00:00Z'), dueAt: '2026-11-23T15:00:00Z' };
+    const sameDay = { ...input({ kind: 'recap' }), now: new Date('2026-11-23T20:00:00Z'), dueAt: '2026-11-23T20:00:00Z' };
+
+    // Act
+    const late = renderEmail(friday, library);
+    const prompt = renderEmail(sameDay, library);
+
+    // Assess
+    expect(late.text).toContain('Thanks for your time on Friday. A short recap');
+    expect(late.html).toContain('Thanks for your time on Friday. A short recap');
+    expect(prompt.text).toContain('Thanks for your time today. A short recap');
+  });
+});
+
+describe('the last email', () => {
+  it('sets the date of the last talk off with commas on both sides, in text and HTML', () => {
+    // Act
+    const last = renderEmail(input({ kind: 'final_email', hotButton: 'uptime' }), library);
+
+    // Assess
+    const sentence = "I've tried to reach you a few times since we spoke on Monday, November 23, and haven't managed to connect";
+    expect(last.text).toContain(sentence);
+    expect(last.html).toContain(sentence);
   });
 });
 

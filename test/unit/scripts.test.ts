@@ -10,7 +10,7 @@ import { chooseScriptVariant, knownSubjects, scriptFamily } from '../../function
 import { seededRng } from '../../functions/core/variants.js';
 import { fitsSms } from '../../functions/core/sms-text.js';
 import { TemplateLibrary } from '../../functions/core/templates.js';
-import { COUNTRIES, input, KNOWN_HOT_BUTTONS, problems, speakingSeconds, type InputOptions } from './message-fixtures.js';
+import { COUNTRIES, HOT_BUTTON_CASES, input, KNOWN_HOT_BUTTONS, problems, speakingSeconds, type InputOptions } from './message-fixtures.js';
 
 const library = new TemplateLibrary();
 
@@ -189,6 +189,22 @@ describe('composed voicemail scripts', () => {
   });
 });
 
+  it('claims no earlier conversation for a prospect the rep has only ever reached by voicemail', () => {
+    for (const hotButton of HOT_BUTTON_CASES) {
+      for (const attempt of [1, 2]) {
+        // Prepare: a cold prospect; their hot buttons came with the record, no call ever connected.
+        const cold = { ...input({ hotButton, attempt, call: { outcome: 'voicemail', callbackAt: undefined } }), lastConversation: undefined };
+
+        // Act
+        const script = renderVoicemail(cold, library).text;
+        const note = renderEmail({ ...cold, kind: 'voicemail_email' }, library).text;
+
+        // Assess
+        for (const said of [script, note]) expect(said, `${hotButton} attempt ${attempt}`).not.toMatch(/since we spoke|when we spoke|our (talk|conversation)/);
+      }
+    }
+  });
+
 describe('script variants', () => {
   it('offers the family of the hot button it speaks to, or of the hand-written pair, and nothing for the rest', () => {
     expect(scriptFamily(library, ['uptime', 'quality'], 'needs_review')).toEqual({ family: 'hot.uptime', variants: ['hot.uptime.a', 'hot.uptime.b'] });
@@ -238,13 +254,31 @@ describe('script variants', () => {
 });
 
 describe('the number and the times, where the prospect is', () => {
+  it('says "yesterday" and "tomorrow" from the day the script is spoken, not the day it is previewed', () => {
+    // Prepare: the talk was Monday; the reminder is due Wednesday and promises Thursday; the rep looks on Monday evening.
+    const early = { ...input({ hotButton: 'uptime', attempt: 1 }), now: new Date('2026-11-24T01:00:00Z') };
+    // A reminder that fired a day late (after an outage) is spoken when it is read.
+    const late = { ...input({ hotButton: 'uptime', attempt: 1 }), now: new Date('2026-11-26T14:00:00Z') };
+
+    // Act
+    const previewed = renderVoicemail(early, library).text;
+    const sheet = renderEmail(early, library).text;
+    const overdue = renderVoicemail(late, library).text;
+
+    // Assess
+    expect(previewed).toContain('calling as promised after our talk on Monday.');
+    expect(previewed).toContain("I'll try you again tomorrow at 10:00 AM CST.");
+    expect(sheet).toContain('calling as promised; we last spoke on Monday."');
+    expect(overdue).toContain("I'll try you again later today at 10:00 AM CST.");
+  });
+
   it('gives the German prospect the rep’s number in international form and Berlin times as CET', () => {
     // Act
     const { text } = renderVoicemail(input({ stall: 'decision_maker', hotButton: 'uptime', second: 'risk_compliance', attempt: 1, prospect: { country: 'DE', timezone: 'Europe/Berlin', phone: '+4930901820' } }), library);
 
     // Assess
     expect(text).toBe(
-      "Hi Dana, it's Ann Rep from Brightline Pumps, calling as promised after our talk on Monday. You were taking this to the other decision maker. You told me downtime hurts most, so I've worked out how we'd keep you running. I'll cover the compliance side, too. How did your talk with them go? My number is +1 555 123 0000. I'll try you again tomorrow at 5:00 PM CET.",
+      "Hi Dana, it's Ann Rep from Brightline Pumps, calling as promised after our talk on Monday. You were taking this to the other decision maker. You told me downtime hurts most, so I've worked out how we'd keep you running. I'll cover the compliance side, too. How did your talk with the other decision maker go? My number is +1 555 123 0000. I'll try you again tomorrow at 5:00 PM CET.",
     );
   });
 

@@ -179,6 +179,24 @@ describe('the call-prep sheet', () => {
     expect(email.html).toContain(`href="${SHEET_URL.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;')}"`);
   });
 
+  it("names the day of the call on the rep's own calendar, as the clock beside it is", () => {
+    // Prepare: Wednesday 3:00 PM in Chicago is Thursday 8:00 AM in Melbourne; previewed the day before.
+    const ahead = { ...input({ hotButton: 'uptime', rep: { timezone: 'Australia/Melbourne' } }), now: new Date('2026-11-24T15:00:00Z') };
+    // Tuesday 11:00 PM in Melbourne is still Tuesday morning in Chicago, where the call is due at 3:00 PM.
+    const lateEvening = { ...input({ rep: { timezone: 'Australia/Melbourne' } }), dueAt: '2026-11-24T21:00:00Z', now: new Date('2026-11-24T12:00:00Z') };
+
+    // Act
+    const email = renderEmail(ahead, library);
+    const sms = renderSms(ahead, library);
+    const tomorrow = renderEmail(lateEvening, library);
+
+    // Assess
+    expect(email.subject).toBe('Call Dana Buyer on Thursday at 8:00 AM AEDT - uptime');
+    expect(email.text).toContain('When: Wednesday, November 25 at 3:00 PM CST (your time Thursday 8:00 AM AEDT)');
+    expect(sms.body).toContain('Call Dana Buyer (Acme Plant) Thu at 8:00 AM AEDT');
+    expect(tomorrow.subject).toBe('Call Dana Buyer on Wednesday at 8:00 AM AEDT');
+  });
+
   it('lists the questions still to qualify, ending with what else stands in the way', () => {
     // Act
     const email = renderEmail(input({ stall: 'cooled_off', call: { whatHappensNext: undefined, decisionMakers: [] } }), library);
