@@ -77,4 +77,32 @@ describe('rep console, past the first call', () => {
     await openTodayAt(callback.plus({ minutes: 21 }));
     await page.getByText('No calls pending.').waitFor();
   });
+
+  it('refuses a past time for a reminder in words before sending anything, and forgets it once the time is fixed', async () => {
+    // Prepare
+    const at = callback.plus({ minutes: 30 });
+    await rt.call('POST', '/v1/prospects/lee/calls', { outcome: 'no_answer', at: callback.toISO() }, REP);
+    await rt.call('POST', '/v1/prospects/lee/calls', { outcome: 'callback_agreed', callbackAt: at.plus({ days: 1 }).toISO(), sendRecap: false }, REP);
+    rt.clock.set(at.toJSDate());
+    await page.clock.setFixedTime(at.toJSDate());
+    await page.goto(`${rt.url}/app/prospects/lee`);
+    const reminder = page.locator('.touch', { hasText: 'Call reminder' });
+    await reminder.getByRole('button', { name: /^Reschedule/ }).click();
+    const patches: string[] = [];
+    page.on('request', (r) => r.method() === 'PATCH' && patches.push(r.url()));
+
+    // Act
+    await reminder.getByLabel('New time').fill('today 9am');
+    await reminder.getByRole('button', { name: 'Move it' }).click();
+
+    // Assess
+    await reminder.locator('.error-text').getByText('That time has passed: pick one from now on').waitFor();
+    expect(patches).toEqual([]);
+    expect(await reminder.textContent()).not.toMatch(/dueAt|\d{4}-\d\d-\d\dT/);
+    await reminder.getByLabel('New time').fill('tomorrow 11am');
+    expect(await reminder.locator('.error-text').count()).toBe(0);
+    await reminder.getByRole('button', { name: 'Move it' }).click();
+    await page.getByRole('status').filter({ hasText: 'moved to' }).waitFor();
+    expect(patches).toHaveLength(1);
+  });
 });

@@ -160,9 +160,10 @@ function PendingTouch({ touch, prospect, rep, onChanged }: { touch: Touch; prosp
   };
   const move = (event: Event) => {
     event.preventDefault();
-    if (!resolved?.ok) {
-      // The field says what is wrong with the time; nothing went to the server.
-      setProblem(resolved ? undefined : 'Type the new time, or pick one');
+    if (!resolved?.ok || resolved.inPast) {
+      // The field says what is wrong with the time; nothing went to the server, which would refuse a
+      // past time in its own terms (an ISO time and a field name) rather than the rep's.
+      setProblem(!resolved ? 'Type the new time, or pick one' : resolved.ok ? 'That time has passed: pick one from now on' : undefined);
       return document.getElementById(`move-${touch.id}`)?.focus();
     }
     const to = bothZones(resolved.iso, prospect.timezone, rep.timezone);
@@ -192,8 +193,10 @@ function PendingTouch({ touch, prospect, rep, onChanged }: { touch: Touch; prosp
             label="New time"
             value={text}
             onChange={(next) => {
+              // A new time: what was wrong with the last one no longer applies.
               setText(next);
               setProblem(undefined);
+              setError(undefined);
             }}
             zone={prospect.timezone}
             country={prospect.country}
