@@ -105,4 +105,19 @@ describe('rep console, past the first call', () => {
     await page.getByRole('status').filter({ hasText: 'moved to' }).waitFor();
     expect(patches).toHaveLength(1);
   });
+
+  it('shows no figures of an earlier period under a period the report refused', async () => {
+    // Prepare
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('heading', { name: 'Promises kept' }).waitFor();
+
+    // Act: more than the 366 days a report covers.
+    await page.getByLabel('From').fill(monday.minus({ years: 2 }).toISODate()!);
+    await page.getByRole('button', { name: 'Show' }).click();
+
+    // Assess
+    await page.getByRole('alert').getByText(/longer than 366 days/).waitFor();
+    expect(await page.getByRole('heading', { name: 'Promises kept' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Reach rate' }).count()).toBe(0);
+  });
 });
