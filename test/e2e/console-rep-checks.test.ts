@@ -120,4 +120,24 @@ describe('rep console, past the first call', () => {
     expect(await page.getByRole('heading', { name: 'Promises kept' }).count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'Reach rate' }).count()).toBe(0);
   });
+
+  it('draws the bars of a chart on one scale at 390 px, whatever the width of their values', async () => {
+    // Prepare: Lee missed at attempt 1 and reached at attempt 2: "67% 2 of 3 calls" beside "100% 1 of 1 call".
+    await page.getByLabel('From').fill(monday.minus({ days: 7 }).toISODate()!);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.setViewportSize({ width: 390, height: 844 });
+
+    // Act
+    const tracks = page.getByRole('figure', { name: /By attempt number/ }).locator('svg.bar');
+    await tracks.first().waitFor();
+    const boxes = await tracks.evaluateAll((svgs) => svgs.map((s) => { const r = s.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.width)]; }));
+
+    // Assess
+    expect(boxes.length).toBeGreaterThan(1);
+    expect(new Set(boxes.map((b) => b.join(','))).size).toBe(1);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(problems).toEqual([]);
+  });
 });
