@@ -106,6 +106,28 @@ describe('rep console, past the first call', () => {
     expect(patches).toHaveLength(1);
   });
 
+  it('refuses a callback time that passed while the call was being logged, before anything is sent', async () => {
+    // Prepare: at 11:00 the rep types 11:10 for Lee; by the time they save it is 11:12.
+    const at = callback.plus({ minutes: 30 });
+    await page.clock.setFixedTime(at.toJSDate());
+    await page.goto(`${rt.url}/app/prospects/lee`);
+    await page.getByRole('radio', { name: 'Callback agreed' }).check();
+    await page.getByLabel('Callback time', { exact: true }).fill(at.plus({ minutes: 10 }).toFormat('h:mma'));
+    await page.locator('#callback-time-resolved').getByText('for them').waitFor();
+    const posts: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().includes('/calls') && posts.push(r.url()));
+    await page.clock.setFixedTime(at.plus({ minutes: 12 }).toJSDate());
+
+    // Act
+    await page.getByRole('button', { name: 'Save call' }).click();
+
+    // Assess
+    await page.locator('#callback-time-error').getByText('That time has passed: agree a time from now on').waitFor();
+    expect(posts).toEqual([]);
+    expect(await page.locator('.call-form').textContent()).not.toMatch(/callbackAt|\d{4}-\d\d-\d\dT/);
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('callback-time');
+  });
+
   it('shows no figures of an earlier period under a period the report refused', async () => {
     // Prepare
     await page.getByRole('link', { name: 'Reports' }).click();
