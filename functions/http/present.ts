@@ -152,7 +152,19 @@ export function presentRecordedCall(r: RecordedCall): RecordedCallAnswer {
 /** The answer to GET /v1/followups: each touch names its prospect, so the agenda needs no second read. */
 export function presentFollowups(f: Followups): FollowupsAnswer {
   const present = (t: Touch) => ({ ...presentTouch(t), prospectName: t.prospectName });
-  return { from: f.from, to: f.to, touches: f.touches.map(present), failed: f.failed.map(present) };
+  return {
+    from: f.from,
+    to: f.to,
+    touches: f.touches.map(present),
+    failed: f.failed.map(present),
+    callsDue: f.callsDue.map((c) => ({
+      prospectId: c.prospect.id,
+      prospectName: c.prospect.name,
+      dueAt: c.dueAt,
+      dueAtLocal: toLocalIso(c.dueAt, c.prospect.timezone),
+      attempt: c.attempt,
+    })),
+  };
 }
 
 /** A preview names its kind, so a client can tell an email from a voicemail script or an SMS. */

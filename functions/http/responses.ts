@@ -186,6 +186,15 @@ export const RecordedCallAnswer = z
   .register(components, { id: 'RecordedCall' });
 export type RecordedCallAnswer = z.infer<typeof RecordedCallAnswer>;
 
+export const CallDueAnswer = z
+  .object({
+    prospectId: z.string(),
+    prospectName: z.string(),
+    dueAt: describe(Instant, 'The attempt or agreed callback that fell due'),
+    dueAtLocal: LocalInstant,
+    attempt: describe(z.number(), 'The attempt this call is, counted since the last conversation'),
+  })
+  .register(components, { id: 'CallDue' });
 export const FollowupTouch = z.object({ ...touchFields, prospectName: z.string() }).register(components, { id: 'FollowupTouch' });
 export const FollowupsAnswer = z
   .object({
@@ -193,6 +202,10 @@ export const FollowupsAnswer = z
     to: Instant,
     touches: describe(z.array(FollowupTouch), "The rep's pending touches by due time"),
     failed: describe(z.array(FollowupTouch), 'Those that could not be delivered, each with its reason; POST /v1/touches/{id}/retry sends one again'),
+    callsDue: describe(
+      z.array(CallDueAnswer),
+      'Calls whose time came between from and now with no call logged since and no reminder still to go (the reminder went, or failed), by due time',
+    ),
   })
   .register(components, { id: 'Followups' });
 export type FollowupsAnswer = z.infer<typeof FollowupsAnswer>;

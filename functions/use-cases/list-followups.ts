@@ -2,9 +2,10 @@
  * The rep's agenda, by due time, in a window (by default from a day ago, for two weeks): the touches
  * still pending, and apart from them those that could not be delivered (with their reason), so a
  * promise that failed shows where the rep looks every day and a client that lists `touches` as
- * "to do" never mistakes a failed one for pending.
+ * "to do" never mistakes a failed one for pending. Apart again, the calls whose time has come with none
+ * logged since: once the reminder goes out it is no longer pending, but the call still is.
  */
-import type { Touch } from '../core/schemas.js';
+import type { Prospect, Touch } from '../core/schemas.js';
 import { ValidationError } from '../core/errors.js';
 import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
@@ -21,7 +22,19 @@ export interface Followups {
   touches: Touch[];
   /** Failed, with their reason; a rep may retry one (POST /v1/touches/{id}/retry). */
   failed: Touch[];
+  /** Calls due between `from` and now with no call logged since and no reminder still to go, by due time. */
+  callsDue: CallDue[];
 }
+
+export interface CallDue {
+  prospect: Prospect;
+  dueAt: string;
+  /** The attempt this call is, counted since the last conversation. */
+  attempt: number;
+}
+
+/** As many due calls as the agenda lists touches: a rep's day, not their book. */
+const CALLS_DUE_LIMIT = 500;
 
 const DAY = 24 * 3600_000;
 
@@ -30,10 +43,30 @@ export async function listFollowups(deps: Pick<UseCaseDeps, 'store' | 'clock'>, 
   const to = window.to ?? new Date(from.getTime() + 14 * DAY);
   if (to <= from) throw new ValidationError('to must be after from', [{ path: 'to', message: 'Give a time after from' }]);
   const listed = await deps.store.listFollowups(repId, toUtcIso(from), toUtcIso(to));
+  const touches = listed.filter((t) => t.status === 'scheduled');
+  // A reminder still to go stands for its call in `touches`; past `to` the window does not reach.
+  const reminded = new Set(touches.filter((t) => t.kind === 'rep_reminder').map((t) => t.prospectId));
+  const until = Math.min(deps.clock.now().getTime(), to.getTime());
+  const due = (p: Prospect) => !reminded.has(p.id) && isCallDue(p, from.getTime(), until);
+  const prospects = await deps.store.listProspects(repId, { match: due, limit: CALLS_DUE_LIMIT });
   return {
     from: toUtcIso(from),
     to: toUtcIso(to),
-    touches: listed.filter((t) => t.status === 'scheduled'),
+    touches,
     failed: listed.filter((t) => t.status === 'failed'),
+    callsDue: prospects
+      .map((p) => ({ prospect: p, dueAt: p.attemptDueAt!, attempt: p.attempts + 1 }))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.prospect.id.localeCompare(b.prospect.id)),
   };
+}
+
+/**
+ * The prospect's current attempt (or agreed callback) fell due in [from, until] and no call was logged
+ * at or after it: every logged call replaces attemptDueAt, so one still in the past is a call not made.
+ */
+export function isCallDue(p: Prospect, from: number, until: number): boolean {
+  if (p.status !== 'active' || !p.attemptDueAt) return false;
+  const due = Date.parse(p.attemptDueAt);
+  if (due < from || due > until) return false;
+  return !p.lastCallAt || Date.parse(p.lastCallAt) < due;
 }

@@ -7,7 +7,7 @@ import { useMemo } from 'preact/hooks';
 import { resolveCallbackTime, pickedToText, type Resolved } from './callback-time.js';
 import { dayAndClock } from './format.js';
 import { isProspectHoliday } from './holidays.js';
-import { describedBy, valueOf } from './ui.js';
+import { describedBy, useNow, valueOf } from './ui.js';
 
 export interface TimeFieldProps {
   id: string;
@@ -22,12 +22,24 @@ export interface TimeFieldProps {
   error?: string;
 }
 
-/** Reads `text` now; the component below shows the same reading. */
+/**
+ * Reads `text` now, and again as the minutes go by: a time typed while it was still ahead is shown as
+ * passed once it has. The component below shows the same reading.
+ */
 export function useResolved(text: string, zone: string, repZone: string, country?: string): Resolved | undefined {
+  const minute = Math.floor(useNow(30_000).getTime() / 60_000);
   return useMemo(
     () => (text.trim() ? resolveCallbackTime(text, { zone, repZone, country, now: new Date(), isHoliday: isProspectHoliday }) : undefined),
-    [text, zone, repZone, country],
+    [text, zone, repZone, country, minute],
   );
+}
+
+/**
+ * Whether a reading is in the past at this moment, checked when the rep saves: the reading may be
+ * minutes old, and the API would refuse a past time in its own terms (an ISO time, a field name).
+ */
+export function hasPassed(resolved: Resolved): boolean {
+  return resolved.ok && Date.parse(resolved.iso) <= Date.now();
 }
 
 export function TimeField(props: TimeFieldProps) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../functions/core/errors.js';
 import { listFollowups } from '../../../functions/use-cases/list-followups.js';
-import { aTouch, REP_ID, useCaseDeps } from '../../support/fakes.js';
+import { aProspect, aTouch, REP_ID, useCaseDeps } from '../../support/fakes.js';
 
 /** Touches around Monday 2026-11-23 15:00Z, of this rep and another, in every state. */
 function agenda() {
@@ -51,5 +51,32 @@ describe('listFollowups', () => {
     const at = new Date('2026-11-24T00:00:00Z');
     await expect(listFollowups(deps, REP_ID, { from: at, to: at })).rejects.toBeInstanceOf(ValidationError);
     await expect(listFollowups(deps, REP_ID, { from: at, to: new Date('2026-11-23T00:00:00Z') })).rejects.toMatchObject({ issues: [{ path: 'to' }] });
+  });
+
+  it('lists the calls whose time came with none logged since, once their reminder has gone', async () => {
+    // Prepare: now is Monday 15:00Z.
+    const deps = useCaseDeps();
+    const due = (id: string, attemptDueAt: string, more: Parameters<typeof aProspect>[0] = {}) =>
+      deps.store.createProspect(aProspect({ id, name: id, attemptDueAt, ...more }));
+    await due('p-reminded', '2026-11-23T14:00:00Z', { attempts: 1, lastCallAt: '2026-11-20T14:00:00Z' });
+    await due('p-earlier', '2026-11-23T09:00:00Z');
+    await due('p-called', '2026-11-23T14:00:00Z', { lastCallAt: '2026-11-23T14:05:00Z' });
+    await due('p-future', '2026-11-23T15:30:00Z');
+    await due('p-closed', '2026-11-23T14:00:00Z', { status: 'closed' });
+    await due('p-too-old', '2026-11-21T14:00:00Z');
+    await due('p-pending', '2026-11-23T14:55:00Z');
+    deps.store.seedTouch(aTouch({ prospectId: 'p-reminded', dueAt: '2026-11-23T14:00:00Z', status: 'sent', sentAt: '2026-11-23T14:00:00Z' }));
+    // The sweep has yet to send this one: the agenda lists it as a pending touch, not again as a due call.
+    deps.store.seedTouch(aTouch({ prospectId: 'p-pending', dueAt: '2026-11-23T14:55:00Z' }));
+
+    // Act
+    const followups = await listFollowups(deps, REP_ID, {});
+
+    // Assess
+    expect(followups.callsDue.map((c) => [c.prospect.id, c.dueAt, c.attempt])).toEqual([
+      ['p-earlier', '2026-11-23T09:00:00Z', 1],
+      ['p-reminded', '2026-11-23T14:00:00Z', 2],
+    ]);
+    expect(followups.touches.map((t) => t.prospectId)).toEqual(['p-pending']);
   });
 });

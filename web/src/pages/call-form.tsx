@@ -7,7 +7,7 @@ import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type CallAnswer, type Prospect, type Rep } from '../api.js';
 import { bothZones, capitalised, hotButtonKeys, KIND_LABELS, OUTCOME_LABELS, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
-import { TimeField, useResolved } from '../time-field.js';
+import { hasPassed, TimeField, useResolved } from '../time-field.js';
 import { checkedOf, ErrorNotice, Field, issueAt, Notice, SubmitButton, valueOf } from '../ui.js';
 
 const OUTCOMES = ['callback_agreed', 'stalled', 'voicemail', 'no_answer', 'won', 'not_interested'] as const;
@@ -74,7 +74,7 @@ export function CallForm({ prospect, rep, onSaved }: { prospect: Prospect; rep: 
     if (!form.outcome) out.outcome = 'Choose what happened on the call';
     if (form.outcome === 'callback_agreed' && !form.callbackText.trim()) out.callbackAt = 'Give the callback time you agreed';
     if (reached && resolved && !resolved.ok) out.callbackAt = resolved.message;
-    if (reached && resolved?.ok && resolved.inPast) out.callbackAt = 'That time has passed: agree a time from now on';
+    if (reached && resolved?.ok && hasPassed(resolved)) out.callbackAt = 'That time has passed: agree a time from now on';
     if (form.outcome === 'stalled' && !form.stallReason) out.stallReason = 'Say what the prospect is waiting on';
     form.materials.forEach((m, i) => {
       if ((m.title || m.url) && !(m.title && /^https?:\/\/\S+$/.test(m.url))) out[`materials.${i}`] = 'Give a title and an http(s) link';

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, get, type Preview, type Prospect, type ProspectBundle, type Rep, type Touch } from '../api.js';
 import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, OUTCOME_LABELS, reasonWords, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
 import { Link } from '../router.js';
-import { TimeField, useResolved } from '../time-field.js';
+import { hasPassed, TimeField, useResolved } from '../time-field.js';
 import { ErrorNotice, Loading, Notice, PageTitle, SubmitButton, useNow, useResource } from '../ui.js';
 import { CallForm } from './call-form.js';
 import { ProspectDetails } from './prospect-edit.js';
@@ -160,9 +160,10 @@ function PendingTouch({ touch, prospect, rep, onChanged }: { touch: Touch; prosp
   };
   const move = (event: Event) => {
     event.preventDefault();
-    if (!resolved?.ok) {
-      // The field says what is wrong with the time; nothing went to the server.
-      setProblem(resolved ? undefined : 'Type the new time, or pick one');
+    if (!resolved?.ok || hasPassed(resolved)) {
+      // The field says what is wrong with the time; nothing went to the server, which would refuse a
+      // past time in its own terms (an ISO time and a field name) rather than the rep's.
+      setProblem(!resolved ? 'Type the new time, or pick one' : resolved.ok ? 'That time has passed: pick one from now on' : undefined);
       return document.getElementById(`move-${touch.id}`)?.focus();
     }
     const to = bothZones(resolved.iso, prospect.timezone, rep.timezone);
@@ -192,8 +193,10 @@ function PendingTouch({ touch, prospect, rep, onChanged }: { touch: Touch; prosp
             label="New time"
             value={text}
             onChange={(next) => {
+              // A new time: what was wrong with the last one no longer applies.
               setText(next);
               setProblem(undefined);
+              setError(undefined);
             }}
             zone={prospect.timezone}
             country={prospect.country}

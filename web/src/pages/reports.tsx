@@ -46,7 +46,8 @@ export function ReportsPage({ rep }: { rep: Rep }) {
       </form>
       <ErrorNotice error={report.error} onRetry={report.reload} />
       {!report.data && report.loading && <Loading what="the report" />}
-      {report.data && <Figures report={report.data} />}
+      {/* Figures kept from an earlier period would read as the new one's under the dates just refused. */}
+      {report.data && !report.error && <Figures report={report.data} />}
     </section>
   );
 }

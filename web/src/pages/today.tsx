@@ -11,8 +11,25 @@ import { ErrorNotice, Loading, PageTitle, useNow, useResource } from '../ui.js';
 /** A call within this many minutes either side of now is "due now". */
 const DUE_NOW_MINUTES = 15;
 
+/** A call to make: a reminder still to go, or a call whose time came (its reminder went) with none logged since. */
+export interface CallItem {
+  key: string;
+  prospectId: string;
+  prospectName?: string;
+  dueAt: string;
+  attempt?: number;
+}
+
+interface CallDue {
+  prospectId: string;
+  prospectName: string;
+  dueAt: string;
+  attempt: number;
+}
+
 interface Agenda {
-  touches: (Touch & { prospectName?: string })[];
+  calls: CallItem[];
+  emails: (Touch & { prospectName?: string })[];
   prospects: Map<string, ProspectBundle>;
 }
 
@@ -20,12 +37,26 @@ async function loadAgenda(rep: Rep, now: Date): Promise<Agenda> {
   const here = DateTime.fromJSDate(now).setZone(rep.timezone);
   const from = here.minus({ days: 14 }).toUTC().toISO()!;
   const to = here.endOf('day').plus({ days: 7 }).toUTC().toISO()!;
-  const { touches } = await get<{ touches: Agenda['touches'] }>(`/v1/followups${query({ from, to })}`);
-  const ids = [...new Set(touches.map((t) => t.prospectId))];
+  const answer = await get<{ touches: Agenda['emails']; callsDue?: CallDue[] }>(`/v1/followups${query({ from, to })}`);
+  const calls = callItems(answer.touches, answer.callsDue ?? []);
+  const emails = answer.touches.filter((t) => t.recipient === 'prospect' || ['recap', 'resend_materials', 'final_email'].includes(t.kind));
+  const ids = [...new Set([...calls, ...emails].map((t) => t.prospectId))];
   const bundles = await Promise.all(ids.map((id) => get<ProspectBundle>(`/v1/prospects/${encodeURIComponent(id)}`).catch(() => undefined)));
   const prospects = new Map<string, ProspectBundle>();
   bundles.forEach((b) => b && prospects.set(b.prospect.id, b));
-  return { touches, prospects };
+  return { calls, emails, prospects };
+}
+
+/**
+ * The calls of the agenda by due time: reminders still to go, and the calls whose reminder already went
+ * (without them a call would leave Today at the very minute it fell due, and never show as overdue).
+ */
+export function callItems(touches: Touch[], due: CallDue[]): CallItem[] {
+  const reminders = touches
+    .filter((t) => t.kind === 'rep_reminder')
+    .map((t) => ({ key: t.id, prospectId: t.prospectId, prospectName: t.prospectName, dueAt: t.dueAt, attempt: t.attempt }));
+  const made = due.map((c) => ({ key: `due-${c.prospectId}`, prospectId: c.prospectId, prospectName: c.prospectName, dueAt: c.dueAt, attempt: c.attempt }));
+  return [...made, ...reminders].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
 }
 
 type Group = 'overdue' | 'now' | 'today' | 'week';
@@ -48,8 +79,8 @@ export function TodayPage({ rep }: { rep: Rep }) {
   const minute = useNow(60_000);
   const agenda = useResource(() => loadAgenda(rep, new Date()), `${rep.timezone}:${Math.floor(minute.getTime() / 60_000)}`);
   const now = new Date();
-  const calls = (agenda.data?.touches ?? []).filter((t) => t.kind === 'rep_reminder');
-  const emails = (agenda.data?.touches ?? []).filter((t) => t.recipient === 'prospect' || ['recap', 'resend_materials', 'final_email'].includes(t.kind));
+  const calls = agenda.data?.calls ?? [];
+  const emails = agenda.data?.emails ?? [];
 
   return (
     <section>
@@ -82,7 +113,7 @@ export function TodayPage({ rep }: { rep: Rep }) {
                 ) : (
                   <ul class="agenda">
                     {rows.map((t) => (
-                      <CallRow key={t.id} touch={t} bundle={agenda.data!.prospects.get(t.prospectId)} rep={rep} now={now} />
+                      <CallRow key={t.key} call={t} bundle={agenda.data!.prospects.get(t.prospectId)} rep={rep} now={now} />
                     ))}
                   </ul>
                 )}
@@ -118,7 +149,7 @@ export function TodayPage({ rep }: { rep: Rep }) {
   );
 }
 
-function CallRow({ touch, bundle, rep, now }: { touch: Touch & { prospectName?: string }; bundle?: ProspectBundle; rep: Rep; now: Date }) {
+function CallRow({ call: touch, bundle, rep, now }: { call: CallItem; bundle?: ProspectBundle; rep: Rep; now: Date }) {
   const prospect = bundle?.prospect;
   const zone = prospect?.timezone ?? rep.timezone;
   const when = bothZones(touch.dueAt, zone, rep.timezone, 'rep');
@@ -126,7 +157,7 @@ function CallRow({ touch, bundle, rep, now }: { touch: Touch & { prospectName?: 
   const stall = lastCall?.outcome === 'stalled' ? lastCall.stallReason : undefined;
   const name = prospect?.name ?? touch.prospectName ?? touch.prospectId;
   return (
-    <li class="agenda-row" data-touch={touch.id}>
+    <li class="agenda-row" data-call={touch.key}>
       <div class="row-main">
         <p class="row-title">
           <Link href={prospectPath(touch.prospectId)}>{name}</Link>
