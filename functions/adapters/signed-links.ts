@@ -29,6 +29,11 @@ export class SignedLinks implements Links {
     return `${this.base(base)}/v1/sheets/${token}`;
   }
 
+  prospectPageUrl(prospect: Pick<Prospect, 'id'>, base?: string): string {
+    // The console is served by the same API (GET /app/...), so its address shares the base.
+    return `${this.base(base)}/app/prospects/${encodeURIComponent(prospect.id)}`;
+  }
+
   async verifyUnsubscribe(token: string): Promise<UnsubscribeClaim | undefined> {
     return (await this.signer()).verifyUnsubscribe(token);
   }

@@ -43,7 +43,7 @@ export function messageInput(
   records: ProspectRecords,
   rep: Rep,
   now: Date,
-  links: { sheet?: string; unsubscribe?: string } = {},
+  links: { sheet?: string; unsubscribe?: string; page?: string } = {},
 ): MessageInput {
   const call = records.calls.find((c) => c.id === touch.callId) ?? records.calls.at(-1);
   const lastConversation = lastConversationOf(records.calls);
@@ -66,6 +66,7 @@ export function messageInput(
     links: {
       sheet: links.sheet,
       unsubscribe: touch.recipient === 'prospect' ? links.unsubscribe : undefined,
+      page: touch.kind === 'rep_notice' ? links.page : undefined,
     },
   };
 }

@@ -59,7 +59,8 @@ export interface MessageInput {
   /** Materials resent before this call, and when. */
   resent?: { at: string; titles: string[] };
   now: Date;
-  links?: { unsubscribe?: string; sheet?: string };
+  /** page: the prospect's page in the console, which a rep notice points to. */
+  links?: { unsubscribe?: string; sheet?: string; page?: string };
   /**
    * The voicemail variant chosen for this touch when it was planned ("hot.uptime.b", see
    * script.ts scriptFamily and variants.ts chooseVariant). Absent, or from another family since
@@ -185,7 +186,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
       ? { human: humanTime(input.resent.at, zone), titles: input.resent.titles }
       : null,
     notice: input.notice ? noticeText(input.notice, prospect, input.attempt, input.about) : null,
-    links: { unsubscribe: input.links?.unsubscribe ?? null, sheet: input.links?.sheet ?? null },
+    links: { unsubscribe: input.links?.unsubscribe ?? null, sheet: input.links?.sheet ?? null, page: input.links?.page ?? null },
   };
   const script = composeVoicemail(library, base, subjects, { variant: input.scriptVariant, attempt: input.attempt });
   const pitch = composePitch(library, base, subjects);
@@ -373,14 +374,15 @@ export function noticeText(
     case 'delivery_failed': {
       const what = about ? KIND_NAMES[about.kind] : 'message';
       const when = about ? ` due ${humanTime(about.dueAt, prospect.timezone)}` : '';
-      const retry = about ? `POST /v1/touches/${about.touchId}/retry` : 'a retry';
+      // Reps work in the console: its "Send again" is POST /v1/touches/{id}/retry, which operators can call too.
+      const again = `press "Send again" on ${firstName(prospect.name)}'s page in followthrough`;
       return {
         title: `the ${what} could not be sent`,
         detail: `The ${what}${when} could not be sent, and nothing went out: ${about?.reason ?? 'no reason was recorded'}.`,
         todo:
           about?.kind === 'rep_reminder'
-            ? `Call ${firstName(prospect.name)} as agreed. Once the cause is fixed, ${retry} sends the reminder again.`
-            : `Once the cause is fixed, ${retry} sends it again; or write to ${firstName(prospect.name)} yourself.`,
+            ? `Call ${firstName(prospect.name)} as agreed. Once the cause is fixed, ${again} to have the reminder sent again.`
+            : `Once the cause is fixed, ${again} to send it again, or write to ${firstName(prospect.name)} yourself.`,
       };
     }
     default:

@@ -206,9 +206,10 @@ async function prepare(deps: FireDeps, touch: Touch, rep: Rep, bundle: ProspectB
   return prepareEmail(deps, touch, rep, bundle, now);
 }
 
-async function linksFor(deps: FireDeps, touch: Touch, prospect: Prospect, now: Date): Promise<{ sheet?: string; unsubscribe?: string }> {
+async function linksFor(deps: FireDeps, touch: Touch, prospect: Prospect, now: Date): Promise<{ sheet?: string; unsubscribe?: string; page?: string }> {
   if (touch.recipient === 'prospect') return { unsubscribe: await deps.links.unsubscribeUrl(prospect) };
   if (touch.kind === 'rep_reminder') return { sheet: await deps.links.sheetUrl(touch, now) };
+  if (touch.kind === 'rep_notice') return { page: deps.links.prospectPageUrl(prospect) };
   return {};
 }
 

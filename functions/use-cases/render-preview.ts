@@ -41,6 +41,7 @@ export async function renderPreview(deps: Pick<UseCaseDeps, 'store' | 'clock' | 
   const links = {
     ...(touch.recipient === 'prospect' ? { unsubscribe: await deps.links.unsubscribeUrl(bundle.prospect, input.baseUrl) } : {}),
     ...(pending?.kind === 'rep_reminder' ? { sheet: await deps.links.sheetUrl(pending, now, input.baseUrl) } : {}),
+    ...(touch.kind === 'rep_notice' ? { page: deps.links.prospectPageUrl(bundle.prospect, input.baseUrl) } : {}),
   };
   const message = messageInput(touch, bundle, rep, now, links);
   if (input.kind === 'voicemail') return { kind: 'voicemail', ...renderVoicemail(message, deps.library) };

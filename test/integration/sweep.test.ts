@@ -114,7 +114,8 @@ describe('the sweep on the local runtime', () => {
     expect(agenda.touches.map((t: { kind: string }) => t.kind)).not.toContain('recap');
     const [notice] = await noticesOf();
     expect(notice!.subject).toBe(`Sam Prospect ${n}: the recap email could not be sent`);
-    expect(notice!.body.text).toContain(`What to do: Once the cause is fixed, POST /v1/touches/${recap.id}/retry sends it again; or write to Sam yourself.`);
+    expect(notice!.body.text).toContain(`What to do: Once the cause is fixed, press "Send again" on Sam's page in followthrough to send it again, or write to Sam yourself.`);
+    expect(notice!.body.text).toMatch(/Open Sam Prospect \d+ in followthrough: http:\/\/[^/]+\/app\/prospects\/\S+/);
     expect(rt.fireFailureQueue.waiting()).toHaveLength(0);
     for (let i = 1; i <= 6; i++) await rt.fireUntil(new Date(rt.clock.now().getTime() + MINUTE));
     expect(await noticesOf()).toHaveLength(1);

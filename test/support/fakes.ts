@@ -474,6 +474,10 @@ export class FakeLinks implements Links {
     return `${base ?? this.baseUrl}/v1/sheets/${this.tokens.sheetToken({ repId: touch.repId, prospectId: touch.prospectId, touchId: touch.id, exp })}`;
   }
 
+  prospectPageUrl(prospect: Pick<Prospect, 'id'>, base?: string): string {
+    return `${base ?? this.baseUrl}/app/prospects/${encodeURIComponent(prospect.id)}`;
+  }
+
   async verifyUnsubscribe(token: string): Promise<UnsubscribeClaim | undefined> {
     return this.tokens.verifyUnsubscribe(token);
   }

@@ -3,7 +3,7 @@ import type { Touch } from '../../../functions/core/schemas.js';
 import { MailRejectedError } from '../../../functions/ports/mailer.js';
 import { CLAIM_TTL_SECONDS, fireTouch, TouchBusyError } from '../../../functions/use-cases/fire-touch.js';
 import { recordCall } from '../../../functions/use-cases/record-call.js';
-import { aTouch, MAIL_SETTINGS, MONDAY, REP_ID, seeded, tokenOf, useCaseDeps, type FakeDeps } from '../../support/fakes.js';
+import { aTouch, MAIL_SETTINGS, MONDAY, PUBLIC_URL, REP_ID, seeded, tokenOf, useCaseDeps, type FakeDeps } from '../../support/fakes.js';
 
 const QUOTE = [{ title: 'Quote Q-1042', url: 'https://files.example/q-1042.pdf' }];
 
@@ -140,7 +140,10 @@ describe('fireTouch', () => {
     expect(notices[0]).toMatchObject({ status: 'sent', notice: 'delivery_failed', about: { touchId: recap.id, kind: 'recap' } });
     const toRep = deps.mailer.sent.filter((e) => e.to.includes('ana@seller.example'));
     expect(toRep).toHaveLength(1);
-    expect(toRep[0]!.text).toContain(`POST /v1/touches/${recap.id}/retry`);
+    // The notice points the rep to the prospect's page in the console, whose "Send again" retries it.
+    expect(toRep[0]!.text).toContain(`press "Send again" on Dana's page in followthrough to send it again`);
+    expect(toRep[0]!.text).toContain(`Open Dana Whitfield in followthrough: ${PUBLIC_URL}/app/prospects/p-dana`);
+    expect(toRep[0]!.html).toContain(`<a href="${PUBLIC_URL}/app/prospects/p-dana">Open Dana Whitfield in followthrough</a>`);
   });
 
   it('rethrows any other failure and releases the claim, so the retried invocation sends it', async () => {

@@ -144,7 +144,7 @@ describe('recordFireFailures', () => {
     const email = renderEmail(messageInput(notice!, bundle, aRep(), deps.clock.now()), deps.library);
     expect(email.subject).toBe('Dana Whitfield: the call reminder could not be sent');
     expect(email.text).toContain('The call reminder due Monday, November 23 at 10:00 AM EST could not be sent, and nothing went out: not sent within an hour of its time (ThrottlingException: Maximum sending rate exceeded.).');
-    expect(email.text).toContain(`What to do: Call Dana as agreed. Once the cause is fixed, POST /v1/touches/${touch.id}/retry sends the reminder again.`);
+    expect(email.text).toContain(`What to do: Call Dana as agreed. Once the cause is fixed, press "Send again" on Dana's page in followthrough to have the reminder sent again.`);
     expect(email.html).toContain('<strong>What to do:</strong>');
   });
 
