@@ -10,15 +10,21 @@
  * the sweep finds it overdue on its next run (within 5 minutes) and schedules it, and the fire
  * function sends it as usual. Touches a later outcome replaced are skipped and listed. It reads the
  * table with Scan, which costs one read of the whole table: fine for an occasional repair.
+ *
+ * With --ses-events it drains the SES events dead-letter queue instead (redrive-ses-events.ts):
+ *
+ *   npm run redrive -- --table <TableName> --ses-events <SesEventsDeadLetterQueueUrl> [--max <n>] [--dry-run]
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../functions/adapters/dynamo-store.js';
 import { DomainError } from '../functions/core/errors.js';
 import { systemClock, type Clock } from '../functions/ports/clock.js';
 import { reopenFailedTouch } from '../functions/use-cases/retry-touch.js';
+import { redriveSesEvents } from './redrive-ses-events.js';
 
 export interface RedriveOptions {
   client: DynamoDBClient;
@@ -89,6 +95,16 @@ export async function redriveFailed(options: RedriveOptions): Promise<RedriveRes
   return result;
 }
 
+const USAGE = [
+  'Usage: npm run redrive -- --table <TableName> [--since <ISO time>] [--rep <repId>] [--region <region>] [--dry-run]',
+  '       npm run redrive -- --table <TableName> --ses-events <SesEventsDeadLetterQueueUrl> [--max <n>] [--region <region>] [--dry-run]',
+].join('\n');
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { values } = parseArgs({
     options: {
@@ -96,29 +112,53 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       since: { type: 'string' },
       rep: { type: 'string' },
       region: { type: 'string' },
+      'ses-events': { type: 'string' },
+      max: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
     },
   });
-  if (!values.table) {
-    console.error('Usage: npm run redrive -- --table <TableName> [--since <ISO time>] [--rep <repId>] [--region <region>] [--dry-run]');
-    process.exit(2);
+  if (!values.table) fail(USAGE);
+  if (values.since && Number.isNaN(Date.parse(values.since))) fail(`--since ${values.since} is not a time: use ISO-8601, for example 2026-11-23T00:00:00Z`);
+  const region = values.region ? { region: values.region } : {};
+  const client = new DynamoDBClient(region);
+  if (values['ses-events']) {
+    // The queue's events are not failed touches: --since and --rep would filter nothing there.
+    if (values.since || values.rep) fail('--since and --rep are for failed touches; --ses-events drains the whole queue (use --max to stop early)');
+    const max = values.max === undefined ? undefined : Number(values.max);
+    if (max !== undefined && !(Number.isInteger(max) && max > 0)) fail(`--max ${values.max} is not a count: use a whole number above 0`);
+    const sqs = new SQSClient(region);
+    const dryRun = values['dry-run'];
+    const result = await redriveSesEvents({
+      dynamo: client,
+      sqs,
+      tableName: values.table,
+      queueUrl: values['ses-events'],
+      ...(max ? { max } : {}),
+      dryRun,
+      print: (line) => console.log(line),
+    });
+    console.log(
+      `${dryRun ? 'would apply' : 'applied and deleted'}: ${result.applied.length}; left in the queue: ${result.left.length}` +
+        (!dryRun && result.applied.length ? ". A suppressed prospect's rep is told by the sweep's next run (within 10 minutes)." : ''),
+    );
+    sqs.destroy();
+    client.destroy();
+    // Anything left keeps the ses-events-failed alarm on: say so to a script as well as a person.
+    process.exitCode = result.left.length ? 1 : 0;
+  } else {
+    if (values.max) fail('--max is for --ses-events');
+    const result = await redriveFailed({
+      client,
+      tableName: values.table,
+      ...(values.since ? { since: values.since } : {}),
+      ...(values.rep ? { repId: values.rep } : {}),
+      dryRun: values['dry-run'],
+      print: (line) => console.log(line),
+    });
+    console.log(
+      `${values['dry-run'] ? 'would redrive' : 'redriven'}: ${result.redriven.length}; skipped: ${result.skipped.length}` +
+        (values['dry-run'] ? '' : '. The sweep schedules them on its next run (within 5 minutes).'),
+    );
+    client.destroy();
   }
-  if (values.since && Number.isNaN(Date.parse(values.since))) {
-    console.error(`--since ${values.since} is not a time: use ISO-8601, for example 2026-11-23T00:00:00Z`);
-    process.exit(2);
-  }
-  const client = new DynamoDBClient(values.region ? { region: values.region } : {});
-  const result = await redriveFailed({
-    client,
-    tableName: values.table,
-    ...(values.since ? { since: values.since } : {}),
-    ...(values.rep ? { repId: values.rep } : {}),
-    dryRun: values['dry-run'],
-    print: (line) => console.log(line),
-  });
-  console.log(
-    `${values['dry-run'] ? 'would redrive' : 'redriven'}: ${result.redriven.length}; skipped: ${result.skipped.length}` +
-      (values['dry-run'] ? '' : '. The sweep schedules them on its next run (within 5 minutes).'),
-  );
-  client.destroy();
 }

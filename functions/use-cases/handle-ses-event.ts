@@ -26,9 +26,12 @@ export async function handleSesEvent(deps: Pick<UseCaseDeps, 'store' | 'schedule
     if (!touch) return { result: 'ignored', reason: 'a Send event for no touch of ours' };
     const header = stampedMessageId(detail.mail);
     // That the email went out, whatever became of the delivery that sent it: a retry after a crash
-    // between the send and the sent mark reads this and sends nothing again.
+    // between the send and the sent mark reads this and sends nothing again. The same event again
+    // (EventBridge delivers at least once; an operator replays the dead-letter queue) writes
+    // nothing, not even a later time.
+    const already = touch.sesSent?.messageId === detail.mail.messageId && (!header || touch.messageIdHeader === header);
     const subject = detail.mail.commonHeaders?.subject;
-    await deps.store.recordSendEvent(touch, { messageId: detail.mail.messageId, at: nowIso, ...(subject ? { subject } : {}), ...(header ? { header } : {}) });
+    if (!already) await deps.store.recordSendEvent(touch, { messageId: detail.mail.messageId, at: nowIso, ...(subject ? { subject } : {}), ...(header ? { header } : {}) });
     if (!header) {
       // A recap's resend waits for this (and ends failed, visibly, if it never comes): say how to unblock it.
       if (touch.kind === 'recap') {
@@ -45,7 +48,10 @@ export async function handleSesEvent(deps: Pick<UseCaseDeps, 'store' | 'schedule
 
   if (detail.eventType === 'Bounce' && detail.bounce && detail.bounce.bounceType !== 'Permanent') {
     const note = `${detail.bounce.bounceType} bounce${detail.bounce.bounceSubType ? ` (${detail.bounce.bounceSubType})` : ''}`;
-    if (touch) {
+    // The same bounce again (a redelivery or a replay) adds no second line; two distinct bounces of
+    // one message with the same type read the same to the rep anyway.
+    const seen = touch?.deliveries?.some((d) => !d.ok && d.messageId === detail.mail.messageId && d.error === note);
+    if (touch && !seen) {
       const deliveries = [...(touch.deliveries ?? []), { at: nowIso, channel: 'email' as const, ok: false, messageId: detail.mail.messageId, error: note }];
       await deps.store.updateTouch(touch, { deliveries });
     }

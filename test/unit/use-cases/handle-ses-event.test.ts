@@ -88,6 +88,24 @@ describe('handleSesEvent', () => {
     expect(await deps.store.getTouch(REP_ID, 'p-dana', resend.id)).toMatchObject({ status: 'scheduled' });
   });
 
+  it('changes nothing when a bounce, a complaint or a Send event comes again (a redelivery or a replay)', async () => {
+    // Prepare: each event applied once, the clock moved on.
+    const { deps, recap } = await recapSent();
+    const transient = sesEvent('Bounce', recap.id, bounce('Transient', 'MailboxFull'));
+    const permanent = sesEvent('Bounce', recap.id, bounce('Permanent', 'General'));
+    const send: SesEvent = { ...sesEvent('Send', recap.id), detail: { eventType: 'Send', mail: { messageId: 'mail-1', tags: { touch: [recap.id] } } } };
+    for (const event of [send, transient, permanent]) await handleSesEvent(deps, event);
+    const before = deps.store.dump();
+    deps.clock.set('2026-11-24T09:00:00Z');
+    // Act
+    const again = [];
+    for (const event of [send, transient, permanent]) again.push(await handleSesEvent(deps, event));
+    // Assess: the same answers, and not one write: no second delivery line, notice or later time.
+    expect(again.map((r) => r.result)).toEqual(['recorded', 'recorded', 'suppressed']);
+    expect(deps.store.dump()).toEqual(before);
+    expect(deps.store.allTouches().filter((t) => t.kind === 'rep_notice')).toHaveLength(1);
+  });
+
   it('ignores events that need no action', async () => {
     const { deps, recap } = await recapSent();
     const before = deps.store.dump();
