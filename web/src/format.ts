@@ -61,6 +61,21 @@ export const KIND_LABELS: Record<string, string> = {
   voicemail_email: 'Note after your voicemail',
 };
 
+/** What a touch is, in the words a sentence uses ("Send again: recap email to Dana"). */
+export const TOUCH_WORDS: Record<string, string> = {
+  rep_reminder: 'call reminder',
+  recap: 'recap email',
+  resend_materials: 'materials resend',
+  final_email: 'last email',
+  rep_notice: 'notice to you',
+  voicemail_email: 'note after voicemail',
+};
+
+/** "recap email to Dana Whitfield", "call reminder about Dana Whitfield" (a rep's touch is about the prospect). */
+export function touchAbout(touch: { kind: string; recipient?: string }, prospectName: string): string {
+  return `${TOUCH_WORDS[touch.kind] ?? words(touch.kind)} ${touch.recipient === 'rep' ? 'about' : 'to'} ${prospectName}`;
+}
+
 export const STATUS_LABELS: Record<string, string> = {
   scheduled: 'Scheduled',
   sent: 'Sent',

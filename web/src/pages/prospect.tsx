@@ -1,12 +1,14 @@
 /**
  * A prospect's page: who they are and their time now, the call log form, pending touches (reschedule,
- * cancel), previews of the voicemail script and the call-prep sheet, and the history of calls and touches.
+ * cancel), previews of the voicemail script and the call-prep sheet, and the history of calls and touches
+ * (a failed one with "Send again").
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, get, type Preview, type Prospect, type ProspectBundle, type Rep, type Touch } from '../api.js';
 import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, OUTCOME_LABELS, reasonWords, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
 import { Link } from '../router.js';
 import { hasPassed, TimeField, useResolved } from '../time-field.js';
+import { SendAgain } from '../send-again.js';
 import { ErrorNotice, Loading, Notice, PageTitle, SubmitButton, useNow, useResource } from '../ui.js';
 import { CallForm } from './call-form.js';
 import { ProspectDetails } from './prospect-edit.js';
@@ -86,7 +88,7 @@ export function ProspectPage({ id, rep }: { id: string; rep: Rep }) {
           <Previews prospect={prospect} />
         </div>
       </div>
-      <History bundle={bundle.data} rep={rep} />
+      <History bundle={bundle.data} rep={rep} onChanged={bundle.reload} />
       <ProspectDetails prospect={prospect} onSaved={bundle.reload} />
     </section>
   );
@@ -270,8 +272,16 @@ function Previews({ prospect }: { prospect: Prospect }) {
   );
 }
 
-function History({ bundle, rep }: { bundle: ProspectBundle; rep: Rep }) {
+function History({ bundle, rep, onChanged }: { bundle: ProspectBundle; rep: Rep; onChanged: () => void }) {
   const zone = bundle.prospect.timezone;
+  const [done, setDone] = useState('');
+  const touchesTitle = useRef<HTMLHeadingElement>(null);
+  // A failed touch sent again: say so, and put focus on the list's heading (its button is gone).
+  const sent = (message: string) => {
+    setDone(message);
+    onChanged();
+    touchesTitle.current?.focus();
+  };
   return (
     <section class="card" aria-labelledby="history-title">
       <h2 id="history-title">History</h2>
@@ -297,7 +307,8 @@ function History({ bundle, rep }: { bundle: ProspectBundle; rep: Rep }) {
           ))}
         </ol>
       )}
-      <h3>Touches</h3>
+      <h3 ref={touchesTitle} tabIndex={-1}>Touches</h3>
+      <p role="status" class="hint">{done}</p>
       {bundle.touches.length === 0 ? <p class="empty">No touches yet.</p> : (
         // Focusable: on a narrow screen the table may scroll sideways, and a keyboard must reach it.
         <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="touches-caption">
@@ -311,7 +322,10 @@ function History({ bundle, rep }: { bundle: ProspectBundle; rep: Rep }) {
                 <tr key={t.id}>
                   <td>{KIND_LABELS[t.kind] ?? words(t.kind)}{t.attempt ? ` (attempt ${t.attempt})` : ''}, {t.channel}</td>
                   <td>{bothZones(t.dueAt, zone, rep.timezone).prospect}</td>
-                  <td><span class={`status status-${t.status}`}>{STATUS_LABELS[t.status] ?? t.status}</span></td>
+                  <td>
+                    <span class={`status status-${t.status}`}>{STATUS_LABELS[t.status] ?? t.status}</span>
+                    {t.status === 'failed' && <SendAgain touch={t} prospectName={bundle.prospect.name} onSent={sent} />}
+                  </td>
                   <td>{t.reason ? reasonWords(t.reason) : ''}</td>
                 </tr>
               ))}

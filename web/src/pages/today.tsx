@@ -1,12 +1,14 @@
 /**
  * Today: the rep's pending calls in the rep's zone, grouped overdue, due now, later today and this week,
- * each with what the rep needs to dial; prospect emails waiting to go are listed apart. Refreshes every minute.
+ * each with what the rep needs to dial; prospect emails waiting to go are listed apart, and first of all
+ * what could not be sent, to send again. Refreshes every minute.
  */
 import { DateTime } from 'luxon';
 import { get, query, type ProspectBundle, type Rep, type Touch } from '../api.js';
 import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, STALL_LABELS, words } from '../format.js';
 import { Link, prospectPath } from '../router.js';
 import { ErrorNotice, Loading, PageTitle, useNow, useResource } from '../ui.js';
+import { CouldNotBeSent } from './today-failed.js';
 
 /** A call within this many minutes either side of now is "due now". */
 const DUE_NOW_MINUTES = 15;
@@ -30,6 +32,8 @@ interface CallDue {
 interface Agenda {
   calls: CallItem[];
   emails: (Touch & { prospectName?: string })[];
+  /** Touches that could not be delivered, with their reason. */
+  failed: Touch[];
   prospects: Map<string, ProspectBundle>;
 }
 
@@ -37,14 +41,15 @@ async function loadAgenda(rep: Rep, now: Date): Promise<Agenda> {
   const here = DateTime.fromJSDate(now).setZone(rep.timezone);
   const from = here.minus({ days: 14 }).toUTC().toISO()!;
   const to = here.endOf('day').plus({ days: 7 }).toUTC().toISO()!;
-  const answer = await get<{ touches: Agenda['emails']; callsDue?: CallDue[] }>(`/v1/followups${query({ from, to })}`);
+  const answer = await get<{ touches: Agenda['emails']; failed?: Touch[]; callsDue?: CallDue[] }>(`/v1/followups${query({ from, to })}`);
   const calls = callItems(answer.touches, answer.callsDue ?? []);
   const emails = answer.touches.filter((t) => t.recipient === 'prospect' || ['recap', 'resend_materials', 'final_email'].includes(t.kind));
-  const ids = [...new Set([...calls, ...emails].map((t) => t.prospectId))];
+  const failed = answer.failed ?? [];
+  const ids = [...new Set([...failed, ...calls, ...emails].map((t) => t.prospectId))];
   const bundles = await Promise.all(ids.map((id) => get<ProspectBundle>(`/v1/prospects/${encodeURIComponent(id)}`).catch(() => undefined)));
   const prospects = new Map<string, ProspectBundle>();
   bundles.forEach((b) => b && prospects.set(b.prospect.id, b));
-  return { calls, emails, prospects };
+  return { calls, emails, failed, prospects };
 }
 
 /**
@@ -95,6 +100,7 @@ export function TodayPage({ rep }: { rep: Rep }) {
       {!agenda.data && agenda.loading && <Loading what="your calls" />}
       {agenda.data && (
         <>
+          <CouldNotBeSent failed={agenda.data.failed} prospects={agenda.data.prospects} rep={rep} onChanged={agenda.reload} />
           {calls.length === 0 && (
             <p class="empty">
               No calls pending. <Link href="/app/prospects">Find or add a prospect</Link> and log a call.
