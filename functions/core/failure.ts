@@ -60,6 +60,14 @@ export function failureReason(record: FireFailureRecord): string {
 export const DELIVERY_FAILED = 'delivery_failed';
 
 /**
+ * A failed touch a later outcome replaced: its call is no longer the prospect's last, so sending it
+ * again would keep a promise nobody holds. A notice to the rep belongs to no plan and never is.
+ */
+export function isSuperseded(touch: Pick<Touch, 'kind' | 'callId'>, prospect: Pick<Prospect, 'lastCallId'>): boolean {
+  return touch.kind !== 'rep_notice' && !!prospect.lastCallId && touch.callId !== prospect.lastCallId;
+}
+
+/**
  * The rep's notice about a failed touch. Its id comes from the touch and the due time that failed, so
  * writing it only when absent tells the rep once, however often the failure is reported.
  */

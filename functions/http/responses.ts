@@ -201,7 +201,7 @@ export const FollowupsAnswer = z
     from: Instant,
     to: Instant,
     touches: describe(z.array(FollowupTouch), "The rep's pending touches by due time"),
-    failed: describe(z.array(FollowupTouch), 'Those that could not be delivered, each with its reason; POST /v1/touches/{id}/retry sends one again'),
+    failed: describe(z.array(FollowupTouch), 'Those that could not be delivered and can still be sent again (not those a later outcome replaced), each with its reason; POST /v1/touches/{id}/retry sends one again'),
     callsDue: describe(
       z.array(CallDueAnswer),
       'Calls whose time came between from and now with no call logged since and no reminder still to go (the reminder went, or failed), by due time',

@@ -7,6 +7,7 @@
  */
 import type { Prospect, Touch } from '../core/schemas.js';
 import { ValidationError } from '../core/errors.js';
+import { isSuperseded } from '../core/failure.js';
 import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
 
@@ -48,16 +49,33 @@ export async function listFollowups(deps: Pick<UseCaseDeps, 'store' | 'clock'>, 
   const reminded = new Set(touches.filter((t) => t.kind === 'rep_reminder').map((t) => t.prospectId));
   const until = Math.min(deps.clock.now().getTime(), to.getTime());
   const due = (p: Prospect) => !reminded.has(p.id) && isCallDue(p, from.getTime(), until);
-  const prospects = await deps.store.listProspects(repId, { match: due, limit: CALLS_DUE_LIMIT });
+  const [prospects, failed] = await Promise.all([
+    deps.store.listProspects(repId, { match: due, limit: CALLS_DUE_LIMIT }),
+    stillOwed(deps, repId, listed.filter((t) => t.status === 'failed')),
+  ]);
   return {
     from: toUtcIso(from),
     to: toUtcIso(to),
     touches,
-    failed: listed.filter((t) => t.status === 'failed'),
+    failed,
     callsDue: prospects
       .map((p) => ({ prospect: p, dueAt: p.attemptDueAt!, attempt: p.attempts + 1 }))
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.prospect.id.localeCompare(b.prospect.id)),
   };
+}
+
+/**
+ * The failed touches a rep can still act on: one a later outcome replaced keeps its `failed` in the
+ * prospect's history, but "Send again" would refuse it, so it leaves the agenda. Failures are rare:
+ * one read per prospect that has any.
+ */
+async function stillOwed(deps: Pick<UseCaseDeps, 'store'>, repId: string, failed: Touch[]): Promise<Touch[]> {
+  const ids = [...new Set(failed.map((t) => t.prospectId))];
+  const prospects = new Map(await Promise.all(ids.map(async (id) => [id, await deps.store.getProspect(repId, id)] as const)));
+  return failed.filter((t) => {
+    const prospect = prospects.get(t.prospectId);
+    return !prospect || !isSuperseded(t, prospect);
+  });
 }
 
 /**

@@ -5,6 +5,7 @@
  * Only a failed touch of the prospect's current plan comes back: a later outcome replaced the rest.
  */
 import { ConflictError, NotFoundError, RuleError } from '../core/errors.js';
+import { isSuperseded } from '../core/failure.js';
 import type { Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
@@ -32,7 +33,7 @@ export async function reopenFailedTouch(deps: Pick<UseCaseDeps, 'store' | 'clock
   if (touch.status !== 'failed') throw new RuleError('not_failed', `The touch is ${touch.status}: only a failed touch can be retried`);
   const prospect = await deps.store.getProspect(touch.repId, touch.prospectId);
   if (!prospect) throw new NotFoundError(`Prospect ${touch.prospectId}`);
-  if (touch.kind !== 'rep_notice' && prospect.lastCallId && touch.callId !== prospect.lastCallId) {
+  if (isSuperseded(touch, prospect)) {
     throw new RuleError('superseded', 'A later outcome replaced the plan this touch was part of: post a new outcome instead');
   }
   const redrivenAt = toUtcIso(deps.clock.now());

@@ -79,4 +79,22 @@ describe('listFollowups', () => {
     ]);
     expect(followups.touches.map((t) => t.prospectId)).toEqual(['p-pending']);
   });
+
+  it('lists failed touches a rep can still send again, not those a later outcome replaced', async () => {
+    // Prepare: Dana's recap of call c-1 failed, then call c-2 replanned; Lee's recap of his last call failed.
+    const deps = useCaseDeps();
+    await deps.store.createProspect(aProspect({ id: 'p-dana', lastCallId: 'c-2' }));
+    await deps.store.createProspect(aProspect({ id: 'p-lee', name: 'Lee', lastCallId: 'c-9' }));
+    const replaced = aTouch({ prospectId: 'p-dana', callId: 'c-1', kind: 'recap', recipient: 'prospect', dueAt: '2026-11-23T10:00:00Z', status: 'failed', reason: 'MessageRejected' });
+    const notice = aTouch({ prospectId: 'p-dana', callId: 'c-1', kind: 'rep_notice', dueAt: '2026-11-23T10:01:00Z', status: 'failed', reason: 'MessageRejected' });
+    const owed = aTouch({ prospectId: 'p-lee', callId: 'c-9', kind: 'recap', recipient: 'prospect', dueAt: '2026-11-23T11:00:00Z', status: 'failed', reason: 'MessageRejected' });
+    for (const touch of [replaced, notice, owed]) deps.store.seedTouch(touch);
+
+    // Act
+    const followups = await listFollowups(deps, REP_ID, {});
+
+    // Assess: the replaced recap stays failed in the store, but the agenda offers only what can be sent again.
+    expect(followups.failed.map((t) => t.id)).toEqual([notice.id, owed.id]);
+    expect((await deps.store.getTouch(REP_ID, 'p-dana', replaced.id))?.status).toBe('failed');
+  });
 });
