@@ -29,7 +29,7 @@ const Variables = {
   SMS_CONFIGURATION_SET: z.string().check(z.minLength(1)),
   UNSUBSCRIBE_MAILTO: z.email({ message: 'expected an address for unsubscribe mail' }),
   SES_MESSAGE_ID_DOMAIN: z.string().check(z.regex(/^[a-z0-9.-]+$/, { message: 'expected a domain like email.amazonses.com' })),
-  AWS_REGION: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected a region like us-east-1' })),
+  AWS_REGION: z.string().check(z.regex(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, { message: 'expected a region like us-east-1' })),
   COGNITO_DOMAIN_URL: z.url({ protocol: /^https?$/, message: 'expected the Cognito sign-in domain, like https://followthrough-abc.auth.us-east-1.amazoncognito.com' }),
   COGNITO_CLIENT_ID: z.string().check(z.regex(/^[\w+-]{1,128}$/, { message: 'expected the user pool app client id' })),
   CONSOLE_SIGN_IN: z.literal('local', { message: 'expected "local": only the local runtime sets it' }),

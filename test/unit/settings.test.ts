@@ -54,6 +54,10 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ ...API_ENV, SENDER_EMAIL: 'a@b.example', PUBLIC_API_URL: 'https://x.example/', [name]: value }, 'fire')).toThrow(message);
   });
 
+  it.each(['us-east-1', 'us-gov-west-1', 'ap-southeast-7', 'eusc-de-east-1'])('takes the region %s', (region) => {
+    expect(() => loadSettings({ ...API_ENV, SENDER_EMAIL: 'a@b.example', PUBLIC_API_URL: 'https://x.example/', AWS_REGION: region }, 'fire')).not.toThrow();
+  });
+
   it('gives the fire function its mail settings, guessing no Message-ID domain from the region', () => {
     const env = { TABLE_NAME: 't-1', SENDER_EMAIL: 'sales@example.com', PUBLIC_API_URL: 'https://api.example.com/', LINK_SECRET_ARN: API_ENV.LINK_SECRET_ARN, AWS_REGION: 'eu-west-1' };
     const fire = loadSettings(env, 'fire');
