@@ -15,19 +15,6 @@ export function loadPhoneChecker(): Promise<PhoneChecker> {
   return loading;
 }
 
-/** Writes a stored number as `caller` dials it (phone-check.ts dialForm); E.164 until the library is in. */
-export function useDialForm(caller?: string): (e164: string) => string {
-  const [format, setFormat] = useState<{ dial: (e164: string, caller?: string) => string }>();
-  useEffect(() => {
-    let live = true;
-    import('./phone-check.js').then((m) => live && setFormat({ dial: m.dialForm }), () => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return (e164) => (format ? format.dial(e164, caller) : e164);
-}
-
 /** The checker once loaded (undefined until then); asks for it when the form appears. */
 export function usePhoneChecker(): PhoneChecker | undefined {
   const [checker, setChecker] = useState<{ check: PhoneChecker }>();

@@ -6,7 +6,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, get, type Preview, type Prospect, type ProspectBundle, type Rep, type Touch } from '../api.js';
 import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, OUTCOME_LABELS, reasonWords, STALL_LABELS, STATUS_LABELS, words } from '../format.js';
-import { useDialForm } from '../phone.js';
 import { Link } from '../router.js';
 import { hasPassed, TimeField, useResolved } from '../time-field.js';
 import { SendAgain } from '../send-again.js';
@@ -17,7 +16,6 @@ import { ProspectDetails } from './prospect-edit.js';
 export function ProspectPage({ id, rep }: { id: string; rep: Rep }) {
   const bundle = useResource(() => get<ProspectBundle>(`/v1/prospects/${encodeURIComponent(id)}`), id);
   const now = useNow();
-  const dial = useDialForm(rep.phone);
 
   useEffect(() => {
     if (bundle.data && location.hash === '#log-call') {
@@ -59,7 +57,7 @@ export function ProspectPage({ id, rep }: { id: string; rep: Rep }) {
       <p class="contact">
         {prospect.phone && (
           <a class="button button-secondary" href={`tel:${prospect.phone}`}>
-            Call {dial(prospect.phone)}
+            Call {prospect.phone}
           </a>
         )}
         {prospect.email && <span> {prospect.email}</span>}

@@ -6,7 +6,6 @@
 import { DateTime } from 'luxon';
 import { get, query, type ProspectBundle, type Rep, type Touch } from '../api.js';
 import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, STALL_LABELS, words } from '../format.js';
-import { useDialForm } from '../phone.js';
 import { Link, prospectPath } from '../router.js';
 import { ErrorNotice, Loading, PageTitle, useNow, useResource } from '../ui.js';
 import { CouldNotBeSent } from './today-failed.js';
@@ -163,7 +162,6 @@ function CallRow({ call: touch, bundle, rep, now }: { call: CallItem; bundle?: P
   const lastCall = bundle?.calls.at(-1);
   const stall = lastCall?.outcome === 'stalled' ? lastCall.stallReason : undefined;
   const name = prospect?.name ?? touch.prospectName ?? touch.prospectId;
-  const dial = useDialForm(rep.phone);
   return (
     <li class="agenda-row" data-call={touch.key}>
       <div class="row-main">
@@ -193,7 +191,7 @@ function CallRow({ call: touch, bundle, rep, now }: { call: CallItem; bundle?: P
         {prospect?.phone && (
           <a class="button button-secondary" href={`tel:${prospect.phone}`}>
             Call <span class="visually-hidden">{name} at </span>
-            {dial(prospect.phone)}
+            {prospect.phone}
           </a>
         )}
         <Link class="button" href={`${prospectPath(touch.prospectId)}#log-call`}>
