@@ -111,7 +111,7 @@ describe('rep console, what could not be sent', () => {
     await section.getByRole('status').getByText('Recap email to Dana Whitfield is scheduled again: it goes out within the minute.').waitFor();
     await expect.poll(() => section.locator('.agenda-row').count()).toBe(0);
     expect(retries).toHaveLength(1);
-    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('group-failed');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('group-failed');
     expect(await touchOf('dana', recapId)).toMatchObject({ status: 'scheduled' });
     await page.locator('#group-emails').waitFor();
     expect(await page.getByRole('region', { name: /Emails to prospects/ }).textContent()).toContain('Recap email to Dana Whitfield');
@@ -143,7 +143,7 @@ describe('rep console, what could not be sent', () => {
     expect(await row.getByRole('button').count()).toBe(0);
     expect(await page.locator('.touch', { hasText: 'Recap email' }).count()).toBe(1);
     expect(retries).toHaveLength(1);
-    expect(await page.evaluate<string | undefined>('document.activeElement?.textContent')).toBe('Touches');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.textContent')).toBe('Touches');
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await seriousViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -125,7 +125,7 @@ describe('rep console, past the first call', () => {
     await page.locator('#callback-time-error').getByText('That time has passed: agree a time from now on').waitFor();
     expect(posts).toEqual([]);
     expect(await page.locator('.call-form').textContent()).not.toMatch(/callbackAt|\d{4}-\d\d-\d\dT/);
-    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('callback-time');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('callback-time');
   });
 
   it('shows no figures of an earlier period under a period the report refused', async () => {

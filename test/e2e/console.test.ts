@@ -174,6 +174,8 @@ describe('rep console in Chromium', () => {
     await page.getByRole('link', { name: 'Prospects' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Find a prospect' }).waitFor();
+    // The new page's heading takes focus once it has rendered: start typing after that, as a person would.
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.tagName')).toBe('H1');
 
     // Act
     await page.getByLabel('Name or company').focus();
@@ -185,7 +187,7 @@ describe('rep console in Chromium', () => {
     await page.keyboard.press('Tab');
 
     // Assess
-    expect(await result.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await expect.poll(() => result.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Dana Whitfield', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/app/prospects/dana');
@@ -231,14 +233,15 @@ describe('rep console in Chromium', () => {
     // Act: from the keyboard; focus goes into the form, and to the list once moved.
     await reminder.getByRole('button', { name: /^Reschedule/ }).focus();
     await page.keyboard.press('Enter');
-    expect(await reminder.getByLabel('New time').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    // Focus moves in an effect after the form renders: wait for it rather than race it.
+    await expect.poll(() => reminder.getByLabel('New time').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.type('tomorrow 11am');
     await reminder.locator('.resolved').getByText('for them').waitFor();
     await page.keyboard.press('Enter');
 
     // Assess
     await reminder.getByRole('button', { name: 'Move it' }).waitFor({ state: 'detached' });
-    expect(await page.locator('#pending-title').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await expect.poll(() => page.locator('#pending-title').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await page.getByRole('status').filter({ hasText: 'moved to' }).textContent()).toMatch(/Call reminder.* moved to .*11:00 AM E[SD]T for them/);
     await expect.poll(() => reminder.locator('p').first().textContent()).toMatch(/11:00 AM E[SD]T for them · 10:00 AM C[SD]T for you/);
     const touches = (await rt.call('GET', '/v1/prospects/dana', undefined, { repId: 'rep-dana' })).body.touches;
