@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalAws, type LocalAws } from '../../functions/local/aws/server.js';
 import { FakeClock } from '../support/clock.js';
+import { rejection } from '../support/sdk-errors.js';
 
 const START = '2026-03-10T14:00:00Z';
 const GROUP = 'followthrough-touches';
@@ -38,16 +39,6 @@ function touch(name: string, at = '2026-03-10T15:00:00', overrides: Partial<Crea
     },
     ...overrides,
   };
-}
-
-/** The SDK's rejection, for asserting on its name, message and metadata. */
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata: { httpStatusCode?: number }; $fault: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('local EventBridge Scheduler, through @aws-sdk/client-scheduler', () => {

@@ -7,20 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreateSecretFile } from '../../functions/local/aws/secrets-service.js';
 import { startLocalAws, type LocalAws } from '../../functions/local/aws/server.js';
 import { FakeClock } from '../support/clock.js';
+import { rejection } from '../support/sdk-errors.js';
 
 const START = '2026-03-10T14:00:00Z';
 const NAME = 'followthrough/link-secret';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-type SdkError = { name: string; message: string; $fault: string; $metadata: { httpStatusCode?: number; attempts?: number } };
-async function rejection(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Runs `act` with one environment variable set, restoring it after. */
 async function withEnv<T>(name: string, value: string, act: () => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalAws, type LocalAws } from '../../functions/local/aws/server.js';
 import { FakeClock } from '../support/clock.js';
+import { rejection } from '../support/sdk-errors.js';
 
 const START = '2026-03-10T14:00:00Z';
 const REP = '+12065550100';
@@ -25,16 +26,6 @@ function reminder(extra: Partial<SendTextMessageCommandInput> = {}): SendTextMes
     Context: { touchId: 'touch-1' },
     ...extra,
   };
-}
-
-type SdkError = { name: string; message: string; Reason?: string; Fields?: { Name: string; Message: string }[]; ResourceType?: string; ResourceId?: string; $metadata: { httpStatusCode?: number } };
-async function rejection(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('local End User Messaging SMS, through @aws-sdk/client-pinpoint-sms-voice-v2', () => {

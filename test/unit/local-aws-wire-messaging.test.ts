@@ -10,28 +10,12 @@ import { SecretsManagerSecret } from '../../functions/adapters/secrets-manager.j
 import { EndUserMessagingSms } from '../../functions/adapters/sms-sender.js';
 import { startLocalAws, type LocalAws } from '../../functions/local/aws/server.js';
 import { FakeClock } from '../support/clock.js';
+import { rejection } from '../support/sdk-errors.js';
 
 const START = '2026-03-10T14:00:00Z';
 const ACCOUNT = '000000000000';
 const SECRET = 'followthrough/link-secret';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-type SdkError = {
-  name: string;
-  message: string;
-  $fault: string;
-  $metadata: { httpStatusCode?: number };
-  Reason?: string;
-  Fields?: { Name: string; Message: string }[];
-};
-async function rejection(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('local SMS and Secrets Manager on the wire, as the API references document them', () => {
   let aws: LocalAws;

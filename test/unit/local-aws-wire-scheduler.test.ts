@@ -20,6 +20,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeTouchScheduler } from '../../functions/adapters/eventbridge-scheduler.js';
 import { startLocalAws, type LocalAws } from '../../functions/local/aws/server.js';
 import { FakeClock } from '../support/clock.js';
+import { rejection } from '../support/sdk-errors.js';
 
 const START = '2026-03-10T14:00:00Z';
 const GROUP = 'followthrough-touches';
@@ -28,16 +29,6 @@ const FIRE_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:followthrough-fir
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/followthrough-scheduler`;
 const DLQ_ARN = `arn:aws:sqs:us-east-1:${ACCOUNT}:followthrough-schedule-dlq`;
 const KMS_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-
-type SdkError = { name: string; message: string; $fault: string; $metadata: { httpStatusCode?: number } };
-async function rejection(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A minimal one-time schedule: only what CreateSchedule requires, plus the group. */
 function minimal(name: string, at = '2026-03-10T15:00:00', extra: Partial<CreateScheduleCommandInput> = {}): CreateScheduleCommandInput {
