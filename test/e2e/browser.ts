@@ -35,6 +35,23 @@ export function watchProblems(page: Page): string[] {
   return problems;
 }
 
+/**
+ * A browser on the console, signed in locally as `repId` (whose profile exists) at the fixed time `at`,
+ * in Berlin and at desktop width (tests go to 390 px themselves), with Today open.
+ */
+export async function signedInConsole(url: string, repId: string, at: Date): Promise<{ browser: Browser; page: Page; problems: string[] }> {
+  const browser = await launchChromium();
+  const context = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.clock.setFixedTime(at);
+  const problems = watchProblems(page);
+  await page.goto(`${url}/app/`);
+  await page.getByLabel('Rep id').fill(repId);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  return { browser, page, problems };
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface AxeViolation {

@@ -10,7 +10,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
-import { launchChromium, screenshots, seriousViolations, watchProblems } from './browser.js';
+import { screenshots, seriousViolations, signedInConsole } from './browser.js';
 
 // Tokens are signed on the real clock: the test's "now" stays within days of it.
 const monday = DateTime.now().setZone('America/New_York').plus({ weeks: 1 }).set({ weekday: 1, hour: 10, minute: 0, second: 0, millisecond: 0 });
@@ -53,16 +53,8 @@ describe('rep console, what could not be sent', () => {
   beforeAll(async () => {
     rt = await testRuntime({ start: monday.toUTC().toISO()! });
     await rt.call('PUT', '/v1/reps/me', { name: 'Sam Rivera', email: uniqueEmail('sam'), timezone: 'America/Chicago', reminderChannel: 'email' }, REP);
-    browser = await launchChromium();
-    const context = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    await page.clock.setFixedTime(monday.toJSDate());
-    problems = watchProblems(page);
+    ({ browser, page, problems } = await signedInConsole(rt.url, REP.repId, monday.toJSDate()));
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/retry') && retries.push(r.url()));
-    await page.goto(`${rt.url}/app/`);
-    await page.getByLabel('Rep id').fill(REP.repId);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
   });
 
   afterAll(async () => {

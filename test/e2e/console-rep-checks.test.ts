@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { testRuntime, uniqueEmail, type TestRuntime } from '../support/runtime.js';
-import { launchChromium, seriousViolations, watchProblems } from './browser.js';
+import { seriousViolations, signedInConsole } from './browser.js';
 
 // Tokens are signed on the real clock: the test's "now" stays within days of it.
 const monday = DateTime.now().setZone('America/New_York').plus({ weeks: 1 }).set({ weekday: 1, hour: 10, minute: 0, second: 0, millisecond: 0 });
@@ -37,15 +37,7 @@ describe('rep console, past the first call', () => {
     const dana = { name: 'Dana Whitfield', phone: '+12125550142', timezone: 'America/New_York', country: 'US' };
     await rt.call('POST', '/v1/prospects', { id: 'dana', ...dana }, REP);
     await rt.call('POST', '/v1/prospects', { id: 'lee', ...dana, name: 'Lee Park' }, REP);
-    browser = await launchChromium();
-    const context = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    await page.clock.setFixedTime(monday.toJSDate());
-    problems = watchProblems(page);
-    await page.goto(`${rt.url}/app/`);
-    await page.getByLabel('Rep id').fill(REP.repId);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    ({ browser, page, problems } = await signedInConsole(rt.url, REP.repId, monday.toJSDate()));
   });
 
   afterAll(async () => {
