@@ -49,10 +49,17 @@ export async function listFollowups(deps: Pick<UseCaseDeps, 'store' | 'clock'>, 
   const reminded = new Set(touches.filter((t) => t.kind === 'rep_reminder').map((t) => t.prospectId));
   const until = Math.min(deps.clock.now().getTime(), to.getTime());
   const due = (p: Prospect) => !reminded.has(p.id) && isCallDue(p, from.getTime(), until);
-  const [prospects, failed] = await Promise.all([
-    deps.store.listProspects(repId, { match: due, limit: CALLS_DUE_LIMIT }),
-    stillOwed(deps, repId, listed.filter((t) => t.status === 'failed')),
-  ]);
+  // One pass over the rep's prospects serves both: the calls due, and the prospects of failed touches
+  // (whether a later outcome replaced what failed).
+  const failedTouches = listed.filter((t) => t.status === 'failed');
+  const failedOf = new Set(failedTouches.map((t) => t.prospectId));
+  const read = await deps.store.listProspects(repId, { match: (p) => due(p) || failedOf.has(p.id), limit: CALLS_DUE_LIMIT + failedOf.size });
+  const byId = new Map(read.map((p) => [p.id, p]));
+  const prospects = read.filter(due);
+  const failed = failedTouches.filter((t) => {
+    const prospect = byId.get(t.prospectId);
+    return !prospect || !isSuperseded(t, prospect);
+  });
   return {
     from: toUtcIso(from),
     to: toUtcIso(to),
@@ -62,20 +69,6 @@ export async function listFollowups(deps: Pick<UseCaseDeps, 'store' | 'clock'>, 
       .map((p) => ({ prospect: p, dueAt: p.attemptDueAt!, attempt: p.attempts + 1 }))
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.prospect.id.localeCompare(b.prospect.id)),
   };
-}
-
-/**
- * The failed touches a rep can still act on: one a later outcome replaced keeps its `failed` in the
- * prospect's history, but "Send again" would refuse it, so it leaves the agenda. Failures are rare:
- * one read per prospect that has any.
- */
-async function stillOwed(deps: Pick<UseCaseDeps, 'store'>, repId: string, failed: Touch[]): Promise<Touch[]> {
-  const ids = [...new Set(failed.map((t) => t.prospectId))];
-  const prospects = new Map(await Promise.all(ids.map(async (id) => [id, await deps.store.getProspect(repId, id)] as const)));
-  return failed.filter((t) => {
-    const prospect = prospects.get(t.prospectId);
-    return !prospect || !isSuperseded(t, prospect);
-  });
 }
 
 /**
