@@ -17,6 +17,7 @@ import {
 } from './calendar.js';
 import type { Plan, PlanInput, PlannedTouch, ProspectPlace, SkippedTouch, SkipReasonCode } from './plan.js';
 import type { StallReason } from './schemas.js';
+import { ianaZone } from './time.js';
 
 // The plan's types live in core/plan.ts; named here too, where callers have always found them.
 export type { Plan, PlanInput, PlannedTouch, ProspectPlace, SkippedTouch, SkipReasonCode, TouchKindPlanned } from './plan.js';
@@ -108,10 +109,10 @@ export class CadencePlanner {
   attemptTime(previousAttemptAt: DateTime, attempt: number, place: ProspectPlace, now: DateTime): DateTime {
     const zone = place.timezone;
     const window = this.windowFor(attempt);
-    const day = this.calendar.addBusinessDays(previousAttemptAt.setZone(zone), this.spacingAfter(attempt - 1), place.country);
+    const day = this.calendar.addBusinessDays(previousAttemptAt.setZone(ianaZone(zone)), this.spacingAfter(attempt - 1), place.country);
     const planned = this.slotIn(day, window, place);
     if (planned > now) return planned.toUTC();
-    return this.nextSlotAfter(now.setZone(zone), window, place).toUTC();
+    return this.nextSlotAfter(now.setZone(ianaZone(zone)), window, place).toUTC();
   }
 
   /** The promise for an attempt at `attemptAt`: when the rep will try again, or null after the last. */
@@ -124,19 +125,19 @@ export class CadencePlanner {
   stallCallback(reason: StallReason | undefined, callAt: DateTime, place: ProspectPlace, now: DateTime): DateTime {
     const days = reason ? this.policy.stallDefaultBusinessDays[reason] : 2;
     const zone = place.timezone;
-    const callLocal = callAt.setZone(zone);
+    const callLocal = callAt.setZone(ianaZone(zone));
     const day = this.calendar.addBusinessDays(callLocal, days, place.country);
     // Same time of day as the conversation when that was a business hour: people keep routines.
     const sameTime = day.set({ hour: callLocal.hour, minute: roundDown(callLocal.minute, this.policy.slotMinutes) });
     const planned = this.calendar.isInBusinessHours(sameTime, place.country)
       ? sameTime
       : this.slotIn(day, this.policy.windows[0] ?? { start: this.calendar.businessStart, end: this.calendar.businessEnd }, place);
-    return planned > now ? planned.toUTC() : this.nextSlotAfter(now.setZone(zone), this.windowFor(2), place).toUTC();
+    return planned > now ? planned.toUTC() : this.nextSlotAfter(now.setZone(ianaZone(zone)), this.windowFor(2), place).toUTC();
   }
 
   /** The next moment a prospect-facing email may go out: now, unless quiet hours or a public holiday say wait. */
   prospectSendTime(at: DateTime, place: ProspectPlace): DateTime {
-    let local = afterQuietHours(at.setZone(place.timezone), this.policy.quietHours);
+    let local = afterQuietHours(at.setZone(ianaZone(place.timezone)), this.policy.quietHours);
     for (let i = 0; i < 14 && this.isHoliday(local, place.country); i++) {
       local = atClock(local.plus({ days: 1 }), this.policy.quietHours.end);
     }
@@ -154,8 +155,8 @@ export class CadencePlanner {
    */
   resendTime(callbackAt: DateTime, place: ProspectPlace, now: DateTime): DateTime | null {
     const quiet = this.policy.quietHours;
-    let at: DateTime = callbackAt.minus({ minutes: this.policy.resendLeadMinutes }).setZone(place.timezone);
-    if (at < now) at = now.setZone(place.timezone);
+    let at: DateTime = callbackAt.minus({ minutes: this.policy.resendLeadMinutes }).setZone(ianaZone(place.timezone));
+    if (at < now) at = now.setZone(ianaZone(place.timezone));
     if (isQuietHour(at, quiet)) {
       const morning = afterQuietHours(at, quiet);
       if (morning < callbackAt) {
@@ -333,7 +334,7 @@ export class CadencePlanner {
 
   /** What held an email wanted at `at` past the moment it was still useful: quiet hours, else a holiday. */
   private heldBy(at: DateTime, place: ProspectPlace, otherwise: SkipReasonCode = 'holiday'): SkipReasonCode {
-    const local = at.setZone(place.timezone);
+    const local = at.setZone(ianaZone(place.timezone));
     if (isQuietHour(local, this.policy.quietHours)) return 'quiet_hours';
     return this.isHoliday(local, place.country) ? 'holiday' : otherwise;
   }
@@ -351,7 +352,7 @@ export class CadencePlanner {
 
   /** Now when inside business hours, else the start of the next business day. */
   private nextBusinessMoment(now: DateTime, place: ProspectPlace): DateTime {
-    const local = now.setZone(place.timezone);
+    const local = now.setZone(ianaZone(place.timezone));
     if (this.calendar.isInBusinessHours(local, place.country)) return now;
     let day = this.calendar.onOrAfterBusinessDay(local, place.country);
     let start = atClock(day, this.calendar.businessStart);

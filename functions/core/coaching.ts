@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Call } from './schemas.js';
+import { calendarDaysBetween, ianaZone } from './time.js';
 
 /** The open questions that start a follow-up well, by what was holding the prospect back. */
 export function openingQuestions(stallReason: string | undefined): string[] {
@@ -71,9 +72,8 @@ export function qualificationQuestions(convo: Pick<Call, 'whatHappensNext' | 'de
 
 /** "earlier today", "yesterday", "on Monday" (within the week), "on November 3": for speech. */
 export function spokenDay(at: string, now: Date, zone: string): string {
-  const then = DateTime.fromISO(at).setZone(zone);
-  const today = DateTime.fromJSDate(now).setZone(zone).startOf('day');
-  const days = Math.round(today.diff(then.startOf('day'), 'days').days);
+  const then = DateTime.fromISO(at).setZone(ianaZone(zone));
+  const days = calendarDaysBetween(then, DateTime.fromJSDate(now).setZone(ianaZone(zone)));
   if (days <= 0) return 'earlier today';
   if (days === 1) return 'yesterday';
   if (days < 7) return `on ${then.toFormat('cccc')}`;
@@ -85,9 +85,8 @@ export function spokenDay(at: string, now: Date, zone: string): string {
  * "on Tuesday, December 22" beyond it, where a bare weekday would name the wrong week.
  */
 export function spokenFutureDay(at: string, now: Date, zone: string): string {
-  const then = DateTime.fromISO(at).setZone(zone);
-  const today = DateTime.fromJSDate(now).setZone(zone).startOf('day');
-  const days = Math.round(then.startOf('day').diff(today, 'days').days);
+  const then = DateTime.fromISO(at).setZone(ianaZone(zone));
+  const days = calendarDaysBetween(DateTime.fromJSDate(now).setZone(ianaZone(zone)), then);
   if (days <= 0) return 'later today';
   if (days === 1) return 'tomorrow';
   if (days < 7) return `on ${then.toFormat('cccc')}`;

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { CadencePlanner } from './cadence.js';
 import { isQuietHour } from './calendar.js';
 import type { Prospect, Touch } from './schemas.js';
+import { ianaZone } from './time.js';
 
 /** Why a touch was not sent: a stable code for programs and a sentence for the rep. */
 export interface SkipReason {
@@ -36,12 +37,12 @@ export function prospectEmailBlock(check: ProspectEmailCheck, planner: CadencePl
     const block = voicemailEmailBlock(check.touch, prospect);
     if (block) return block;
   }
-  const local = DateTime.fromJSDate(now).setZone(prospect.timezone);
+  const local = DateTime.fromJSDate(now).setZone(ianaZone(prospect.timezone));
   if (isQuietHour(local, policy.quietHours)) {
     return { code: 'quiet_hours', message: `quiet hours in ${prospect.timezone} (${policy.quietHours.start}-${policy.quietHours.end})` };
   }
   // A holiday counts unless the prospect agreed to talk that very day.
-  const agreedToday = check.touch.callbackAt && DateTime.fromISO(check.touch.callbackAt).setZone(prospect.timezone).hasSame(local, 'day');
+  const agreedToday = check.touch.callbackAt && DateTime.fromISO(check.touch.callbackAt).setZone(ianaZone(prospect.timezone)).hasSame(local, 'day');
   if (!agreedToday && planner.isHoliday(local, prospect.country)) {
     return { code: 'holiday', message: `a public holiday in ${prospect.country}` };
   }

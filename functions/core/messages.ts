@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Call, Prospect, Rep, TouchKind } from './schemas.js';
-import { humanClock, humanTime, relativeTime, zoneAbbreviation } from './time.js';
+import { humanClock, humanTime, relativeTime, zoneAbbreviation, ianaZone } from './time.js';
 import type { TemplateLibrary } from './templates.js';
 import { fitSms, fitsSms, foldToGsm7, MAX_SEGMENTS, smsSegments, type SmsEncoding } from './sms-text.js';
 import { nextMoves, openingQuestions, qualificationQuestions, spokenDay, spokenFutureDay } from './coaching.js';
@@ -86,9 +86,9 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
   const spoke = convo && (convo.outcome === 'callback_agreed' || convo.outcome === 'stalled') ? convo : undefined;
   const { hotButtons, stallReason } = scriptKeys(call, input.lastConversation, prospect);
   const materials = call?.materials?.length ? call.materials : convo?.materials ?? [];
-  const nowLocal = DateTime.fromJSDate(now).setZone(zone);
+  const nowLocal = DateTime.fromJSDate(now).setZone(ianaZone(zone));
   const due = DateTime.fromISO(input.dueAt, { zone: 'utc' });
-  const repDue = due.setZone(rep.timezone);
+  const repDue = due.setZone(ianaZone(rep.timezone));
   // A script is spoken at its due time, or now when that has passed: "yesterday" and "tomorrow" count from
   // then, so a preview or a sheet opened the day before says what the rep will say on the call.
   const spokenAt = new Date(Math.max(now.getTime(), due.toMillis()));
@@ -134,17 +134,17 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
       repDay: repDue.toFormat('ccc'),
       // What the rep reads sits beside their own clock, so its day is theirs: 3 PM Wednesday in Chicago is Thursday in Melbourne.
       repDayName: repDue.toFormat('cccc'),
-      repToday: repDue.hasSame(DateTime.fromJSDate(now).setZone(rep.timezone), 'day'),
+      repToday: repDue.hasSame(DateTime.fromJSDate(now).setZone(ianaZone(rep.timezone)), 'day'),
       /** "4:00 PM EST", or "Thursday 8:00 AM AEDT" when the rep's date is not the prospect's. */
-      repWhen: `${repDue.toISODate() === due.setZone(zone).toISODate() ? '' : `${repDue.toFormat('cccc')} `}${humanClock(due, rep.timezone)}`,
+      repWhen: `${repDue.toISODate() === due.setZone(ianaZone(zone)).toISODate() ? '' : `${repDue.toFormat('cccc')} `}${humanClock(due, rep.timezone)}`,
     },
     attempt: input.attempt ?? null,
     promise: input.promiseAt
       ? {
           human: humanTime(input.promiseAt, zone),
-          day: DateTime.fromISO(input.promiseAt).setZone(zone).toFormat('cccc'),
+          day: DateTime.fromISO(input.promiseAt).setZone(ianaZone(zone)).toFormat('cccc'),
           /** "Thu", for short texts. */
-          dayShort: DateTime.fromISO(input.promiseAt).setZone(zone).toFormat('ccc'),
+          dayShort: DateTime.fromISO(input.promiseAt).setZone(ianaZone(zone)).toFormat('ccc'),
           clock: humanClock(input.promiseAt, zone),
           /** For speech: "tomorrow", "on Thursday", "on Tuesday, December 22". */
           spoken: spokenFutureDay(input.promiseAt, spokenAt, zone),
@@ -154,7 +154,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
     lastAttempt: input.promiseAt === null,
     lastSpoke: spoke
       ? {
-          date: DateTime.fromISO(spoke.at).setZone(zone).toFormat('cccc, LLLL d'),
+          date: DateTime.fromISO(spoke.at).setZone(ianaZone(zone)).toFormat('cccc, LLLL d'),
           ago: relativeTime(spoke.at, now, zone),
           /** For speech: "yesterday", "on Monday", "on November 3". */
           spoken: spokenDay(spoke.at, spokenAt, zone),
@@ -175,7 +175,7 @@ export function viewModel(input: MessageInput, library: TemplateLibrary) {
       ? {
           human: humanTime(callbackAt, zone),
           clock: humanClock(callbackAt, zone),
-          today: DateTime.fromISO(callbackAt).setZone(zone).hasSame(nowLocal, 'day'),
+          today: DateTime.fromISO(callbackAt).setZone(ianaZone(zone)).hasSame(nowLocal, 'day'),
         }
       : null,
     materials: materials.map((m) => ({ title: m.title, url: m.url })),

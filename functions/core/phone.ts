@@ -16,10 +16,24 @@ export interface DialableNumber {
   international: boolean;
 }
 
+/**
+ * Numbers read so far. Every message reads the same rep's and prospect's numbers again, and reading
+ * one is most of what formatting it costs; a PhoneNumber is not changed by formatting it.
+ */
+const parsedNumbers = new Map<string, PhoneNumber | undefined>();
+
+function parsePhone(phone: string): PhoneNumber | undefined {
+  if (parsedNumbers.has(phone)) return parsedNumbers.get(phone);
+  const parsed = parsePhoneNumberFromString(phone);
+  if (parsedNumbers.size >= 2048) parsedNumbers.clear();
+  parsedNumbers.set(phone, parsed);
+  return parsed;
+}
+
 /** The country a number belongs to: its own when the number pins one, else null. */
 export function phoneCountry(phone: string | undefined): string | null {
   if (!phone) return null;
-  return parsePhoneNumberFromString(phone)?.country ?? null;
+  return parsePhone(phone)?.country ?? null;
 }
 
 /**
@@ -29,7 +43,7 @@ export function phoneCountry(phone: string | undefined): string | null {
  */
 export function dialableNumber(phone: string | undefined, prospectCountry: string | undefined): DialableNumber | null {
   if (!phone) return null;
-  const parsed = parsePhoneNumberFromString(phone);
+  const parsed = parsePhone(phone);
   if (!parsed) return { written: phone, spoken: phone, e164: phone, international: true };
   const international = !sameCountry(parsed, prospectCountry?.toUpperCase());
   const written = international ? parsed.formatInternational() : parsed.formatNational();
@@ -53,9 +67,9 @@ function speakable(written: string): string {
  */
 export function numberForCaller(phone: string | undefined, callerPhone: string | undefined): string | null {
   if (!phone) return null;
-  const parsed = parsePhoneNumberFromString(phone);
+  const parsed = parsePhone(phone);
   if (!parsed) return phone;
-  const caller = callerPhone ? parsePhoneNumberFromString(callerPhone) : undefined;
+  const caller = callerPhone ? parsePhone(callerPhone) : undefined;
   const home =
     caller !== undefined &&
     caller.countryCallingCode === parsed.countryCallingCode &&

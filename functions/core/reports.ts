@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import type { Outcome } from './constants.js';
 import type { Call, Touch } from './schemas.js';
-import { toUtcIso } from './time.js';
+import { toUtcIso, ianaZone } from './time.js';
 
 /** Outcomes where the rep spoke with the prospect. */
 export const REACHING_OUTCOMES: readonly Outcome[] = ['callback_agreed', 'stalled', 'won', 'not_interested'];
@@ -152,7 +152,7 @@ function reach(calls: Map<string, Call[]>, inPeriod: (iso: string) => boolean, z
       if (UNANSWERED.includes(call.outcome)) unanswered++;
       else unanswered = 0;
       if (!inPeriod(call.at)) continue;
-      const hour = DateTime.fromISO(call.at, { zone: 'utc' }).setZone(zoneOf(prospectId)).hour;
+      const hour = DateTime.fromISO(call.at, { zone: 'utc' }).setZone(ianaZone(zoneOf(prospectId))).hour;
       count(byAttempt, attempt, reached);
       count(byHour, hour, reached);
     }

@@ -2,10 +2,59 @@
  * Time helpers. Storage is UTC; people see their own zone. DST comes from the IANA rules
  * via Luxon, never from fixed offsets.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, type Zone } from 'luxon';
+
+/** Zone names found valid so far: checking builds an Intl formatter, and a name's validity does not change while running. */
+const validZones = new Set<string>();
 
 export function isValidZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  if (validZones.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  validZones.add(zone);
+  return true;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * An IANA zone that remembers its UTC offset hour by hour. Luxon asks the zone for its offset on
+ * every DateTime it makes or moves, and IANAZone answers each time by formatting the instant with
+ * Intl: a third of a message render went there. An hour whose first and last millisecond have the
+ * same offset has it throughout, since no zone changes its clocks twice within an hour; an hour
+ * with a change in it is not remembered and is asked as before.
+ */
+class RememberingZone extends IANAZone {
+  private readonly hours = new Map<number, number>();
+
+  override offset(ts: number): number {
+    if (!Number.isFinite(ts)) return super.offset(ts);
+    const hour = Math.floor(ts / HOUR_MS);
+    const known = this.hours.get(hour);
+    if (known !== undefined) return known;
+    const first = super.offset(hour * HOUR_MS);
+    if (first !== super.offset(hour * HOUR_MS + HOUR_MS - 1)) return super.offset(ts);
+    // Bounded: a long-running process sees a few days around now, not unbounded history.
+    if (this.hours.size >= 8192) this.hours.clear();
+    this.hours.set(hour, first);
+    return first;
+  }
+}
+
+const zones = new Map<string, RememberingZone>();
+
+/**
+ * The zone to hand Luxon for an IANA name (`dt.setZone(ianaZone(name))`): one per name, remembering
+ * offsets. A name that is not a known zone is handed on as it is, so Luxon answers an invalid
+ * DateTime exactly as it does for the string.
+ */
+export function ianaZone(name: string): Zone | string {
+  let zone = zones.get(name);
+  if (!zone) {
+    if (!isValidZone(name)) return name;
+    zone = new RememberingZone(name);
+    zones.set(name, zone);
+  }
+  return zone;
 }
 
 export type ParsedTime =
@@ -40,7 +89,7 @@ export function parseTimeInZone(value: string, zone: string): ParsedTime {
     };
   }
   if (matches.length > 1) {
-    const offsets = matches.map((m) => m.setZone(zone).toFormat('ZZ')).join(' or ');
+    const offsets = matches.map((m) => m.setZone(ianaZone(zone)).toFormat('ZZ')).join(' or ');
     return {
       ok: false,
       problem: 'ambiguous',
@@ -55,9 +104,9 @@ function wallTimeInstants(wall: DateTime, zone: string): DateTime[] {
   const found = new Map<number, DateTime>();
   for (const probeHours of [-26, -3, 0, 3, 26]) {
     const probe = wall.plus({ hours: probeHours });
-    const offsetMinutes = probe.setZone(zone).offset;
+    const offsetMinutes = probe.setZone(ianaZone(zone)).offset;
     const candidate = wall.minus({ minutes: offsetMinutes });
-    const back = candidate.setZone(zone);
+    const back = candidate.setZone(ianaZone(zone));
     if (
       back.year === wall.year &&
       back.month === wall.month &&
@@ -79,20 +128,20 @@ export function toUtcIso(at: Date | DateTime | string): string {
 
 /** The same instant in `zone`, ISO with its offset (the API's `...Local` fields). */
 export function toLocalIso(at: Date | DateTime | string, zone: string): string {
-  const local = validDateTime(at).setZone(zone);
+  const local = validDateTime(at).setZone(ianaZone(zone));
   if (!local.isValid) throw new RangeError(`not a known time zone: ${zone}`);
   return local.startOf('second').toISO({ suppressMilliseconds: true })!;
 }
 
 /** "Wednesday, November 25 at 3:00 PM EST", for people. */
 export function humanTime(at: Date | DateTime | string, zone: string): string {
-  const dt = asDateTime(at).setZone(zone);
+  const dt = asDateTime(at).setZone(ianaZone(zone));
   return `${dt.toFormat("cccc, LLLL d 'at' h:mm a")} ${zoneAbbreviation(dt)}`;
 }
 
 /** "3:00 PM EST". */
 export function humanClock(at: Date | DateTime | string, zone: string): string {
-  const dt = asDateTime(at).setZone(zone);
+  const dt = asDateTime(at).setZone(ianaZone(zone));
   return `${dt.toFormat('h:mm a')} ${zoneAbbreviation(dt)}`;
 }
 
@@ -167,8 +216,8 @@ function onDaylightTime(dt: DateTime, zone: string): boolean {
   const key = `${zone} ${dt.year}`;
   let standard = standardOffsets.get(key);
   if (standard === undefined) {
-    const jan = DateTime.fromObject({ year: dt.year, month: 1, day: 1 }, { zone }).offset;
-    const jul = DateTime.fromObject({ year: dt.year, month: 7, day: 1 }, { zone }).offset;
+    const jan = DateTime.fromObject({ year: dt.year, month: 1, day: 1 }, { zone: ianaZone(zone) }).offset;
+    const jul = DateTime.fromObject({ year: dt.year, month: 7, day: 1 }, { zone: ianaZone(zone) }).offset;
     standard = Math.min(jan, jul);
     standardOffsets.set(key, standard);
   }
@@ -193,24 +242,44 @@ export function zoneAbbreviation(dt: DateTime): string {
   const zone = dt.zoneName ?? 'UTC';
   const listed = ZONE_NAMES[zone];
   if (listed) return onDaylightTime(dt, zone) && listed[1] ? listed[1] : listed[0];
-  let format = abbreviations.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
-    abbreviations.set(zone, format);
+  // A zone's name for an offset is the same all year: asked of Intl once per zone, year and offset.
+  const key = `${zone} ${dt.year} ${dt.offset}`;
+  let answer = abbreviationsSeen.get(key);
+  if (answer === undefined) {
+    let format = abbreviations.get(zone);
+    if (!format) {
+      format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
+      abbreviations.set(zone, format);
+    }
+    const name = format.formatToParts(dt.toJSDate()).find((p) => p.type === 'timeZoneName')?.value;
+    // "GMT+1" reads like a typo to most people and is easy to get backwards; say it as UTC.
+    answer = name && /^[A-Z]{2,5}$/.test(name) ? name : utcOffsetName(dt.offset);
+    if (abbreviationsSeen.size >= 4096) abbreviationsSeen.clear();
+    abbreviationsSeen.set(key, answer);
   }
-  const name = format.formatToParts(dt.toJSDate()).find((p) => p.type === 'timeZoneName')?.value;
-  // "GMT+1" reads like a typo to most people and is easy to get backwards; say it as UTC.
-  return name && /^[A-Z]{2,5}$/.test(name) ? name : utcOffsetName(dt.offset);
+  return answer;
 }
 
+const abbreviationsSeen = new Map<string, string>();
+
 /** "3 days ago", "in 2 hours", relative to `now`. */
+const dayWords = new Intl.RelativeTimeFormat('en-US', { numeric: 'auto' });
+
+/**
+ * Calendar days from `from` to `to` as their wall calendars read (give both in one zone): Monday
+ * 23:00 to Wednesday 01:00 is 2. Counted from the dates alone, so a 23- or 25-hour day is one day.
+ */
+export function calendarDaysBetween(from: DateTime, to: DateTime): number {
+  return Math.round((Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000);
+}
+
 export function relativeTime(at: Date | DateTime | string, now: Date, zone?: string): string {
   const base = DateTime.fromJSDate(now);
   if (zone) {
     // Across days, count calendar days where the prospect is: Monday evening to Wednesday is "2 days ago".
-    const then = asDateTime(at).setZone(zone);
-    const today = base.setZone(zone);
-    if (!then.hasSame(today, 'day')) return then.toRelativeCalendar({ base: today, unit: 'days' }) ?? '';
+    const days = calendarDaysBetween(base.setZone(ianaZone(zone)), asDateTime(at).setZone(ianaZone(zone)));
+    // As Luxon's toRelativeCalendar({ unit: 'days' }) says it ("yesterday", "3 days ago"), without its Duration arithmetic.
+    if (days !== 0) return dayWords.format(days, 'day');
   }
   return asDateTime(at).toRelative({ base }) ?? '';
 }

@@ -1,7 +1,9 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   asDateTime,
+  calendarDaysBetween,
+  ianaZone,
   humanClock,
   humanTime,
   isValidZone,
@@ -419,5 +421,74 @@ describe('asDateTime', () => {
     // Assess
     expect(fromString.offset).toBe(330);
     expect(same).toBe(dt);
+  });
+});
+
+describe('ianaZone: offsets remembered by the hour', () => {
+  // Zones with whole-hour, half-hour (Lord Howe) and 45-minute (Chatham) changes, both hemispheres,
+  // one that dropped DST (Sao Paulo since 2019) and one without any.
+  const zones = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Sao_Paulo', 'Asia/Kolkata', 'America/St_Johns'];
+
+  it('answers the offset Intl gives, minute by minute across every change from 2024 to 2028', () => {
+    for (const name of zones) {
+      const plain = IANAZone.create(name);
+      const remembering = ianaZone(name) as IANAZone;
+      let changes = 0;
+      // Hour steps find the changes; each hour that holds one is checked minute by minute, both ways round.
+      for (let ts = Date.UTC(2024, 0, 1); ts < Date.UTC(2028, 0, 1); ts += 3_600_000) {
+        if (plain.offset(ts) === plain.offset(ts + 3_600_000)) continue;
+        changes++;
+        for (let m = -61; m <= 121; m++) {
+          const at = ts + m * 60_000 + (m % 7) * 1000;
+          expect(remembering.offset(at), `${name} at ${new Date(at).toISOString()}`).toBe(plain.offset(at));
+        }
+        // Asked again, from memory this time.
+        for (let m = -61; m <= 121; m++) expect(remembering.offset(ts + m * 60_000)).toBe(plain.offset(ts + m * 60_000));
+      }
+      if (name !== 'Asia/Kolkata' && name !== 'America/Sao_Paulo') expect(changes, name).toBe(8);
+      else expect(changes, name).toBe(0);
+    }
+  });
+
+  it('gives DateTimes the same wall time, name and formatting as the zone name does', () => {
+    const at = DateTime.fromISO('2026-03-08T07:30:00Z');
+    const byName = at.setZone('America/New_York');
+    const byZone = at.setZone(ianaZone('America/New_York'));
+    expect(byZone.toISO()).toBe(byName.toISO());
+    expect(byZone.zoneName).toBe('America/New_York');
+    expect(byZone.toFormat("cccc h:mm a ZZZZ")).toBe(byName.toFormat("cccc h:mm a ZZZZ"));
+    expect(byZone.hasSame(byName, 'day')).toBe(true);
+  });
+
+  it('hands an unknown name on, so Luxon answers an invalid DateTime as before', () => {
+    expect(ianaZone('Mars/Olympus_Mons')).toBe('Mars/Olympus_Mons');
+    expect(DateTime.now().setZone(ianaZone('Mars/Olympus_Mons')).isValid).toBe(false);
+    expect(isValidZone('Mars/Olympus_Mons')).toBe(false);
+  });
+});
+
+describe('calendarDaysBetween', () => {
+  it('counts dates on the wall calendar, a 23- and a 25-hour day each as one', () => {
+    const ny = (iso: string) => DateTime.fromISO(iso, { zone: 'America/New_York' });
+    expect(calendarDaysBetween(ny('2026-03-07T23:30'), ny('2026-03-09T00:10'))).toBe(2);
+    expect(calendarDaysBetween(ny('2026-11-01T00:10'), ny('2026-11-01T23:50'))).toBe(0);
+    expect(calendarDaysBetween(ny('2026-11-02T09:00'), ny('2026-10-31T23:00'))).toBe(-2);
+    expect(calendarDaysBetween(ny('2026-12-31T12:00'), ny('2027-01-01T00:01'))).toBe(1);
+  });
+
+  it('is what relativeTime says across days in the prospect\'s zone', () => {
+    const now = new Date('2026-03-09T13:00:00Z'); // Monday 9 AM in New York, the day after DST began
+    expect(relativeTime('2026-03-08T04:30:00Z', now, 'America/New_York')).toBe('2 days ago'); // Saturday 11:30 PM
+    expect(relativeTime('2026-03-08T14:30:00Z', now, 'America/New_York')).toBe('yesterday');
+    expect(relativeTime('2026-03-07T04:30:00Z', now, 'America/New_York')).toBe('3 days ago');
+    expect(relativeTime('2026-03-10T15:00:00Z', now, 'America/New_York')).toBe('tomorrow');
+    expect(relativeTime('2026-03-09T11:00:00Z', now, 'America/New_York')).toBe('2 hours ago');
+    // Across days, word for word what Luxon's toRelativeCalendar says, every 5 hours over two weeks either side.
+    const base = DateTime.fromJSDate(now).setZone('America/New_York');
+    for (let h = -340; h <= 340; h += 5) {
+      const at = DateTime.fromJSDate(now).plus({ hours: h }).setZone('America/New_York');
+      if (at.hasSame(base, 'day')) continue;
+      expect(relativeTime(at.toUTC().toISO()!, now, 'America/New_York')).toBe(at.toRelativeCalendar({ base, unit: 'days' }));
+    }
   });
 });
