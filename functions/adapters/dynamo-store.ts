@@ -231,6 +231,40 @@ export class DynamoStore implements Store {
     return this.get<Touch>(keys.touch({ repId, prospectId, id: touchId }), true);
   }
 
+  async getTouches(repId: string, prospectId: string, touchIds: readonly string[]): Promise<Map<string, Touch>> {
+    const found = new Map<string, Touch>();
+    if (touchIds.length === 0) return found;
+    if (touchIds.length === 1) {
+      const touch = await this.getTouch(repId, prospectId, touchIds[0]!);
+      if (touch) found.set(touch.id, touch);
+      return found;
+    }
+    // The touches of one prospect share its partition and sort by id: one consistent Query over the
+    // span of the ids asked for answers them all (others in that span are left out).
+    const wanted = new Set(touchIds);
+    const sorted = [...wanted].sort();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.prospectPk(repId, prospectId), ':from': `TOUCH#${sorted[0]}`, ':to': `TOUCH#${sorted.at(-1)}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ...this.capacity,
+        }),
+      );
+      this.count(out.ConsumedCapacity);
+      for (const item of out.Items ?? []) {
+        const touch = strip<Touch>(item)!;
+        if (wanted.has(touch.id)) found.set(touch.id, touch);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+
   async findTouch(touchId: string): Promise<Touch | undefined> {
     const out = await this.doc.send(
       new QueryCommand({

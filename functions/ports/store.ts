@@ -100,6 +100,8 @@ export interface Store {
   updateIdempotencyResponse(repId: string, key: string, response: unknown): Promise<void>;
 
   getTouch(repId: string, prospectId: string, touchId: string): Promise<Touch | undefined>;
+  /** Several touches of one prospect, in one consistent read: by id, those that exist. */
+  getTouches(repId: string, prospectId: string, touchIds: readonly string[]): Promise<Map<string, Touch>>;
   /** Finds a touch by id alone (for routes that name only the touch). */
   findTouch(touchId: string): Promise<Touch | undefined>;
   /**

@@ -15,6 +15,9 @@ import { backOffOrThrow } from './support/retry.js';
 import { applySchedules, repairSchedules } from './support/schedules.js';
 import { answeredReminder, chooseReminderVariants, variantCountUpdate } from './support/script-variants.js';
 
+/** Outcomes that end the cadence: no reminder follows them (core/cadence.ts). */
+const PLANS_NO_REMINDER: ReadonlySet<string> = new Set(['not_interested', 'won']);
+
 export interface RecordCallInput {
   repId: string;
   prospectId: string;
@@ -45,7 +48,11 @@ export async function recordCall(
     if (replay) return withSchedules(deps, repId, prospectId, replay);
   }
   for (let writeAttempt = 1; ; writeAttempt++) {
-    const [bundle, rep] = await Promise.all([deps.store.getProspectBundle(repId, prospectId), deps.store.getRep(repId)]);
+    const repRead = deps.store.getRep(repId);
+    // The team's script counts, for the reminders this outcome plans, read beside the prospect rather than after.
+    const countsRead = PLANS_NO_REMINDER.has(input.call.outcome) ? undefined : repRead.then((r) => (r ? deps.store.getVariantCounts(r.team ?? DEFAULT_TEAM) : undefined));
+    countsRead?.catch(() => {}); // a failed early read is read again where it is needed
+    const [bundle, rep] = await Promise.all([deps.store.getProspectBundle(repId, prospectId), repRead]);
     if (!bundle) throw new NotFoundError(`Prospect ${prospectId}`);
     if (!rep) throw new RuleError('rep_profile_missing', 'Create your rep profile first, so reminders know where to go');
     const { prospect } = bundle;
@@ -66,7 +73,7 @@ export async function recordCall(
     const team = rep.team ?? DEFAULT_TEAM;
     const answered = input.call.outcome === 'voicemail' ? answeredReminder(bundle) : undefined;
     if (answered?.scriptVariant) records.call.scriptVariant = answered.scriptVariant;
-    await chooseReminderVariants(deps, team, records, bundle.calls);
+    await chooseReminderVariants(deps, team, records, bundle.calls, countsRead?.catch(() => undefined));
     const variantCounts = variantCountUpdate(team, records.call, bundle.calls);
     const superseded = bundle.touches.filter((t) => t.status === 'scheduled');
     const result: RecordedCall = {

@@ -4,7 +4,7 @@
  * irreducible work per touch: one conditional UpdateItem and one SESv2 SendEmail of an email of
  * the same size, on the same emulators at the same concurrency. Rounds alternate the two sides.
  */
-import { BatchWriteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { SesMailer } from '../../functions/adapters/ses-mailer.js';
 import { benchApp as composeApp } from './app.bench-harness.js';
@@ -23,6 +23,15 @@ export interface FireFigure {
   firer: { perSecond: number; perRound: number[]; results: Record<string, number> };
   raw: { perSecond: number; perRound: number[] };
   ratio: number;
+  /**
+   * The calls the guarantees need, made raw: a consistent Query of the touch's partition, the claim
+   * (TransactWriteItems: the touch's conditional update and condition checks on the prospect and
+   * the rep), SendEmail of the same email, the mark (UpdateItem). No records read into objects,
+   * no rules, no rendering: what one process does with those four calls alone.
+   */
+  sameCalls: { perSecond: number; perRound: number[] };
+  /** Ours against {@link sameCalls}: what our code costs beyond its calls. */
+  ratioToSameCalls: number;
   /** Raw-side touches used to warm up, not timed. */
   rawWarmup: number;
   /** DynamoDB calls per fired touch on the real path, counted on the wire (first timed round). */
@@ -37,7 +46,7 @@ export interface FireFigure {
    * CPU of this Node process (the firer or the raw loop, the SDK clients and the local SES server
    * it hosts) per touch, ms, over the timed rounds: what one core spends on each side's touch.
    */
-  cpuMsPerTouch: { firer: number; raw: number };
+  cpuMsPerTouch: { firer: number; raw: number; sameCalls: number };
 }
 
 export async function fireFigure(options: {
@@ -148,6 +157,53 @@ export async function fireFigure(options: {
         }),
       ),
     );
+    // The same-calls side: per touch a partition with a prospect and a touch, and one rep item for all.
+    const sameKeys = Array.from({ length: rawCount }, (_, i) => `RAWSAME#${i}`);
+    await pool(chunks(sameKeys, Math.ceil((rawCount * 2) / 24)), 8, (batch) =>
+      dynamo.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [options.tableName]: batch.flatMap((pk): WriteRequest[] => [
+              { PutRequest: { Item: { pk: { S: pk }, sk: { S: 'PROSPECT' }, version: { N: '2' }, name: { S: 'Dana Buyer' }, email: { S: 'dana@example.com' } } } },
+              { PutRequest: { Item: { pk: { S: pk }, sk: { S: 'TOUCH#1' }, status: { S: 'scheduled' }, dueAt: { S: '2026-11-25T21:00:00Z' }, updatedAt: { S: '2026-11-25T20:00:00Z' } } } },
+            ]),
+          },
+        }),
+      ),
+    );
+    await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [options.tableName]: [{ PutRequest: { Item: { pk: { S: 'RAWSAMEREP' }, sk: { S: 'REP' }, updatedAt: { S: '2026-11-01T00:00:00Z' } } } }] } }));
+    const sameCalls = async (pk: string, i: number) => {
+      await dynamo.send(new QueryCommand({ TableName: options.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ConsistentRead: true }));
+      const now = clock.now().toISOString();
+      await dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: options.tableName,
+                Key: { pk: { S: pk }, sk: { S: 'TOUCH#1' } },
+                UpdateExpression: 'SET claimedAt = :now',
+                ConditionExpression: '#s = :sch AND updatedAt = :u AND attribute_not_exists(claimedAt)',
+                ExpressionAttributeNames: { '#s': 'status' },
+                ExpressionAttributeValues: { ':now': { S: now }, ':sch': { S: 'scheduled' }, ':u': { S: '2026-11-25T20:00:00Z' } },
+              },
+            },
+            { ConditionCheck: { TableName: options.tableName, Key: { pk: { S: pk }, sk: { S: 'PROSPECT' } }, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: '2' } } } },
+            { ConditionCheck: { TableName: options.tableName, Key: { pk: { S: 'RAWSAMEREP' }, sk: { S: 'REP' } }, ConditionExpression: 'updatedAt = :r', ExpressionAttributeValues: { ':r': { S: '2026-11-01T00:00:00Z' } } } },
+          ],
+        }),
+      );
+      await sesMailer.send(captured[i % captured.length]!);
+      await dynamo.send(
+        new UpdateItemCommand({
+          TableName: options.tableName,
+          Key: { pk: { S: pk }, sk: { S: 'TOUCH#1' } },
+          UpdateExpression: 'SET #s = :sent, sentAt = :now REMOVE claimedAt',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sent': { S: 'sent' }, ':now': { S: now } },
+        }),
+      );
+    };
     const raw = async (key: { pk: string; sk: string }, i: number) => {
       await dynamo.send(
         new UpdateItemCommand({
@@ -169,10 +225,15 @@ export async function fireFigure(options: {
 
     const realChunks = chunks(options.payloads, rounds);
     const rawChunks = chunks(rawRest, rounds);
+    // Warm the same-calls side on its first keys, as the raw side is warmed.
+    const sameWarm = sameKeys.slice(0, rawWarm.length);
+    await pool(sameWarm, concurrency, (k, i) => sameCalls(k, i));
+    const sameChunks = chunks(sameKeys.slice(sameWarm.length), rounds);
+    const sameRates: number[] = [];
     const realRates: number[] = [];
     const rawRates: number[] = [];
     let offset = rawWarm.length;
-    const cpu = { firer: 0, raw: 0, firerTouches: 0, rawTouches: 0 };
+    const cpu = { firer: 0, raw: 0, same: 0, firerTouches: 0, rawTouches: 0, sameTouches: 0 };
     const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
     const runRaw = async (r: number) => {
       const rawBatch = rawChunks[r] ?? [];
@@ -184,6 +245,15 @@ export async function fireFigure(options: {
       cpu.raw += cpuMs(process.cpuUsage(c0));
       cpu.rawTouches += rawBatch.length;
       offset += rawBatch.length;
+    };
+    const runSame = async (r: number) => {
+      const batch = sameChunks[r] ?? [];
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      await pool(batch, concurrency, (k, i) => sameCalls(k, i));
+      sameRates.push(batch.length / ((performance.now() - t0) / 1000));
+      cpu.same += cpuMs(process.cpuUsage(c0));
+      cpu.sameTouches += batch.length;
     };
     const runReal = async (r: number) => {
       counting = r === 0;
@@ -197,14 +267,9 @@ export async function fireFigure(options: {
     };
     for (let r = 0; r < realChunks.length; r++) {
       // Alternate which side goes first, so drift in the emulators hits both alike.
-      if (r % 2 === 0) {
-        await runRaw(r);
-        await runReal(r);
-      } else {
-        await runReal(r);
-        await runRaw(r);
-      }
-      log(`fire: round ${r + 1}: firer ${round(realRates[r]!, 1)}/s, raw ${round(rawRates[r]!, 1)}/s`);
+      const order = [runRaw, runReal, runSame];
+      for (let k = 0; k < order.length; k++) await order[(k + r) % order.length]!(r);
+      log(`fire: round ${r + 1}: firer ${round(realRates[r]!, 1)}/s, raw ${round(rawRates[r]!, 1)}/s, same calls raw ${round(sameRates[r]!, 1)}/s`);
     }
     const firerRate = median(realRates);
     const rawRate = median(rawRates);
@@ -216,10 +281,12 @@ export async function fireFigure(options: {
       firer: { perSecond: round(firerRate, 1), perRound: realRates.map((x) => round(x, 1)), results },
       raw: { perSecond: round(rawRate, 1), perRound: rawRates.map((x) => round(x, 1)) },
       ratio: round(firerRate / rawRate, 3),
+      sameCalls: { perSecond: round(median(sameRates), 1), perRound: sameRates.map((x) => round(x, 1)) },
+      ratioToSameCalls: round(firerRate / median(sameRates), 3),
       rawWarmup: rawWarm.length,
       dynamoCallsPerTouch: Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, round(v / firstRound, 2)])),
       roundTrips,
-      cpuMsPerTouch: { firer: round(cpu.firer / cpu.firerTouches, 2), raw: round(cpu.raw / cpu.rawTouches, 2) },
+      cpuMsPerTouch: { firer: round(cpu.firer / cpu.firerTouches, 2), raw: round(cpu.raw / cpu.rawTouches, 2), sameCalls: round(cpu.same / cpu.sameTouches, 2) },
     };
   } finally {
     dynamo.destroy();

@@ -14,7 +14,7 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, TransactWriteItemsCommand, UpdateItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { SesMailer } from '../../functions/adapters/ses-mailer.js';
@@ -42,6 +42,12 @@ export interface LagFigure {
    * how long after the start each pair was done. Our lag cannot beat it.
    */
   floor: { p50Ms: number; p99Ms: number; maxMs: number; failed: number };
+  /**
+   * The same burst with the calls a reminder makes at its second, raw: the claim (TransactWriteItems:
+   * the touch's conditional update, condition checks on its prospect and its rep), then SendEmail;
+   * timed when the email is accepted, as our lag is. What the guarantees cost at the second.
+   */
+  sameCallsFloor: { p50Ms: number; p99Ms: number; maxMs: number; failed: number };
 }
 
 const REP = 'rep-lag';
@@ -104,10 +110,13 @@ export async function lagFigure(options: {
         if (t.status === 'sent' && t.dueAt === toSecondIso(dueAt)) lags.push(Date.parse(t.updatedAt) - Date.parse(t.dueAt));
       }
     });
-    const floor = await rawBurst(runtime, options.dynamoEndpoint, tableName, ids.length);
+    const floor = await rawBurst(runtime, options.dynamoEndpoint, tableName, ids.length, 'update');
     log(`lag: floor, ${ids.length} raw UpdateItem + SendEmail started together: p50 ${floor.p50Ms} ms, p99 ${floor.p99Ms} ms`);
+    const sameCallsFloor = await rawBurst(runtime, options.dynamoEndpoint, tableName, ids.length, 'claim');
+    log(`lag: ${ids.length} raw claim transactions + SendEmail started together: p50 ${sameCallsFloor.p50Ms} ms, p99 ${sameCallsFloor.p99Ms} ms`);
     return {
       floor,
+      sameCallsFloor,
       touches: ids.length,
       sent: lags.length,
       p50Ms: round(median(lags), 0),
@@ -124,13 +133,24 @@ export async function lagFigure(options: {
   }
 }
 
-async function rawBurst(runtime: Awaited<ReturnType<typeof startLocalRuntime>>, dynamoEndpoint: string, tableName: string, n: number): Promise<LagFigure['floor']> {
+async function rawBurst(runtime: Awaited<ReturnType<typeof startLocalRuntime>>, dynamoEndpoint: string, tableName: string, n: number, write: 'update' | 'claim'): Promise<LagFigure['floor']> {
   const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const mailer = new SesMailer({ client: new SESv2Client({ endpoint: runtime.aws.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }) });
-  const key = (i: number) => ({ pk: { S: `RAWLAG#${i}` }, sk: { S: 'TOUCH' } });
-  await pool(chunks(Array.from({ length: n }, (_, i) => i), Math.ceil(n / 25)), 8, (batch) =>
-    dynamo.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch.map((i) => ({ PutRequest: { Item: { ...key(i), status: { S: 'scheduled' } } } })) } })),
+  const pk = (i: number) => ({ S: `RAW${write.toUpperCase()}LAG#${i}` });
+  const key = (i: number) => ({ pk: pk(i), sk: { S: 'TOUCH' } });
+  await pool(chunks(Array.from({ length: n }, (_, i) => i), Math.ceil(n / 12)), 8, (batch) =>
+    dynamo.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          [tableName]: batch.flatMap((i): WriteRequest[] => [
+            { PutRequest: { Item: { ...key(i), status: { S: 'scheduled' } } } },
+            { PutRequest: { Item: { pk: pk(i), sk: { S: 'PROSPECT' }, version: { N: '2' } } } },
+          ]),
+        },
+      }),
+    ),
   );
+  await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: [{ PutRequest: { Item: { pk: { S: 'RAWLAGREP' }, sk: { S: 'REP' }, updatedAt: { S: 'r1' } } } }] } }));
   // An email the size of a reminder with its call-prep sheet.
   const email = { from: SENDER, to: ['rep@example.com'], subject: 'Call Dana Buyer now at 4:00 PM EST - uptime', text: 'x'.repeat(3000), html: `<p>${'x'.repeat(6000)}</p>` };
   const t0 = performance.now();
@@ -139,16 +159,38 @@ async function rawBurst(runtime: Awaited<ReturnType<typeof startLocalRuntime>>, 
   await Promise.all(
     Array.from({ length: n }, async (_, i) => {
       try {
-        await dynamo.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: key(i),
-            UpdateExpression: 'SET #s = :sent',
-            ConditionExpression: '#s = :sch',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':sent': { S: 'sent' }, ':sch': { S: 'scheduled' } },
-          }),
-        );
+        if (write === 'update') {
+          await dynamo.send(
+            new UpdateItemCommand({
+              TableName: tableName,
+              Key: key(i),
+              UpdateExpression: 'SET #s = :sent',
+              ConditionExpression: '#s = :sch',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':sent': { S: 'sent' }, ':sch': { S: 'scheduled' } },
+            }),
+          );
+        } else {
+          // As a reminder's claim: the touch as read, its prospect's version and its rep unchanged.
+          await dynamo.send(
+            new TransactWriteItemsCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: key(i),
+                    UpdateExpression: 'SET claimedAt = :now',
+                    ConditionExpression: '#s = :sch AND attribute_not_exists(claimedAt)',
+                    ExpressionAttributeNames: { '#s': 'status' },
+                    ExpressionAttributeValues: { ':now': { S: new Date().toISOString() }, ':sch': { S: 'scheduled' } },
+                  },
+                },
+                { ConditionCheck: { TableName: tableName, Key: { pk: pk(i), sk: { S: 'PROSPECT' } }, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: '2' } } } },
+                { ConditionCheck: { TableName: tableName, Key: { pk: { S: 'RAWLAGREP' }, sk: { S: 'REP' } }, ConditionExpression: 'updatedAt = :r', ExpressionAttributeValues: { ':r': { S: 'r1' } } } },
+              ],
+            }),
+          );
+        }
         await mailer.send(email);
         done.push(performance.now() - t0);
       } catch {

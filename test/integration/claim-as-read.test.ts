@@ -114,4 +114,16 @@ describe('DynamoStore.claimAsRead on DynamoDB Local', () => {
     expect(results.filter((r) => r.claimed)).toHaveLength(1);
     for (const lost of results.filter((r) => !r.claimed)) expect((lost as { moved: string[] }).moved.every((m) => m === 'touch')).toBe(true);
   });
+  it('getTouches reads several touches of a prospect in one Query over their span, and only those asked for', async () => {
+    const more = ['t-b', 't-c', 't-d'].map((id) => ({ ...touch, id: `${touch.id}-${id}` }));
+    for (const t of more) await store.addTouch(t);
+    const asked = [touch.id, more[2]!.id]; // the span holds t-b and t-c too, which are left out
+    const found = await store.getTouches(rep.id, prospect.id, [...asked, 'not-there']);
+    expect([...found.keys()].sort()).toEqual([...asked].sort());
+    // Each as getTouch reads it.
+    expect(found.get(touch.id)).toEqual(await store.getTouch(rep.id, prospect.id, touch.id));
+    expect(found.get(more[2]!.id)).toEqual(await store.getTouch(rep.id, prospect.id, more[2]!.id));
+    expect(await store.getTouches(rep.id, prospect.id, [more[0]!.id])).toEqual(new Map([[more[0]!.id, await store.getTouch(rep.id, prospect.id, more[0]!.id)]]));
+    expect(await store.getTouches(rep.id, prospect.id, [])).toEqual(new Map());
+  });
 });

@@ -176,6 +176,16 @@ export class InMemoryStore implements Store {
     return copy(this.touchRecords.get(touchKey({ repId, prospectId, id: touchId })));
   }
 
+  async getTouches(repId: string, prospectId: string, touchIds: readonly string[]): Promise<Map<string, Touch>> {
+    await this.hooks.run('getTouches');
+    const found = new Map<string, Touch>();
+    for (const id of touchIds) {
+      const touch = this.touchRecords.get(touchKey({ repId, prospectId, id }));
+      if (touch) found.set(id, copy(touch)!);
+    }
+    return found;
+  }
+
   async findTouch(touchId: string): Promise<Touch | undefined> {
     await this.hooks.run('findTouch');
     return copy([...this.touchRecords.values()].find((t) => t.id === touchId));

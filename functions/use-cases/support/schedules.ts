@@ -56,10 +56,19 @@ function wantedDue(t: Touch | undefined): string | null {
  * wants. A crash between the commit and here leaves a scheduled touch the sweep repairs. Returns
  * the touch as last read; throws what Scheduler throws.
  */
-export async function keepSchedule(deps: ScheduleDeps, committed: Touch, options: { at?: Date } = {}): Promise<Touch | undefined> {
-  const name = scheduleName(committed.id);
+export async function keepSchedule(
+  deps: ScheduleDeps,
+  committed: Touch,
+  options: { at?: Date; /** A pass already made by the caller: the touch as read after it wrote the committed one's schedule. */ readAfterWrite?: Touch | undefined } = {},
+): Promise<Touch | undefined> {
   let touch: Touch | undefined = committed;
-  for (let pass = 1; pass <= MAX_SCHEDULE_PASSES; pass++) {
+  let first = 1;
+  if ('readAfterWrite' in options) {
+    if (wantedDue(options.readAfterWrite) === wantedDue(committed)) return options.readAfterWrite;
+    touch = options.readAfterWrite;
+    first = 2;
+  }
+  for (let pass = first; pass <= MAX_SCHEDULE_PASSES; pass++) {
     const due = wantedDue(touch);
     // `at`: when to fire a touch whose own time is past (a retry: now); Scheduler would refuse that time anyway.
     // Otherwise its own time, a rep reminder's a minute ahead (core/on-time.ts); the payload carries the due time.
@@ -104,16 +113,48 @@ export async function repairSchedules(deps: ScheduleDeps & { clock: Clock }, tou
  * the reason (mutates `created` to say so).
  */
 export async function applySchedules(deps: ScheduleDeps, created: Touch[], superseded: Touch[]): Promise<void> {
-  await Promise.all(superseded.map((t) => deleteSchedule(deps, t)));
+  const unscheduled = async (t: Touch, error: unknown) => {
+    deps.logger.error('could not create schedule', { touchId: t.id, error: String(error) });
+    const reason = 'could not be scheduled; post the outcome again or reschedule it';
+    if (await deps.store.failTouch(t, reason)) Object.assign(t, { status: 'failed', reason });
+  };
+  // keepSchedule's first pass for every touch at once: all schedules written, then the touches read
+  // back in one consistent read (they share the prospect's partition) instead of one read each.
+  const [, written] = await Promise.all([
+    Promise.all(superseded.map((t) => deleteSchedule(deps, t))),
+    Promise.all(
+      created.map(async (t) => {
+        try {
+          await writeWanted(deps, t);
+          return t;
+        } catch (error) {
+          await unscheduled(t, error);
+          return undefined;
+        }
+      }),
+    ),
+  ]);
+  const done = written.filter((t): t is Touch => t !== undefined);
+  const byProspect = new Map<string, Touch[]>();
+  for (const t of done) byProspect.set(`${t.repId}\u0000${t.prospectId}`, [...(byProspect.get(`${t.repId}\u0000${t.prospectId}`) ?? []), t]);
   await Promise.all(
-    created.map(async (t) => {
-      try {
-        await keepSchedule(deps, t);
-      } catch (error) {
-        deps.logger.error('could not create schedule', { touchId: t.id, error: String(error) });
-        const reason = 'could not be scheduled; post the outcome again or reschedule it';
-        if (await deps.store.failTouch(t, reason)) Object.assign(t, { status: 'failed', reason });
-      }
+    [...byProspect.values()].map(async (touches) => {
+      const read = await deps.store.getTouches(touches[0]!.repId, touches[0]!.prospectId, touches.map((t) => t.id));
+      await Promise.all(
+        touches.map(async (t) => {
+          try {
+            await keepSchedule(deps, t, { readAfterWrite: read.get(t.id) });
+          } catch (error) {
+            await unscheduled(t, error);
+          }
+        }),
+      );
     }),
   );
+}
+
+/** The schedule a committed touch wants: its time while scheduled, none otherwise. */
+async function writeWanted(deps: ScheduleDeps, t: Touch): Promise<void> {
+  if (wantedDue(t)) await deps.scheduler.create(touchSchedule(t));
+  else await deleteSchedule(deps, t);
 }

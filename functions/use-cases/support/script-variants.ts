@@ -7,6 +7,7 @@ import type { OutcomeRecords } from '../../core/outcome.js';
 import type { Call, Touch } from '../../core/schemas.js';
 import { chooseScriptVariant, scriptFamily } from '../../core/script.js';
 import { reachedProspect, variantEvents } from '../../core/variants.js';
+import type { VariantCounts } from '../../core/variants.js';
 import type { ProspectBundle, VariantCountUpdate } from '../../ports/store.js';
 import type { UseCaseDeps } from '../deps.js';
 
@@ -19,13 +20,15 @@ export async function chooseReminderVariants(
   team: string,
   records: OutcomeRecords,
   earlierCalls: readonly Call[],
+  /** The team's counts when already being read (record-call starts that read beside the prospect's). */
+  countsRead?: Promise<Record<string, VariantCounts> | undefined>,
 ): Promise<void> {
   const reminders = records.touches.filter((t) => t.kind === 'rep_reminder');
   if (!reminders.length) return;
   const { hotButtons, stallReason } = scriptKeys(records.call, lastConversationOf([...earlierCalls, records.call]), records.prospect);
   const family = scriptFamily(deps.catalog, hotButtons, stallReason);
   if (!family) return;
-  const counts = family.variants.length > 1 ? await deps.store.getVariantCounts(team) : {};
+  const counts = family.variants.length > 1 ? ((await countsRead) ?? (await deps.store.getVariantCounts(team))) : {};
   for (const reminder of reminders) {
     const choice = chooseScriptVariant(deps.catalog, hotButtons, stallReason, counts, deps.planner.policy.scriptVariants, deps.random);
     if (choice) reminder.scriptVariant = choice.variant;

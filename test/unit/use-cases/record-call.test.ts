@@ -256,3 +256,35 @@ describe('recordCall', () => {
     expect(deps.scheduler.created).toEqual([]);
   });
 });
+
+describe('recordCall: schedules checked in one read', () => {
+  it('writes every schedule, then reads the touches back once, not once each', async () => {
+    const deps = useCaseDeps();
+    await seeded(deps);
+    let reads = 0;
+    let single = 0;
+    const getTouches = deps.store.getTouches.bind(deps.store);
+    const getTouch = deps.store.getTouch.bind(deps.store);
+    deps.store.getTouches = (...args) => (reads++, getTouches(...args));
+    deps.store.getTouch = (...args) => (single++, getTouch(...args));
+    const result = await record(deps, AGREED);
+    expect(result.touches).toHaveLength(3);
+    expect({ reads, single }).toEqual({ reads: 1, single: 0 });
+    expect([...deps.scheduler.schedules.keys()].sort()).toEqual(result.touches.map((t) => `touch-${t.id}`).sort());
+  });
+
+  it('follows a writer that cancelled a touch between the schedule writes and the read: its schedule goes', async () => {
+    const deps = useCaseDeps();
+    await seeded(deps);
+    // Another writer's commit lands after this call wrote the schedules (its own schedule delete came first).
+    deps.store.hooks.interleave('getTouches', async () => {
+      const reminder = (await deps.store.getProspectBundle(REP_ID, 'p-dana'))!.touches.find((t) => t.kind === 'rep_reminder')!;
+      await deps.store.updateTouch(reminder, { status: 'cancelled', reason: 'cancelled by the rep' }, 'scheduled');
+    });
+    const result = await record(deps, AGREED);
+    const reminder = result.touches.find((t) => t.kind === 'rep_reminder')!;
+    expect(deps.scheduler.schedules.has(`touch-${reminder.id}`)).toBe(false);
+    const others = result.touches.filter((t) => t.kind !== 'rep_reminder');
+    for (const t of others) expect(deps.scheduler.schedules.has(`touch-${t.id}`)).toBe(true);
+  });
+});
