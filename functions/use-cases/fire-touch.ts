@@ -72,6 +72,15 @@ export class TouchBusyError extends Error {
 const MAX_READS = 4;
 
 /**
+ * Claims tried again when a transaction conflict alone refused one, and the first wait between
+ * them (doubling, jittered): about 0.6 s in all, then the touch is read again. DynamoDB cancels a
+ * transaction that meets another in progress on one of its items ("Transaction conflict handling",
+ * DynamoDB Developer Guide), and every claim checks the rep's item.
+ */
+const CONFLICT_RETRIES = 5;
+const CONFLICT_BACKOFF_MS = 20;
+
+/**
  * Sends still running this long after the claim are abandoned (their SDK calls aborted), leaving
  * time for the mark: the work after a claim ends within CLAIMED_WORK_SECONDS, inside the claim's
  * lease (core/claims.ts), however long the function waited for a reminder's second before it.
@@ -102,16 +111,25 @@ export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<F
     const prepared = await prepare(deps, touch, rep, bundle, sendAt, listed);
     if (wait > 0) await deps.clock.sleep(wait);
 
-    const now = deps.clock.now();
     const address = touch.recipient === 'prospect' && !listed ? bundle.prospect.email : undefined;
-    const claim = await deps.store.claimAsRead({
-      touch: touch,
-      now: toUtcIso(now),
-      staleBefore: toUtcIso(claimLapsedBefore(now)),
-      prospectVersion: bundle.prospect.version,
-      rep,
-      ...(address ? { unsuppressed: address } : {}),
-    });
+    const claimAt = (at: Date) =>
+      deps.store.claimAsRead({
+        touch: touch,
+        now: toUtcIso(at),
+        staleBefore: toUtcIso(claimLapsedBefore(at)),
+        prospectVersion: bundle.prospect.version,
+        rep,
+        ...(address ? { unsuppressed: address } : {}),
+      });
+    let claim = await claimAt(deps.clock.now());
+    for (let retry = 1; !claim.claimed && claim.moved.length === 0 && retry <= CONFLICT_RETRIES; retry++) {
+      // Refused with nothing moved: another transaction held one of its items in that instant (on
+      // DynamoDB, most often another touch of the same rep being claimed beside it). What it checks
+      // still holds, so the same claim goes again after a short jittered wait, without reading and
+      // rendering again.
+      await deps.clock.sleep(CONFLICT_BACKOFF_MS * 2 ** (retry - 1) * (0.5 + Math.random()));
+      claim = await claimAt(deps.clock.now());
+    }
     if (!claim.claimed) {
       if (claim.moved.includes('touch')) {
         if (!claim.current) return noSuchTouch(payload);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
-import type { Call, Prospect, Touch } from '../../functions/core/schemas.js';
+import { DEFAULT_TEAM, type Call, type Prospect, type Touch } from '../../functions/core/schemas.js';
 import { startLocalRuntime, type LocalRuntime } from '../../functions/local/runtime.js';
 import type { FirePayload } from '../../functions/core/schemas.js';
 import { callbackWithMaterials, prospectInput, repInput, SENDER, START } from './fixtures.bench-harness.js';
@@ -26,6 +26,14 @@ export interface ApiFigure {
   api: { perSecond: number; perRound: number[]; p50Ms: number; p99Ms: number; errors: number; statuses: Record<string, number> };
   raw: { perSecond: number; perRound: number[]; p50Ms: number; p99Ms: number };
   ratio: number;
+  /**
+   * The store and Scheduler calls an outcome makes, made directly in the order it makes them
+   * (prospect and rep and the team's script counts together, the suppression entry, the
+   * transaction, the schedules, the one read back), with no HTTP, auth, validation or planning:
+   * what the guarantees cost before any of our code runs.
+   */
+  sameCalls: { perSecond: number; perRound: number[]; p50Ms: number; p99Ms: number };
+  ratioToSameCalls: number;
   /** What the raw side does per outcome. */
   rawWork: string;
 }
@@ -73,8 +81,9 @@ export async function apiFigure(options: {
     // Prospects for the API side, the raw side and the warm-up, made up front.
     const apiIds = Array.from({ length: options.outcomes + warmup }, (_, i) => `api-${i}`);
     const rawIds = Array.from({ length: options.outcomes + warmup }, (_, i) => `raw-${i}`);
-    log(`api: creating ${apiIds.length + rawIds.length} prospects`);
-    await pool([...apiIds, ...rawIds], 32, (id) => service.createProspect(REP, prospectInput(id)));
+    const sameIds = Array.from({ length: options.outcomes + warmup }, (_, i) => `same-${i}`);
+    log(`api: creating ${apiIds.length + rawIds.length + sameIds.length} prospects`);
+    await pool([...apiIds, ...rawIds, ...sameIds], 32, (id) => service.createProspect(REP, prospectInput(id)));
 
     const body = JSON.stringify(callbackWithMaterials());
     const url = new URL(runtime.url);
@@ -125,6 +134,25 @@ export async function apiFigure(options: {
       return 201;
     };
 
+    const same = async (prospectId: string) => {
+      const [bundle, rep] = await Promise.all([store.getProspectBundle(REP, prospectId), store.getRep(REP), store.getVariantCounts(DEFAULT_TEAM)]);
+      await store.getSuppression(bundle!.prospect.email!);
+      const prospect = bundle!.prospect;
+      const callId = newId();
+      const now = clock.now().toISOString();
+      const call: Call = { ...template.call, id: callId, prospectId, recordedAt: now };
+      const touches: Touch[] = template.touches.map((t) => ({ ...t, id: newId(), prospectId, callId, createdAt: now, updatedAt: now }));
+      const next: Prospect = { ...prospect, ...template.prospectChanges, version: prospect.version + 1, lastCallId: callId, updatedAt: now };
+      await store.commitOutcome({ prospect: next, expectedVersion: prospect.version, call, newTouches: touches, cancelTouches: [] });
+      await Promise.all(
+        touches.map((t) =>
+          rawScheduler.create({ name: `touch-${t.id}`, at: new Date(t.dueAt), payload: { v: 1, touchId: t.id, repId: t.repId, prospectId: t.prospectId, dueAt: t.dueAt } }),
+        ),
+      );
+      await store.getTouches(REP, prospectId, touches.map((t) => t.id));
+      return rep ? 201 : 500;
+    };
+
     const timed = async (ids: string[], fn: (id: string) => Promise<number>) => {
       const latencies: number[] = [];
       const statuses: Record<string, number> = {};
@@ -148,9 +176,13 @@ export async function apiFigure(options: {
     log(`api: warm-up (${warmup} each side)`);
     await timed(apiIds.slice(0, warmup), post);
     await timed(rawIds.slice(1, warmup), raw);
+    await timed(sameIds.slice(0, warmup), same);
 
     const apiChunks = chunks(apiIds.slice(warmup), rounds);
     const rawChunks = chunks(rawIds.slice(warmup), rounds);
+    const sameChunks = chunks(sameIds.slice(warmup), rounds);
+    const sameRates: number[] = [];
+    const sameLat: number[] = [];
     const apiRates: number[] = [];
     const rawRates: number[] = [];
     const apiLat: number[] = [];
@@ -158,20 +190,19 @@ export async function apiFigure(options: {
     const statuses: Record<string, number> = {};
     for (let r = 0; r < apiChunks.length; r++) {
       // Alternate which side goes first, so drift in the emulators hits both alike.
-      let a, b;
-      if (r % 2 === 0) {
-        b = await timed(rawChunks[r] ?? [], raw);
-        a = await timed(apiChunks[r]!, post);
-      } else {
-        a = await timed(apiChunks[r]!, post);
-        b = await timed(rawChunks[r] ?? [], raw);
-      }
+      // Each round starts with a different side, so drift in the emulators hits all alike.
+      const sides = [() => timed(rawChunks[r] ?? [], raw), () => timed(apiChunks[r]!, post), () => timed(sameChunks[r] ?? [], same)];
+      const out: Awaited<ReturnType<typeof timed>>[] = [];
+      for (let k = 0; k < sides.length; k++) out[(k + r) % sides.length] = await sides[(k + r) % sides.length]!();
+      const [b, a, c] = out as [Awaited<ReturnType<typeof timed>>, Awaited<ReturnType<typeof timed>>, Awaited<ReturnType<typeof timed>>];
+      sameRates.push(c.perSecond);
+      sameLat.push(...c.latencies);
       rawRates.push(b.perSecond);
       apiRates.push(a.perSecond);
       rawLat.push(...b.latencies);
       apiLat.push(...a.latencies);
       for (const [k, v] of Object.entries(a.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
-      log(`api: round ${r + 1}: api ${round(a.perSecond, 1)}/s, raw ${round(b.perSecond, 1)}/s`);
+      log(`api: round ${r + 1}: api ${round(a.perSecond, 1)}/s, raw ${round(b.perSecond, 1)}/s, same calls ${round(c.perSecond, 1)}/s`);
     }
     const errors = Object.entries(statuses).filter(([k]) => k !== '201').reduce((s, [, v]) => s + v, 0);
     const apiPerSecond = median(apiRates);
@@ -203,6 +234,13 @@ export async function apiFigure(options: {
           p99Ms: round(percentile(rawLat, 99), 1),
         },
         ratio: round(apiPerSecond / rawPerSecond, 3),
+        sameCalls: {
+          perSecond: round(median(sameRates), 1),
+          perRound: sameRates.map((r) => round(r, 1)),
+          p50Ms: round(median(sameLat), 1),
+          p99Ms: round(percentile(sameLat, 99), 1),
+        },
+        ratioToSameCalls: round(apiPerSecond / median(sameRates), 3),
         rawWork: 'DynamoStore.commitOutcome (TransactWrite: prospect put with version check, call put, 2 touch puts) + 2 CreateSchedule on the local Scheduler endpoint',
       },
     };

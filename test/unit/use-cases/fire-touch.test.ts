@@ -168,3 +168,39 @@ describe('fireTouch', () => {
     expect(deps.mailer.sent).toEqual([]);
   });
 });
+
+describe('fireTouch: a claim refused by a transaction conflict alone', () => {
+  /** The store answers the next `n` claims as DynamoDB does when another transaction held one of their items. */
+  function conflicts(deps: FakeDeps, n: number) {
+    const claim = deps.store.claimAsRead.bind(deps.store);
+    const read = deps.store.getProspectBundle.bind(deps.store);
+    const seen = { claims: 0, reads: 0 };
+    deps.store.claimAsRead = async (c) => (++seen.claims <= n ? { moved: [] } : claim(c));
+    deps.store.getProspectBundle = async (...args) => (seen.reads++, read(...args));
+    return seen;
+  }
+
+  it('claims again after a short wait, without reading or rendering again, and sends once', async () => {
+    const { deps, recap } = await agreed();
+    const seen = conflicts(deps, 3);
+    const before = deps.clock.now().getTime();
+    const result = await fireTouch(deps, delivery(deps, recap));
+    expect(result).toMatchObject({ result: 'sent', touchId: recap.id });
+    expect(deps.mailer.sent).toHaveLength(1);
+    expect(seen).toEqual({ claims: 4, reads: 1 });
+    // Three waits, doubling from 20 ms with jitter of ±50%: 70 ms at the least, 210 at the most.
+    const waited = deps.clock.now().getTime() - before;
+    expect(waited).toBeGreaterThanOrEqual(70);
+    expect(waited).toBeLessThanOrEqual(210);
+  });
+
+  it('reads the touch again when conflicts go on, and a conflict that never ends leaves it for a retry', async () => {
+    const { deps, recap } = await agreed();
+    const seen = conflicts(deps, Number.POSITIVE_INFINITY);
+    await expect(fireTouch(deps, delivery(deps, recap))).rejects.toBeInstanceOf(TouchBusyError);
+    expect(deps.mailer.sent).toHaveLength(0);
+    // Four reads, each followed by the claim and its five retries.
+    expect(seen).toEqual({ claims: 24, reads: 4 });
+    expect((await stored(deps, recap))!.claimedAt).toBeUndefined();
+  });
+});
