@@ -38,7 +38,9 @@ type Ports<K extends keyof UseCaseDeps> = Pick<UseCaseDeps, K>;
 /** The HTTP API: reps, prospects, calls, touches, unsubscribe. */
 export function apiUseCases(settings: Settings, ports: Ports<'store' | 'scheduler' | 'links' | 'clock' | 'logger'> & Partial<Ports<'random'>>) {
   // Choosing script variants reads the template catalog, not the compiled templates: this bundle stays small.
-  const deps = { ...ports, planner: planner(settings), catalog: templateCatalog(), random: ports.random ?? Math.random };
+  // Reps read in the last 30 s: an outcome needs its rep's team and reminder channel, and the fire
+  // function decides the channel again when it sends. A rep saved here replaces its entry.
+  const deps = { ...ports, planner: planner(settings), catalog: templateCatalog(), random: ports.random ?? Math.random, reps: new RepCache(30_000) };
   return {
     saveRep: (repId: string, input: Parameters<typeof saveRep>[2]) => saveRep(deps, repId, input),
     readRep: (repId: string) => readRep(deps, repId),

@@ -36,15 +36,14 @@ export const DEFAULT_ENTRIES: HandlerEntries = {
 
 /**
  * The table calls each function makes, and nothing more. Where a function writes transactions, its item actions
- * are the ones inside them (see {@link TableAccess}): the api's outcome commit puts and updates;
- * the fire claim checks that the prospect, rep and suppression are as the touch was prepared; the events function
+ * are the ones inside them (see {@link TableAccess}): the api's outcome commit puts, updates and checks that the
+ * address it plans email to is not suppressed; the fire claim checks that the prospect, rep and suppression are as the touch was prepared; the events function
  * and the sweep update touches and put records (a suppression, a rep notice).
  */
 export const TABLE_ACCESS: Readonly<Record<FunctionName, TableAccess>> = {
   api: {
-    // No ConditionCheckItem: the api's transactions (an outcome's commit, a reminder moved with its prospect) hold
-    // only Puts and Updates; the one ConditionCheck is the fire function's claim (adapters/dynamo-claims.ts).
-    items: ['GetItem', 'PutItem', 'UpdateItem'],
+    // ConditionCheckItem: an outcome's commit holds only while the address its email goes to is not suppressed.
+    items: ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
     // byRep: the console's prospect search and the promises report.
     query: [BASE_TABLE, BY_REP_DUE_INDEX, BY_TOUCH_ID_INDEX, BY_REP_INDEX],
   },

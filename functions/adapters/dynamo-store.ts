@@ -14,7 +14,7 @@ import {
   UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../core/errors.js';
+import { AddressSuppressedError, ConflictError, IdempotencyRaceError, VersionConflictError } from '../core/errors.js';
 import type { Call, Prospect, Rep, Touch } from '../core/schemas.js';
 import type { VariantCounts } from '../core/variants.js';
 import { claimAsRead, claimTouch } from './dynamo-claims.js';
@@ -155,6 +155,10 @@ export class DynamoStore implements Store {
           ExpressionAttributeValues: { ':v': commit.expectedVersion },
         },
       },
+      // Second, where the failure below looks for it: the planned email's address is not suppressed.
+      ...(commit.unsuppressed
+        ? [{ ConditionCheck: { TableName: this.table, Key: keys.suppression(commit.unsuppressed), ConditionExpression: 'attribute_not_exists(pk)' } }]
+        : []),
       ...(commit.call
         ? [
             {
@@ -203,6 +207,7 @@ export class DynamoStore implements Store {
         const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
         const idempotencyLost = commit.idempotency && reasons[reasons.length - 1]?.Code === 'ConditionalCheckFailed';
         if (idempotencyLost) throw new IdempotencyRaceError({ cause: error });
+        if (commit.unsuppressed && reasons[1]?.Code === 'ConditionalCheckFailed') throw new AddressSuppressedError({ cause: error });
         throw new VersionConflictError({ cause: error });
       }
       throw error;

@@ -56,6 +56,14 @@ export class VersionConflictError extends Error {
   }
 }
 
+/** The address an outcome's planned email goes to was suppressed before its commit: plan again without it. */
+export class AddressSuppressedError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('The prospect\'s address was suppressed while the outcome was being written', options);
+    this.name = 'AddressSuppressedError';
+  }
+}
+
 /** Another request with the same Idempotency-Key committed first. */
 export class IdempotencyRaceError extends Error {
   constructor(options?: { cause?: unknown }) {

@@ -32,6 +32,11 @@ export interface OutcomeCommit {
   idempotency?: IdempotencyRecord;
   /** What the call adds to its team's voicemail script counts: in the same transaction, so exactly once. */
   variantCounts?: VariantCountUpdate;
+  /**
+   * The address the outcome plans email to: the commit holds only while it is not suppressed, and
+   * fails with AddressSuppressedError otherwise (checked in the write, not read before it).
+   */
+  unsuppressed?: string;
 }
 
 /**

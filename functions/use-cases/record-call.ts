@@ -5,15 +5,19 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { ConflictError, IdempotencyRaceError, NotFoundError, RuleError } from '../core/errors.js';
+import { AddressSuppressedError, ConflictError, IdempotencyRaceError, NotFoundError, RuleError } from '../core/errors.js';
 import { outcomeRecords, type Skipped } from '../core/outcome.js';
-import { DEFAULT_TEAM, type Call, type CallInput, type Touch } from '../core/schemas.js';
+import { DEFAULT_TEAM, type Call, type CallInput, type Prospect, type Rep, type Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
 import { newId } from './support/ids.js';
+import type { RepCache } from './support/rep-cache.js';
 import { backOffOrThrow } from './support/retry.js';
 import { applySchedules, repairSchedules } from './support/schedules.js';
 import { answeredReminder, chooseReminderVariants, variantCountUpdate } from './support/script-variants.js';
+
+/** Commits tried again when the planned email's address turns out suppressed (each time read and planned again). */
+const MAX_SUPPRESSION_PASSES = 4;
 
 /** Outcomes that end the cadence: no reminder follows them (core/cadence.ts). */
 const PLANS_NO_REMINDER: ReadonlySet<string> = new Set(['not_interested', 'won']);
@@ -38,7 +42,10 @@ export interface RecordedCall {
 }
 
 export async function recordCall(
-  deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'planner' | 'logger' | 'catalog' | 'random'>,
+  deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'planner' | 'logger' | 'catalog' | 'random'> & {
+    /** Reps read in the last seconds (the api's own, per container; a saved rep replaces its entry). */
+    reps?: RepCache;
+  },
   input: RecordCallInput,
 ): Promise<RecordedCall> {
   const { repId, prospectId, idempotencyKey } = input;
@@ -47,8 +54,10 @@ export async function recordCall(
     const replay = await replayed(deps, repId, idempotencyKey, requestHash);
     if (replay) return withSchedules(deps, repId, prospectId, replay);
   }
+  // The address's suppression entry, once a commit found the address suppressed (it is checked in the commit, not read first).
+  let listed: { reason: NonNullable<Prospect['emailSuppressed']>['reason'] } | undefined;
   for (let writeAttempt = 1; ; writeAttempt++) {
-    const repRead = deps.store.getRep(repId);
+    const repRead = readRep(deps, repId);
     // The team's script counts, for the reminders this outcome plans, read beside the prospect rather than after.
     const countsRead = PLANS_NO_REMINDER.has(input.call.outcome) ? undefined : repRead.then((r) => (r ? deps.store.getVariantCounts(r.team ?? DEFAULT_TEAM) : undefined));
     countsRead?.catch(() => {}); // a failed early read is read again where it is needed
@@ -56,7 +65,7 @@ export async function recordCall(
     if (!bundle) throw new NotFoundError(`Prospect ${prospectId}`);
     if (!rep) throw new RuleError('rep_profile_missing', 'Create your rep profile first, so reminders know where to go');
     const { prospect } = bundle;
-    const emailBlocked = prospect.emailSuppressed?.reason ?? (prospect.email ? (await deps.store.getSuppression(prospect.email))?.reason : undefined);
+    const emailBlocked = prospect.emailSuppressed?.reason ?? listed?.reason;
     const records = outcomeRecords(
       {
         input: input.call,
@@ -92,8 +101,16 @@ export async function recordCall(
         cancelTouches: superseded.map((touch) => ({ touch, reason: `superseded by the ${input.call.outcome} call ${records.call.id}` })),
         ...(variantCounts ? { variantCounts } : {}),
         ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash, statusCode: 201, response: result } } : {}),
+        // Email planned to an address not known to be suppressed: the commit holds only while it is not.
+        ...(prospect.email && !emailBlocked && records.touches.some((t) => t.recipient === 'prospect') ? { unsuppressed: prospect.email } : {}),
       });
     } catch (error) {
+      if (error instanceof AddressSuppressedError && prospect.email && writeAttempt < MAX_SUPPRESSION_PASSES) {
+        // Unsubscribed, bounced or complained since: plan again without the email, saying why.
+        const entry = await deps.store.getSuppression(prospect.email);
+        if (entry) listed = { reason: entry.reason };
+        continue;
+      }
       if (error instanceof IdempotencyRaceError && idempotencyKey) {
         const replay = await replayed(deps, repId, idempotencyKey, requestHash);
         if (replay) return withSchedules(deps, repId, prospectId, replay);
@@ -117,6 +134,15 @@ export async function recordCall(
  * (the client saw no answer, so it retries), so every touch still scheduled, and every touch the
  * call planned, gets its schedule checked and rewritten where it is missing or stale.
  */
+/** The rep, from the api's cache of reps read in the last seconds when it has one (support/rep-cache.ts). */
+async function readRep(deps: Pick<UseCaseDeps, 'store' | 'clock'> & { reps?: RepCache }, repId: string): Promise<Rep | undefined> {
+  const cached = deps.reps?.get(repId, deps.clock.now());
+  if (cached) return cached;
+  const rep = await deps.store.getRep(repId);
+  if (rep) deps.reps?.put(rep, deps.clock.now());
+  return rep;
+}
+
 async function withSchedules(deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'logger'>, repId: string, prospectId: string, replay: RecordedCall): Promise<RecordedCall> {
   const bundle = await deps.store.getProspectBundle(repId, prospectId);
   const planned = new Set(replay.touches.map((t) => t.id));

@@ -92,6 +92,12 @@ export interface CostCounts {
   apiMs: number[];
   fireInvocations: number;
   fireMs: number[];
+  /**
+   * Billed time the fire function spent waiting for a rep reminder's due second (core/on-time.ts):
+   * invoked by Scheduler anywhere within its schedule's minute, a minute before the due second, it
+   * waits out the rest. Billed as Lambda duration; not in fireMs, which is the work.
+   */
+  fireWaitMs: number;
   fireResults: Record<string, number>;
   sesSends: number;
   repReminders: number;
@@ -122,6 +128,7 @@ export async function countOperations(options: { dynamoEndpoint: string; sesEndp
     apiMs: [],
     fireInvocations: 0,
     fireMs: [],
+    fireWaitMs: 0,
     fireResults: {},
     sesSends: 0,
     repReminders: 0,
@@ -133,6 +140,14 @@ export async function countOperations(options: { dynamoEndpoint: string; sesEndp
     capacityReported: false,
   };
   let counting = false;
+  // Seeded, so runs draw the same invocation times.
+  let seed = 0x2f6e2b1;
+  const invokeDraw = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   // Split consumed capacity by command (reads and writes are priced apart).
   dynamo.middlewareStack.add(
     (next, context) => async (args) => {
@@ -219,10 +234,14 @@ export async function countOperations(options: { dynamoEndpoint: string; sesEndp
       pending.clear();
       let last = roundStart;
       for (const s of due) {
-        clock.set(s.at.getTime() + 1000);
+        // Scheduler invokes anywhere within the schedule's minute (FlexibleTimeWindow OFF): drawn as it would be.
+        clock.set(s.at.getTime() + Math.floor(invokeDraw() * 60_000));
         const t0 = performance.now();
+        const start = clock.now().getTime();
         const out = await app.firer.fire(s.payload as FirePayload);
         counts.fireMs.push(performance.now() - t0);
+        // The hand clock jumps over a wait at once: what it jumped is what Lambda would bill.
+        counts.fireWaitMs += clock.now().getTime() - start;
         counts.fireInvocations++;
         counts.fireResults[out.result] = (counts.fireResults[out.result] ?? 0) + 1;
         if (out.result === 'sent' && kinds.get(s.payload.touchId) === 'rep_reminder') counts.repReminders++;
@@ -330,6 +349,7 @@ export function priceCounts(counts: CostCounts, prices: Prices, initMs: { api: n
   const gbSeconds =
     (billedSeconds(counts.apiMs) +
       billedSeconds(counts.fireMs) +
+      counts.fireWaitMs / 1000 +
       (eventsInvocations * a.eventsLambdaMsPerInvocation) / 1000 +
       (a.coldStartShare * (counts.apiRequests * initMs.api + (counts.fireInvocations + eventsInvocations) * initMs.fire)) / 1000) *
     gb;
@@ -363,6 +383,7 @@ export function priceCounts(counts: CostCounts, prices: Prices, initMs: { api: n
       lambdaGbSeconds: round(gbSeconds / n, 4),
       apiRequests: round(counts.apiRequests / n, 2),
       repReminders: round(counts.repReminders / n, 2),
+      reminderWaitSeconds: round(counts.fireWaitMs / 1000 / Math.max(1, counts.repReminders), 1),
     },
     perOutcomeUsd: Object.fromEntries(Object.entries(perOutcomeUsd).map(([k, v]) => [k, Number(v.toPrecision(3))])),
     usdPer1000Outcomes: round((total / n) * 1000, 4),

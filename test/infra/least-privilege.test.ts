@@ -23,8 +23,8 @@ describe('FollowthroughStack: least privilege (issue 10, item 7)', () => {
   const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${index}`]] });
 
   it.each([
-    // The code calls no BatchGetItem anywhere, and ConditionCheck only in the fire function's claim.
-    ['api', ['GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byRep', 'byRepDue', 'byTouchId']],
+    // The code calls no BatchGetItem anywhere, and ConditionCheck in the fire function's claim and an outcome's commit.
+    ['api', ['ConditionCheckItem', 'GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byRep', 'byRepDue', 'byTouchId']],
     ['fire', ['ConditionCheckItem', 'GetItem', 'UpdateItem'], ['<table>']],
     ['events', ['GetItem', 'PutItem', 'UpdateItem'], ['<table>', 'byTouchId']],
     ['render', ['GetItem'], ['<table>']],

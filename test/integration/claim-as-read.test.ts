@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DynamoStore } from '../../functions/adapters/dynamo-store.js';
+import { AddressSuppressedError, VersionConflictError } from '../../functions/core/errors.js';
 import type { Prospect, Rep, Touch } from '../../functions/core/schemas.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../functions/local/dynamo.js';
 
@@ -125,5 +126,16 @@ describe('DynamoStore.claimAsRead on DynamoDB Local', () => {
     expect(found.get(more[2]!.id)).toEqual(await store.getTouch(rep.id, prospect.id, more[2]!.id));
     expect(await store.getTouches(rep.id, prospect.id, [more[0]!.id])).toEqual(new Map([[more[0]!.id, await store.getTouch(rep.id, prospect.id, more[0]!.id)]]));
     expect(await store.getTouches(rep.id, prospect.id, [])).toEqual(new Map());
+  });
+  it("commitOutcome holds only while the address it plans email to is not suppressed, and writes nothing when it is", async () => {
+    const next = (version: number) => ({ ...prospect, version, updatedAt: NOW });
+    const newTouch = { ...touch, id: `${touch.id}-n` };
+    await store.commitOutcome({ prospect: next(2), expectedVersion: 1, newTouches: [], cancelTouches: [], unsuppressed: prospect.email! });
+    await store.addSuppression({ email: prospect.email!.toUpperCase(), reason: 'complained', at: NOW });
+    await expect(store.commitOutcome({ prospect: next(3), expectedVersion: 2, newTouches: [newTouch], cancelTouches: [], unsuppressed: prospect.email! })).rejects.toBeInstanceOf(AddressSuppressedError);
+    expect((await store.getProspect(rep.id, prospect.id))!.version).toBe(2);
+    expect(await store.getTouch(rep.id, prospect.id, newTouch.id)).toBeUndefined();
+    // A version conflict is still told as one.
+    await expect(store.commitOutcome({ prospect: next(3), expectedVersion: 1, newTouches: [], cancelTouches: [] })).rejects.toBeInstanceOf(VersionConflictError);
   });
 });

@@ -6,7 +6,7 @@
  * got back cannot change stored state behind the store's back.
  */
 import { DEFAULT_POLICY, type CadencePlanner } from '../../functions/core/cadence.js';
-import { ConflictError, IdempotencyRaceError, VersionConflictError } from '../../functions/core/errors.js';
+import { ConflictError, IdempotencyRaceError, VersionConflictError, AddressSuppressedError } from '../../functions/core/errors.js';
 import { FirePayload } from '../../functions/core/fire-payload.js';
 import { LinkTokens, type SheetCheck, type SheetClaim, type UnsubscribeClaim } from '../../functions/core/link-tokens.js';
 import { nameKey } from '../../functions/core/prospect-search.js';
@@ -138,6 +138,7 @@ export class InMemoryStore implements Store {
     const idempotencyKey = commit.idempotency ? prospectKey(prospect.repId, commit.idempotency.key) : undefined;
     // The adapter reads the idempotency item's failure first: the request then replays.
     if (idempotencyKey && this.idempotency.has(idempotencyKey)) throw new IdempotencyRaceError();
+    if (commit.unsuppressed && this.suppressions.has(addressKey(commit.unsuppressed))) throw new AddressSuppressedError();
     const versionHolds = this.prospects.get(items[0]!)?.version === commit.expectedVersion;
     const callIsNew = !commit.call || !this.calls.has(commit.call.id);
     const cancelsHold = commit.cancelTouches.every(({ touch }) => this.touchRecords.get(touchKey(touch))?.status === 'scheduled');

@@ -23,8 +23,14 @@ const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((\S+(?: \S+){5})\)$/;
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
+/** Zones found valid: checking builds an Intl formatter, a cost every CreateSchedule paid before. */
+const knownZones = new Set<string>();
+
 export function isValidTimezone(timezone: string): boolean {
-  return IANAZone.isValidZone(timezone);
+  if (knownZones.has(timezone)) return true;
+  if (!IANAZone.isValidZone(timezone)) return false;
+  knownZones.add(timezone);
+  return true;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Reps the fire function read lately, kept for a minute: most touches a container fires belong to
- * few reps, and a rep changes rarely. Never trusted alone: the claim holds only while the rep is
- * still as read (Store.claimAsRead), and a claim that finds it changed forgets it.
+ * Reps read lately, kept for a minute: most touches a container fires belong to few reps, and a rep
+ * changes rarely. In the fire function never trusted alone: the claim holds only while the rep is
+ * still as read (Store.claimAsRead), and a claim that finds it changed forgets it. The api keeps
+ * them half a minute for outcomes, which take only the rep's team and channel from it.
  */
 import type { Rep } from '../../core/schemas.js';
 

@@ -4,6 +4,8 @@ import { ConflictError, NotFoundError, RuleError } from '../../../functions/core
 import type { CallInput, Touch } from '../../../functions/core/schemas.js';
 import { recordCall } from '../../../functions/use-cases/record-call.js';
 import { updateProspect } from '../../../functions/use-cases/update-prospect.js';
+import { saveRep } from '../../../functions/use-cases/save-rep.js';
+import { RepCache } from '../../../functions/use-cases/support/rep-cache.js';
 import { aProspect, aRep, aTouch, REP_ID, seeded, useCaseDeps, type FakeDeps } from '../../support/fakes.js';
 
 const record = (deps: FakeDeps, call: CallInput, idempotencyKey?: string) =>
@@ -286,5 +288,47 @@ describe('recordCall: schedules checked in one read', () => {
     expect(deps.scheduler.schedules.has(`touch-${reminder.id}`)).toBe(false);
     const others = result.touches.filter((t) => t.kind !== 'rep_reminder');
     for (const t of others) expect(deps.scheduler.schedules.has(`touch-${t.id}`)).toBe(true);
+  });
+});
+
+describe('recordCall: the address checked in the commit', () => {
+  it('reads no suppression entry for an address that is not suppressed: the commit checks it', async () => {
+    const deps = useCaseDeps();
+    await seeded(deps);
+    let reads = 0;
+    const getSuppression = deps.store.getSuppression.bind(deps.store);
+    deps.store.getSuppression = (...args) => (reads++, getSuppression(...args));
+    const result = await record(deps, AGREED);
+    expect(result.touches.map((t) => t.kind)).toEqual(['recap', 'resend_materials', 'rep_reminder']);
+    expect(reads).toBe(0);
+  });
+
+  it('plans again without the email when the address is suppressed between the plan and the commit, and says why', async () => {
+    const deps = useCaseDeps();
+    await seeded(deps);
+    // An unsubscribe lands while the outcome is being planned.
+    deps.store.hooks.interleave('commitOutcome', () => deps.store.addSuppression({ email: 'Dana@Northwind.example', reason: 'unsubscribed', at: '2026-11-23T15:00:00Z' }));
+    const result = await record(deps, AGREED);
+    expect(result.touches.map((t) => t.kind)).toEqual(['rep_reminder']);
+    expect(result.skipped.map((s) => [s.kind, s.reason])).toEqual([
+      ['recap', 'unsubscribed'],
+      ['resend_materials', 'unsubscribed'],
+    ]);
+    expect(deps.store.allCalls()).toHaveLength(1);
+    expect(deps.scheduler.created.map((s) => s.name)).toEqual([`touch-${result.touches[0]!.id}`]);
+  });
+});
+
+describe('recordCall with the api\'s rep cache', () => {
+  it('plans with the rep as just saved, not as cached before', async () => {
+    const deps = { ...useCaseDeps(), reps: new RepCache(30_000) };
+    await seeded(deps);
+    const before = await record(deps, { outcome: 'voicemail' });
+    expect(before.touches.find((t) => t.kind === 'rep_reminder')).toMatchObject({ channel: 'email' });
+    const rep = (await deps.store.getRep(REP_ID))!;
+    await saveRep(deps, REP_ID, { name: rep.name, email: rep.email, phone: '+15551230000', timezone: rep.timezone, reminderChannel: 'sms' });
+    deps.clock.advance(1000);
+    const after = await record(deps, { outcome: 'voicemail' });
+    expect(after.touches.find((t) => t.kind === 'rep_reminder')).toMatchObject({ channel: 'sms' });
   });
 });
