@@ -28,8 +28,8 @@ export interface ApiFigure {
   ratio: number;
   /**
    * The store and Scheduler calls an outcome makes, made directly in the order it makes them
-   * (prospect and rep and the team's script counts together, the suppression entry, the
-   * transaction, the schedules, the one read back), with no HTTP, auth, validation or planning:
+   * (the prospect and the team's script counts together, the transaction with its check of the
+   * address, the schedules, the one read back), with no HTTP, auth, validation or planning:
    * what the guarantees cost before any of our code runs.
    */
   sameCalls: { perSecond: number; perRound: number[]; p50Ms: number; p99Ms: number };
@@ -135,22 +135,22 @@ export async function apiFigure(options: {
     };
 
     const same = async (prospectId: string) => {
-      const [bundle, rep] = await Promise.all([store.getProspectBundle(REP, prospectId), store.getRep(REP), store.getVariantCounts(DEFAULT_TEAM)]);
-      await store.getSuppression(bundle!.prospect.email!);
+      // The rep comes from the api's cache of reps read in the last 30 s; the address is checked in the commit.
+      const [bundle] = await Promise.all([store.getProspectBundle(REP, prospectId), store.getVariantCounts(DEFAULT_TEAM)]);
       const prospect = bundle!.prospect;
       const callId = newId();
       const now = clock.now().toISOString();
       const call: Call = { ...template.call, id: callId, prospectId, recordedAt: now };
       const touches: Touch[] = template.touches.map((t) => ({ ...t, id: newId(), prospectId, callId, createdAt: now, updatedAt: now }));
       const next: Prospect = { ...prospect, ...template.prospectChanges, version: prospect.version + 1, lastCallId: callId, updatedAt: now };
-      await store.commitOutcome({ prospect: next, expectedVersion: prospect.version, call, newTouches: touches, cancelTouches: [] });
+      await store.commitOutcome({ prospect: next, expectedVersion: prospect.version, call, newTouches: touches, cancelTouches: [], unsuppressed: prospect.email! });
       await Promise.all(
         touches.map((t) =>
           rawScheduler.create({ name: `touch-${t.id}`, at: new Date(t.dueAt), payload: { v: 1, touchId: t.id, repId: t.repId, prospectId: t.prospectId, dueAt: t.dueAt } }),
         ),
       );
       await store.getTouches(REP, prospectId, touches.map((t) => t.id));
-      return rep ? 201 : 500;
+      return 201;
     };
 
     const timed = async (ids: string[], fn: (id: string) => Promise<number>) => {
