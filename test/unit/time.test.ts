@@ -492,3 +492,21 @@ describe('calendarDaysBetween', () => {
     }
   });
 });
+
+describe('toUtcIso', () => {
+  const byLuxon = (ms: number) => DateTime.fromMillis(ms, { zone: 'utc' }).startOf('second').toISO({ suppressMilliseconds: true });
+
+  it('writes a Date or DateTime as Luxon does, cut to the second, across the years and before 1970', () => {
+    const samples = [0, -1, -999, -1000, -1001, 1, 999, 1000, Date.UTC(2026, 10, 25, 15, 0, 0, 999), Date.UTC(1969, 11, 31, 23, 59, 59, 500), Date.UTC(9999, 11, 31, 23, 59, 59, 999)];
+    for (let i = 0; i < 2000; i++) samples.push(Math.floor((Math.random() - 0.3) * 8e12));
+    for (const ms of samples) {
+      expect(toUtcIso(new Date(ms)), String(ms)).toBe(byLuxon(ms));
+      expect(toUtcIso(DateTime.fromMillis(ms).setZone('Asia/Kolkata')), String(ms)).toBe(byLuxon(ms));
+    }
+  });
+
+  it('refuses an invalid Date or DateTime as before', () => {
+    expect(() => toUtcIso(new Date(Number.NaN))).toThrow(RangeError);
+    expect(() => toUtcIso(DateTime.invalid('no reason'))).toThrow(RangeError);
+  });
+});

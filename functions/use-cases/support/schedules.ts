@@ -134,16 +134,25 @@ export async function applySchedules(deps: ScheduleDeps, created: Touch[], super
       }),
     ),
   ]);
-  const done = written.filter((t): t is Touch => t !== undefined);
   const byProspect = new Map<string, Touch[]>();
-  for (const t of done) byProspect.set(`${t.repId}\u0000${t.prospectId}`, [...(byProspect.get(`${t.repId}\u0000${t.prospectId}`) ?? []), t]);
+  for (const t of written) {
+    if (!t) continue;
+    const key = `${t.repId}\u0000${t.prospectId}`;
+    byProspect.set(key, [...(byProspect.get(key) ?? []), t]);
+  }
   await Promise.all(
     [...byProspect.values()].map(async (touches) => {
-      const read = await deps.store.getTouches(touches[0]!.repId, touches[0]!.prospectId, touches.map((t) => t.id));
+      let read: Map<string, Touch> | undefined;
+      try {
+        read = await deps.store.getTouches(touches[0]!.repId, touches[0]!.prospectId, touches.map((t) => t.id));
+      } catch (error) {
+        // Each touch then makes its own passes, as keepSchedule alone does.
+        deps.logger.warn('could not read the touches back after writing their schedules; each is checked alone', { error: String(error) });
+      }
       await Promise.all(
         touches.map(async (t) => {
           try {
-            await keepSchedule(deps, t, { readAfterWrite: read.get(t.id) });
+            await keepSchedule(deps, t, read ? { readAfterWrite: read.get(t.id) } : {});
           } catch (error) {
             await unscheduled(t, error);
           }

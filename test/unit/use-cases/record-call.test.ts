@@ -332,3 +332,14 @@ describe('recordCall with the api\'s rep cache', () => {
     expect(after.touches.find((t) => t.kind === 'rep_reminder')).toMatchObject({ channel: 'sms' });
   });
 });
+
+describe('recordCall: the read after the schedule writes fails', () => {
+  it('checks each touch alone instead, and every schedule stands', async () => {
+    const deps = useCaseDeps();
+    await seeded(deps);
+    deps.store.hooks.failNext('getTouches', Object.assign(new Error('Internal server error'), { name: 'InternalServerError' }));
+    const result = await record(deps, AGREED);
+    expect(result.touches.map((t) => t.status)).toEqual(['scheduled', 'scheduled', 'scheduled']);
+    expect([...deps.scheduler.schedules.keys()].sort()).toEqual(result.touches.map((t) => `touch-${t.id}`).sort());
+  });
+});
