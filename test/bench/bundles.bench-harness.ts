@@ -215,3 +215,64 @@ export async function bundleFigures(options: { runs?: number } = {}): Promise<Bu
   }
   return figures;
 }
+
+/** One part of a function's init, bundled alone as deployed: what importing it costs by itself. */
+export interface InitPart {
+  part: string;
+  kb: number;
+  initMsMedian: number;
+}
+
+/**
+ * What the fire function's init is made of: each part bundled alone the deployed way (minified, the
+ * SDK bundled in) and imported into a fresh node, the parts interleaved, median of `runs`. Parts share
+ * code (zod, Luxon), so they do not add up to the whole; each says what it costs on its own.
+ */
+export async function initParts(options: { runs?: number } = {}): Promise<InitPart[]> {
+  const runs = options.runs ?? 15;
+  const parts: { part: string; code: string }[] = [
+    { part: 'zod/mini with one schema', code: "import * as z from 'zod/mini'; export const s = z.object({ a: z.string() });" },
+    { part: 'settings (zod schemas of every setting and the cadence policy)', code: "export * from './functions/settings.ts';" },
+    { part: 'core/schemas (records and inputs, zod)', code: "export * from './functions/core/schemas.ts';" },
+    { part: 'core/cadence (Luxon, the holidays)', code: "export * from './functions/core/cadence.ts';" },
+    { part: 'templates (precompiled, Handlebars runtime)', code: "import { templateLibrary } from './functions/core/templates.ts'; export const l = templateLibrary();" },
+    {
+      part: 'SDK clients fire makes (DynamoDB document, SESv2, Secrets Manager)',
+      code: "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; import { SESv2Client } from '@aws-sdk/client-sesv2'; import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'; export const c = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SESv2Client({}), new SecretsManagerClient({})];",
+    },
+    { part: 'the fire handler whole', code: "export * from './functions/handlers/fire.ts';" },
+  ];
+  const dir = join(ROOT, '.bench-out', `parts-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const secrets = await startSecretsStub();
+  extraEnv = { AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url };
+  try {
+    const files = await Promise.all(
+      parts.map(async (p, i) => {
+        const outfile = join(dir, `part-${i}`, 'index.mjs');
+        await build({
+          stdin: { contents: p.code, resolveDir: ROOT, loader: 'ts' },
+          outfile,
+          bundle: true,
+          format: 'esm',
+          platform: 'node',
+          target: 'node22',
+          mainFields: ['module', 'main'],
+          banner: { js: BANNER },
+          minify: true,
+          logLevel: 'error',
+          absWorkingDir: ROOT,
+        });
+        return outfile;
+      }),
+    );
+    for (const f of files) await initTime(f);
+    const times: number[][] = files.map(() => []);
+    for (let r = 0; r < runs; r++) for (const [i, f] of files.entries()) times[i]!.push(await initTime(f));
+    return parts.map((p, i) => ({ part: p.part, kb: round(statSync(files[i]!).size / 1024, 1), initMsMedian: round(median(times[i]!), 1) }));
+  } finally {
+    await secrets.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -11,7 +11,7 @@ import { buildTemplates } from '../../scripts/build-templates.js';
 import { freePort, startDynamo } from '../../functions/local/dynamo.js';
 import { startSes } from '../../functions/local/ses.js';
 import { apiFigure } from './api.bench-harness.js';
-import { bundleFigures } from './bundles.bench-harness.js';
+import { bundleFigures, initParts } from './bundles.bench-harness.js';
 import { loadPrices, priceCounts, usdPerRepMonthAt } from './cost.bench-harness.js';
 import { agendaFigure } from './agenda.bench-harness.js';
 import { precisionFigure } from './precision.bench-harness.js';
@@ -162,6 +162,9 @@ async function main() {
       log('cold-start footprint (esbuild, minified vs naive)');
       bundles = await bundleFigures({ runs: scale() < 1 ? 5 : 15 });
       figures.bundles = bundles;
+      log('init by part: each bundled alone as deployed');
+      const parts = await initParts({ runs: scale() < 1 ? 5 : 15 });
+      figures.initParts = parts;
       for (const b of bundles) {
         rows.push(
           {
@@ -182,6 +185,14 @@ async function main() {
           },
         );
       }
+      rows.push({
+        figure: '4. init by part: each bundled alone as deployed, imported fresh (median)',
+        measured: parts.map((p) => `${p.part} ${p.initMsMedian} ms (${p.kb} KB)`).join('; '),
+        baseline: '—',
+        ratio: '—',
+        goal: 'report (what init is made of)',
+        met: null,
+      });
     }
 
     if (scaleRun) {
