@@ -22,7 +22,7 @@ import { listFollowups, listProspects } from './dynamo-queries.js';
 import { countRepair, failTouch, listOverdue } from './dynamo-sweep.js';
 import { moveTouch, updateTouch } from './dynamo-touches.js';
 import { sumVariantCounts, variantCountItems } from './dynamo-variants.js';
-import { AGENDA_LIMIT, conditionalWrite, keys, prospectItem, strip, touchItem, type TableContext } from './dynamo-table.js';
+import { AGENDA_LIMIT, conditionalWrite, keys, prospectItem, queryAll, strip, touchItem, type TableContext } from './dynamo-table.js';
 import type { DueTouchRef, IdempotencyRecord, OutcomeCommit, OverdueTouch, ProspectBundle, ProspectListOptions, ReadClaim, ReadClaimResult, Store, Suppression, TouchUpdate } from '../ports/store.js';
 
 export { BY_DUE_PROJECTION, BY_DUE_SHARDS, BY_REP_INDEX, dueShard, keys, tableDefinition } from './dynamo-table.js';
@@ -104,23 +104,7 @@ export class DynamoStore implements Store {
   }
 
   async getProspectBundle(repId: string, prospectId: string): Promise<ProspectBundle | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.prospectPk(repId, prospectId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.db, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.prospectPk(repId, prospectId) } });
     const prospectItem = items.find((i) => i.sk === 'PROSPECT');
     if (!prospectItem) return undefined;
     const calls = items.filter((i) => String(i.sk).startsWith('CALL#')).map((i) => strip<Call>(i)!);
@@ -239,34 +223,18 @@ export class DynamoStore implements Store {
   async getTouches(repId: string, prospectId: string, touchIds: readonly string[]): Promise<Map<string, Touch>> {
     const found = new Map<string, Touch>();
     if (touchIds.length === 0) return found;
-    if (touchIds.length === 1) {
-      const touch = await this.getTouch(repId, prospectId, touchIds[0]!);
-      if (touch) found.set(touch.id, touch);
-      return found;
-    }
-    // The touches of one prospect share its partition and sort by id: one consistent Query over the
-    // span of the ids asked for answers them all (others in that span are left out).
+    // The touches of one prospect share its partition and sort by id: one Query over the span of the
+    // ids asked for answers them all (others in that span are left out).
     const wanted = new Set(touchIds);
     const sorted = [...wanted].sort();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.prospectPk(repId, prospectId), ':from': `TOUCH#${sorted[0]}`, ':to': `TOUCH#${sorted.at(-1)}` },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-          ...this.capacity,
-        }),
-      );
-      this.count(out.ConsumedCapacity);
-      for (const item of out.Items ?? []) {
-        const touch = strip<Touch>(item)!;
-        if (wanted.has(touch.id)) found.set(touch.id, touch);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.db, {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.prospectPk(repId, prospectId), ':from': `TOUCH#${sorted[0]}`, ':to': `TOUCH#${sorted.at(-1)}` },
+    });
+    for (const item of items) {
+      const touch = strip<Touch>(item)!;
+      if (wanted.has(touch.id)) found.set(touch.id, touch);
+    }
     return found;
   }
 

@@ -26,7 +26,7 @@
  */
 import { nameKey } from '../core/prospect-search.js';
 import type { Call, Prospect, Touch } from '../core/schemas.js';
-import type { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient, type PutCommand, type QueryCommandInput, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type', 'expiresAt'] as const;
 /** The index of a rep's prospects by name (sparse: only prospect items carry gsi3pk). */
@@ -157,6 +157,22 @@ export interface TableContext {
   table: string;
   capacity: { ReturnConsumedCapacity?: 'TOTAL' };
   count(consumed: { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined): void;
+}
+
+/**
+ * Every item a consistent Query answers, page by page (a page holds at most 1 MB:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html).
+ */
+export async function queryAll(db: TableContext, input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'ConsistentRead'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(new QueryCommand({ ...input, TableName: db.table, ConsistentRead: true, ExclusiveStartKey: start, ...db.capacity }));
+    db.count(out.ConsumedCapacity);
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
 
 /** A put or update; false when its condition failed, so each caller says what that means. */

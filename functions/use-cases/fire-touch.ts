@@ -21,7 +21,7 @@ import type { OutgoingSms } from '../ports/sms.js';
 import type { ProspectBundle, Suppression } from '../ports/store.js';
 import type { UseCaseDeps } from './deps.js';
 import { addFailureNotice } from './support/failure-notice.js';
-import type { RepCache } from './support/rep-cache.js';
+import { cachedRep, type RepCache } from './support/rep-cache.js';
 import { firePayload } from './support/schedules.js';
 
 export type FireResult =
@@ -96,7 +96,7 @@ type Prepared =
 export async function fireTouch(deps: FireDeps, payload: FirePayload): Promise<FireResult> {
   let listed: Suppression | undefined;
   for (let read = 1; ; read++) {
-    const [bundle, rep] = await Promise.all([deps.store.getProspectBundle(payload.repId, payload.prospectId), readRep(deps, payload.repId)]);
+    const [bundle, rep] = await Promise.all([deps.store.getProspectBundle(payload.repId, payload.prospectId), cachedRep(deps, payload.repId)]);
     if (!bundle || !rep) return orphan(deps, payload);
     const touch = bundle.touches.find((t) => t.id === payload.touchId);
     if (!touch) return noSuchTouch(payload);
@@ -194,14 +194,6 @@ async function refusal(deps: FireDeps, touch: Touch, payload: FirePayload): Prom
   // died mid-way, a retry after the claim goes stale takes the touch over.
   if (claimHeld(touch, deps.clock.now())) throw new TouchBusyError(touch.id);
   return undefined;
-}
-
-async function readRep(deps: FireDeps, repId: string): Promise<Rep | undefined> {
-  const cached = deps.reps?.get(repId, deps.clock.now());
-  if (cached) return cached;
-  const rep = await deps.store.getRep(repId);
-  if (rep) deps.reps?.put(rep, deps.clock.now());
-  return rep;
 }
 
 /** The rules that hold at send time, then the message as it will go: rendered for `now`, the moment it is sent. */

@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { AddressSuppressedError, ConflictError, IdempotencyRaceError, NotFoundError, RuleError } from '../core/errors.js';
 import { outcomeRecords, type Skipped } from '../core/outcome.js';
-import { DEFAULT_TEAM, type Call, type CallInput, type Prospect, type Rep, type Touch } from '../core/schemas.js';
+import { DEFAULT_TEAM, type Call, type CallInput, type Prospect, type Touch } from '../core/schemas.js';
 import { toUtcIso } from '../core/time.js';
 import type { UseCaseDeps } from './deps.js';
 import { newId } from './support/ids.js';
-import type { RepCache } from './support/rep-cache.js';
+import { cachedRep, type RepCache } from './support/rep-cache.js';
 import { backOffOrThrow } from './support/retry.js';
 import { applySchedules, repairSchedules } from './support/schedules.js';
 import { answeredReminder, chooseReminderVariants, variantCountUpdate } from './support/script-variants.js';
@@ -57,10 +57,12 @@ export async function recordCall(
   // The address's suppression entry, once a commit found the address suppressed (it is checked in the commit, not read first).
   let listed: { reason: NonNullable<Prospect['emailSuppressed']>['reason'] } | undefined;
   for (let writeAttempt = 1; ; writeAttempt++) {
-    const repRead = readRep(deps, repId);
+    const repRead = cachedRep(deps, repId);
     // The team's script counts, for the reminders this outcome plans, read beside the prospect rather than after.
-    const countsRead = PLANS_NO_REMINDER.has(input.call.outcome) ? undefined : repRead.then((r) => (r ? deps.store.getVariantCounts(r.team ?? DEFAULT_TEAM) : undefined));
-    countsRead?.catch(() => {}); // a failed early read is read again where it is needed
+    // A failed early read answers nothing and is read again where it is needed.
+    const countsRead = PLANS_NO_REMINDER.has(input.call.outcome)
+      ? undefined
+      : repRead.then((r) => (r ? deps.store.getVariantCounts(r.team ?? DEFAULT_TEAM) : undefined)).catch(() => undefined);
     const [bundle, rep] = await Promise.all([deps.store.getProspectBundle(repId, prospectId), repRead]);
     if (!bundle) throw new NotFoundError(`Prospect ${prospectId}`);
     if (!rep) throw new RuleError('rep_profile_missing', 'Create your rep profile first, so reminders know where to go');
@@ -82,7 +84,7 @@ export async function recordCall(
     const team = rep.team ?? DEFAULT_TEAM;
     const answered = input.call.outcome === 'voicemail' ? answeredReminder(bundle) : undefined;
     if (answered?.scriptVariant) records.call.scriptVariant = answered.scriptVariant;
-    await chooseReminderVariants(deps, team, records, bundle.calls, countsRead?.catch(() => undefined));
+    await chooseReminderVariants(deps, team, records, bundle.calls, countsRead);
     const variantCounts = variantCountUpdate(team, records.call, bundle.calls);
     const superseded = bundle.touches.filter((t) => t.status === 'scheduled');
     const result: RecordedCall = {
@@ -134,15 +136,6 @@ export async function recordCall(
  * (the client saw no answer, so it retries), so every touch still scheduled, and every touch the
  * call planned, gets its schedule checked and rewritten where it is missing or stale.
  */
-/** The rep, from the api's cache of reps read in the last seconds when it has one (support/rep-cache.ts). */
-async function readRep(deps: Pick<UseCaseDeps, 'store' | 'clock'> & { reps?: RepCache }, repId: string): Promise<Rep | undefined> {
-  const cached = deps.reps?.get(repId, deps.clock.now());
-  if (cached) return cached;
-  const rep = await deps.store.getRep(repId);
-  if (rep) deps.reps?.put(rep, deps.clock.now());
-  return rep;
-}
-
 async function withSchedules(deps: Pick<UseCaseDeps, 'store' | 'scheduler' | 'clock' | 'logger'>, repId: string, prospectId: string, replay: RecordedCall): Promise<RecordedCall> {
   const bundle = await deps.store.getProspectBundle(repId, prospectId);
   const planned = new Set(replay.touches.map((t) => t.id));

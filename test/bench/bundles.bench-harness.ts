@@ -88,9 +88,10 @@ export function handlerEntries(): { name: string; entry: string }[] {
     .filter((h) => existsSync(h.entry));
 }
 
-async function bundle(entry: string, outfile: string, naive: boolean, external: readonly string[] = []): Promise<Metafile> {
+/** Bundles a file, or `{ code }` as if it were one at the repository root, the way the stack does. */
+async function bundle(entry: string | { code: string }, outfile: string, naive: boolean, external: readonly string[] = []): Promise<Metafile> {
   const result = await build({
-    entryPoints: [entry],
+    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.code, resolveDir: ROOT, loader: 'ts' as const } }),
     outfile,
     bundle: true,
     format: 'esm',
@@ -251,19 +252,7 @@ export async function initParts(options: { runs?: number } = {}): Promise<InitPa
     const files = await Promise.all(
       parts.map(async (p, i) => {
         const outfile = join(dir, `part-${i}`, 'index.mjs');
-        await build({
-          stdin: { contents: p.code, resolveDir: ROOT, loader: 'ts' },
-          outfile,
-          bundle: true,
-          format: 'esm',
-          platform: 'node',
-          target: 'node22',
-          mainFields: ['module', 'main'],
-          banner: { js: BANNER },
-          minify: true,
-          logLevel: 'error',
-          absWorkingDir: ROOT,
-        });
+        await bundle({ code: p.code }, outfile, false);
         return outfile;
       }),
     );

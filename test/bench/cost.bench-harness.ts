@@ -23,6 +23,7 @@ import { sesClient } from '../../functions/local/ses.js';
 import type { Mailer, ScheduleRequest, TouchScheduler } from '../../functions/ports/index.js';
 import { MATERIALS, prospectInput, repInput, SENDER, START } from './fixtures.bench-harness.js';
 import { HandClock, log, median, percentile, pool, round } from './lib.bench-harness.js';
+import { seededRng } from '../../functions/core/variants.js';
 
 export interface Prices {
   retrieved: string;
@@ -141,13 +142,7 @@ export async function countOperations(options: { dynamoEndpoint: string; sesEndp
   };
   let counting = false;
   // Seeded, so runs draw the same invocation times.
-  let seed = 0x2f6e2b1;
-  const invokeDraw = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const invokeDraw = seededRng(0x2f6e2b1);
   // Split consumed capacity by command (reads and writes are priced apart).
   dynamo.middlewareStack.add(
     (next, context) => async (args) => {

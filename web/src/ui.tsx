@@ -31,6 +31,22 @@ export function useResource<T>(load: () => Promise<T>, key: string): Resource<T>
   return { ...state, reload };
 }
 
+/**
+ * For a list whose rows an action moves or removes: `announce` says what was done (show `done` in a
+ * status line), reloads, and puts focus on `heading`, where the list starts, since the row that had it
+ * may be gone.
+ */
+export function useListAnnouncer(onChanged: () => void) {
+  const [done, setDone] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+  const announce = (message: string) => {
+    setDone(message);
+    onChanged();
+    heading.current?.focus();
+  };
+  return { done, heading, announce };
+}
+
 /** The page's h1, focused when the page opens (not on the first load, where focus stays at the top). */
 export function PageTitle({ children, title }: { children: ComponentChildren; title: string }) {
   const ref = useRef<HTMLHeadingElement>(null);

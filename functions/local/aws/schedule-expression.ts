@@ -12,7 +12,7 @@
  * Scheduler invokes with 60-second precision: a schedule set for 1:00 fires between 1:00:00 and
  * 1:00:59. `fireTime` models that for the jitter mode.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { nextCron, parseCron, type CronSpec } from './cron-expression.js';
 import { AwsServiceError } from './wire.js';
 
@@ -22,16 +22,6 @@ const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((\S+(?: \S+){5})\)$/;
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
-
-/** Zones found valid: checking builds an Intl formatter, a cost every CreateSchedule paid before. */
-const knownZones = new Set<string>();
-
-export function isValidTimezone(timezone: string): boolean {
-  if (knownZones.has(timezone)) return true;
-  if (!IANAZone.isValidZone(timezone)) return false;
-  knownZones.add(timezone);
-  return true;
-}
 
 /**
  * Reads an expression evaluated in `timezone`. A malformed one is the service's ValidationException

@@ -5,7 +5,8 @@
  * GetSchedule and ListSchedules answer it. Constraint violations come back worded as AWS's request
  * validation words them, all of them in one ValidationException.
  */
-import { isValidTimezone, parseScheduleExpression, type ScheduleTiming } from './schedule-expression.js';
+import { isValidZone } from '../../core/time.js';
+import { parseScheduleExpression, type ScheduleTiming } from './schedule-expression.js';
 import { AwsServiceError, epochSeconds, Violations } from './wire.js';
 
 export const NAME = /^[0-9a-zA-Z-_.]+$/;
@@ -105,7 +106,7 @@ export function readScheduleRequest(name: string, body: Json, limits: ScheduleRe
   const w = window as Json;
   const t = target as Json;
   const timezone = (body.ScheduleExpressionTimezone as string | undefined) ?? 'UTC';
-  if (!isValidTimezone(timezone)) throw new AwsServiceError('ValidationException', `Invalid ScheduleExpressionTimezone ${timezone}.`);
+  if (!isValidZone(timezone)) throw new AwsServiceError('ValidationException', `Invalid ScheduleExpressionTimezone ${timezone}.`);
   const timing = parseScheduleExpression(body.ScheduleExpression as string, timezone);
   if (w.Mode === 'FLEXIBLE' && w.MaximumWindowInMinutes === undefined) {
     throw new AwsServiceError('ValidationException', 'MaximumWindowInMinutes is required when FlexibleTimeWindow Mode is FLEXIBLE.');

@@ -5,6 +5,8 @@
  * them half a minute for outcomes, which take only the rep's team and channel from it.
  */
 import type { Rep } from '../../core/schemas.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Store } from '../../ports/store.js';
 
 export class RepCache {
   private readonly entries = new Map<string, { rep: Rep; at: number }>();
@@ -33,4 +35,13 @@ export class RepCache {
   forget(repId: string): void {
     this.entries.delete(repId);
   }
+}
+
+/** The rep from `reps` while it holds a fresh copy, else from the store (and then kept there). */
+export async function cachedRep(deps: { store: Pick<Store, 'getRep'>; clock: Clock; reps?: RepCache }, repId: string): Promise<Rep | undefined> {
+  const cached = deps.reps?.get(repId, deps.clock.now());
+  if (cached) return cached;
+  const rep = await deps.store.getRep(repId);
+  if (rep) deps.reps?.put(rep, deps.clock.now());
+  return rep;
 }

@@ -9,7 +9,7 @@ import { bothZones, clock, hotButtonLabel, inZone, KIND_LABELS, OUTCOME_LABELS, 
 import { Link } from '../router.js';
 import { hasPassed, TimeField, useResolved } from '../time-field.js';
 import { SendAgain } from '../send-again.js';
-import { ErrorNotice, Loading, Notice, PageTitle, SubmitButton, useNow, useResource } from '../ui.js';
+import { ErrorNotice, Loading, Notice, PageTitle, SubmitButton, useListAnnouncer, useNow, useResource } from '../ui.js';
 import { CallForm } from './call-form.js';
 import { ProspectDetails } from './prospect-edit.js';
 
@@ -99,14 +99,8 @@ function suppressionWords(reason: string): string {
 }
 
 function PendingTouches({ touches, prospect, rep, onChanged }: { touches: Touch[]; prospect: Prospect; rep: Rep; onChanged: () => void }) {
-  const [done, setDone] = useState('');
-  const heading = useRef<HTMLHeadingElement>(null);
-  // A touch moved or cancelled: say so, and put focus where the list starts (the row may be gone).
-  const changed = (message: string) => {
-    setDone(message);
-    onChanged();
-    heading.current?.focus();
-  };
+  // A touch moved or cancelled: said, and focus goes where the list starts.
+  const { done, heading, announce: changed } = useListAnnouncer(onChanged);
   return (
     <section class="card" aria-labelledby="pending-title">
       <h2 id="pending-title" ref={heading} tabIndex={-1}>Pending</h2>
@@ -274,14 +268,8 @@ function Previews({ prospect }: { prospect: Prospect }) {
 
 function History({ bundle, rep, onChanged }: { bundle: ProspectBundle; rep: Rep; onChanged: () => void }) {
   const zone = bundle.prospect.timezone;
-  const [done, setDone] = useState('');
-  const touchesTitle = useRef<HTMLHeadingElement>(null);
-  // A failed touch sent again: say so, and put focus on the list's heading (its button is gone).
-  const sent = (message: string) => {
-    setDone(message);
-    onChanged();
-    touchesTitle.current?.focus();
-  };
+  // A failed touch sent again: said, and focus goes to the list's heading (its button is gone).
+  const { done, heading: touchesTitle, announce: sent } = useListAnnouncer(onChanged);
   return (
     <section class="card" aria-labelledby="history-title">
       <h2 id="history-title">History</h2>

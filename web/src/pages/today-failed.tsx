@@ -2,21 +2,15 @@
  * Today's "Could not be sent": the touches that failed (the agenda's `failed`), each with what it was,
  * when it was due in both zones, why it failed in the API's words, and "Send again".
  */
-import { useRef, useState } from 'preact/hooks';
 import type { ProspectBundle, Rep, Touch } from '../api.js';
 import { bothZones, capitalised, reasonWords, TOUCH_WORDS, words } from '../format.js';
 import { Link, prospectPath } from '../router.js';
 import { SendAgain } from '../send-again.js';
+import { useListAnnouncer } from '../ui.js';
 
 export function CouldNotBeSent({ failed, prospects, rep, onChanged }: { failed: Touch[]; prospects: Map<string, ProspectBundle>; rep: Rep; onChanged: () => void }) {
-  const [done, setDone] = useState('');
-  const heading = useRef<HTMLHeadingElement>(null);
-  // Sent again: say so, and put focus where the list starts (the row leaves it).
-  const sent = (message: string) => {
-    setDone(message);
-    onChanged();
-    heading.current?.focus();
-  };
+  // Sent again: said, and focus goes where the list starts (the row leaves it).
+  const { done, heading, announce: sent } = useListAnnouncer(onChanged);
   // Kept while it has something to say, so the confirmation of the last one is heard.
   if (failed.length === 0 && !done) return null;
   return (
