@@ -270,8 +270,11 @@ export function zoneAbbreviation(dt: DateTime): string {
 
 const abbreviationsSeen = new Map<string, string>();
 
-/** "3 days ago", "in 2 hours", relative to `now`. */
-const dayWords = new Intl.RelativeTimeFormat('en-US', { numeric: 'auto' });
+/**
+ * "yesterday", "3 days ago": made on first use, not at load. Making the first Intl formatter loads
+ * ICU's locale data (about 10 ms), which functions that never say a day (events, sweep) need not pay.
+ */
+let dayWords: Intl.RelativeTimeFormat | undefined;
 
 /**
  * Calendar days from `from` to `to` as their wall calendars read (give both in one zone): Monday
@@ -287,7 +290,7 @@ export function relativeTime(at: Date | DateTime | string, now: Date, zone?: str
     // Across days, count calendar days where the prospect is: Monday evening to Wednesday is "2 days ago".
     const days = calendarDaysBetween(base.setZone(ianaZone(zone)), asDateTime(at).setZone(ianaZone(zone)));
     // As Luxon's toRelativeCalendar({ unit: 'days' }) says it ("yesterday", "3 days ago"), without its Duration arithmetic.
-    if (days !== 0) return dayWords.format(days, 'day');
+    if (days !== 0) return (dayWords ??= new Intl.RelativeTimeFormat('en-US', { numeric: 'auto' })).format(days, 'day');
   }
   return asDateTime(at).toRelative({ base }) ?? '';
 }
