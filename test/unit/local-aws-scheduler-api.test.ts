@@ -296,6 +296,38 @@ describe('local EventBridge Scheduler, through @aws-sdk/client-scheduler', () =>
       expect(error.name).toBe('ConflictException');
     });
 
+    it('keeps a token in its window while older ones are forgotten', async () => {
+      // Prepare: token-1 goes out of its window, token-2 (five minutes younger) stays in it.
+      await client.send(new CreateScheduleCommand(touch('touch-1', undefined, { ClientToken: 'token-1' })));
+      clock.advance(5 * 60_000);
+      const second = touch('touch-2', undefined, { ClientToken: 'token-2' });
+      const first = await client.send(new CreateScheduleCommand(second));
+      clock.advance(5 * 60_000 + 1);
+
+      // Act
+      const expired = await rejection(client.send(new CreateScheduleCommand(touch('touch-1', undefined, { ClientToken: 'token-1' }))));
+      const again = await client.send(new CreateScheduleCommand(second));
+
+      // Assess
+      expect(expired.name).toBe('ConflictException');
+      expect(again.ScheduleArn).toBe(first.ScheduleArn);
+    });
+
+    it('forgets an expired token kept behind a newer one when the clock was set back', async () => {
+      // Prepare: token-2 is remembered after token-1 but is older, and its window has passed.
+      await client.send(new CreateScheduleCommand(touch('touch-1', undefined, { ClientToken: 'token-1' })));
+      clock.advance(-11 * 60_000);
+      const second = touch('touch-2', undefined, { ClientToken: 'token-2' });
+      await client.send(new CreateScheduleCommand(second));
+      clock.advance(12 * 60_000);
+
+      // Act
+      const error = await rejection(client.send(new CreateScheduleCommand(second)));
+
+      // Assess
+      expect(error.name).toBe('ConflictException');
+    });
+
     it('answers a delete repeated with the same token as done', async () => {
       // Prepare
       await client.send(new CreateScheduleCommand(touch('touch-1')));

@@ -153,15 +153,25 @@ export class SchedulerApi {
   private idempotent(operation: string, token: unknown, request: unknown, run: () => Json): Json {
     if (typeof token !== 'string') return run();
     const now = this.now();
-    for (const [key, seen] of this.tokens) if (now - seen.at > this.options.idempotencyWindowMs) this.tokens.delete(key);
+    const expired = (at: number) => now - at > this.options.idempotencyWindowMs;
+    // Tokens are kept in the order they came, so the expired ones are at the front: forgetting them
+    // stops at the first still in its window, rather than reading every token on every request (a
+    // local runtime holding thousands of schedules made each create slower than the last).
+    for (const [key, seen] of this.tokens) {
+      if (!expired(seen.at)) break;
+      this.tokens.delete(key);
+    }
     const key = `${operation}\n${token}`;
     const fingerprint = JSON.stringify(request, (k, value: unknown) => (k === 'ClientToken' ? undefined : value));
+    // Checked again here: a clock set back leaves an expired token behind a newer one.
     const seen = this.tokens.get(key);
-    if (seen) {
+    if (seen && !expired(seen.at)) {
       if (seen.fingerprint !== fingerprint) throw new AwsServiceError('ConflictException', `ClientToken ${token} was already used for a different ${operation} request.`, 409);
       return seen.result;
     }
     const result = run();
+    // Deleted first so a token used again after its window goes to the back, in its time order.
+    this.tokens.delete(key);
     this.tokens.set(key, { fingerprint, result, at: now });
     return result;
   }
