@@ -123,12 +123,11 @@ function wallTimeInstants(wall: DateTime, zone: string): DateTime[] {
 
 /** UTC ISO with Z and no milliseconds: how every instant is stored and answered. */
 export function toUtcIso(at: Date | DateTime | string): string {
-  if (typeof at === 'string') return validDateTime(at).toUTC().startOf('second').toISO({ suppressMilliseconds: true })!;
   // An instant already (Date or DateTime): JavaScript's own ISO form, cut to the second, is the same
   // text without a DateTime made for it (every stored time goes through here).
-  const ms = at instanceof Date ? at.getTime() : at.isValid ? at.toMillis() : NaN;
-  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_FOUR_DIGIT_YEAR_MS) return validDateTime(at).toUTC().startOf('second').toISO({ suppressMilliseconds: true })!;
-  return new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString().replace('.000Z', 'Z');
+  const ms = typeof at === 'string' ? NaN : at instanceof Date ? at.getTime() : at.isValid ? at.toMillis() : NaN;
+  if (Number.isFinite(ms) && Math.abs(ms) <= MAX_FOUR_DIGIT_YEAR_MS) return new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString().replace('.000Z', 'Z');
+  return validDateTime(at).toUTC().startOf('second').toISO({ suppressMilliseconds: true })!;
 }
 
 /** Past 9999 JavaScript writes six-digit years with a sign; Luxon is left to write those. */

@@ -71,13 +71,7 @@ export async function keepSchedule(
   for (let pass = first; pass <= MAX_SCHEDULE_PASSES; pass++) {
     const due = wantedDue(touch);
     // `at`: when to fire a touch whose own time is past (a retry: now); Scheduler would refuse that time anyway.
-    // Otherwise its own time, a rep reminder's a minute ahead (core/on-time.ts); the payload carries the due time.
-    if (touch && due) {
-      const at = touch.dueAt === committed.dueAt && options.at ? options.at : scheduleTime(touch);
-      await deps.scheduler.create({ ...touchSchedule(touch), at });
-    } else {
-      await deleteSchedule(deps, committed);
-    }
+    await writeWanted(deps, committed, touch, touch?.dueAt === committed.dueAt ? options.at : undefined);
     const now = await deps.store.getTouch(committed.repId, committed.prospectId, committed.id);
     if (wantedDue(now) === due) return now;
     touch = now;
@@ -125,7 +119,7 @@ export async function applySchedules(deps: ScheduleDeps, created: Touch[], super
     Promise.all(
       created.map(async (t) => {
         try {
-          await writeWanted(deps, t);
+          await writeWanted(deps, t, t);
           return t;
         } catch (error) {
           await unscheduled(t, error);
@@ -162,8 +156,11 @@ export async function applySchedules(deps: ScheduleDeps, created: Touch[], super
   );
 }
 
-/** The schedule a committed touch wants: its time while scheduled, none otherwise. */
-async function writeWanted(deps: ScheduleDeps, t: Touch): Promise<void> {
-  if (wantedDue(t)) await deps.scheduler.create(touchSchedule(t));
-  else await deleteSchedule(deps, t);
+/**
+ * Writes the schedule `touch` (the committed touch as last read) wants: at its own time while it is
+ * scheduled, a rep reminder's a minute ahead (core/on-time.ts), or at `at` when given; none otherwise.
+ */
+async function writeWanted(deps: ScheduleDeps, committed: Touch, touch: Touch | undefined, at?: Date): Promise<void> {
+  if (touch && wantedDue(touch)) await deps.scheduler.create({ ...touchSchedule(touch), ...(at ? { at } : {}) });
+  else await deleteSchedule(deps, committed);
 }
