@@ -53,9 +53,13 @@ export async function listFollowups(deps: Pick<UseCaseDeps, 'store' | 'clock'>, 
   // (whether a later outcome replaced what failed).
   const failedTouches = listed.filter((t) => t.status === 'failed');
   const failedOf = new Set(failedTouches.map((t) => t.prospectId));
-  const read = await deps.store.listProspects(repId, { match: (p) => due(p) || failedOf.has(p.id), limit: CALLS_DUE_LIMIT + failedOf.size });
+  const limit = CALLS_DUE_LIMIT + failedOf.size;
+  const read = await deps.store.listProspects(repId, { match: (p) => due(p) || failedOf.has(p.id), limit });
   const byId = new Map(read.map((p) => [p.id, p]));
-  const prospects = read.filter(due);
+  // A rep with more calls due than the limit may have crowded out a failed touch's prospect: read those alone.
+  const unread = read.length >= limit ? [...failedOf].filter((id) => !byId.has(id)) : [];
+  for (const p of await Promise.all(unread.map((id) => deps.store.getProspect(repId, id)))) if (p) byId.set(p.id, p);
+  const prospects = read.filter(due).slice(0, CALLS_DUE_LIMIT);
   const failed = failedTouches.filter((t) => {
     const prospect = byId.get(t.prospectId);
     return !prospect || !isSuperseded(t, prospect);

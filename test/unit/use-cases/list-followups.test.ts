@@ -97,4 +97,24 @@ describe('listFollowups', () => {
     expect(followups.failed.map((t) => t.id)).toEqual([notice.id, owed.id]);
     expect((await deps.store.getTouch(REP_ID, 'p-dana', replaced.id))?.status).toBe('failed');
   });
+
+  it('still leaves out a replaced failed touch when more calls are due than the agenda lists', async () => {
+    // Prepare: 510 calls due, all before Dana and Lee in the name index the agenda reads.
+    const deps = useCaseDeps();
+    for (let i = 0; i < 510; i++) {
+      await deps.store.createProspect(aProspect({ id: `p-due-${i}`, name: `Aaron ${String(i).padStart(3, '0')}`, attemptDueAt: '2026-11-23T09:00:00Z' }));
+    }
+    await deps.store.createProspect(aProspect({ id: 'p-dana', name: 'Dana', lastCallId: 'c-2' }));
+    await deps.store.createProspect(aProspect({ id: 'p-lee', name: 'Lee', lastCallId: 'c-9' }));
+    const replaced = aTouch({ prospectId: 'p-dana', callId: 'c-1', kind: 'recap', recipient: 'prospect', dueAt: '2026-11-23T10:00:00Z', status: 'failed', reason: 'MessageRejected' });
+    const owed = aTouch({ prospectId: 'p-lee', callId: 'c-9', kind: 'recap', recipient: 'prospect', dueAt: '2026-11-23T11:00:00Z', status: 'failed', reason: 'MessageRejected' });
+    for (const touch of [replaced, owed]) deps.store.seedTouch(touch);
+
+    // Act
+    const followups = await listFollowups(deps, REP_ID, {});
+
+    // Assess
+    expect(followups.failed.map((t) => t.id)).toEqual([owed.id]);
+    expect(followups.callsDue).toHaveLength(500);
+  });
 });
